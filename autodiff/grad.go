@@ -1,0 +1,99 @@
+package autodiff
+
+import (
+	"fmt"
+
+	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/ops"
+)
+
+// Grad adds to y's graph the nodes computing the gradient of y with respect to each of wrt,
+// and returns them in order. y must hold one element (a scalar loss). The backward pass
+// walks the forward nodes in reverse topological order, asks each op for the gradients of
+// its inputs, and adds the branches where a node feeds several consumers (the book's branch
+// rule). Only nodes on a path from some wrt to y get gradients. A wrt that y does not depend
+// on gets a zero constant. The gradient of each forward node is recorded in the graph
+// (Graph.Grad), for the visualizer.
+//
+// The gradient nodes are ordinary nodes: compile them with the forward outputs to run both
+// in one program, or call Grad on a gradient for higher-order derivatives.
+//
+// Grad panics with a *graph.ShapeError when y is not a scalar or an op returns a gradient
+// of the wrong shape.
+func Grad(y *graph.Node, wrt ...*graph.Node) []*graph.Node {
+	if y.Shape().Size() != 1 {
+		panic(&graph.ShapeError{Op: "grad", Inputs: []string{y.Label()}, Shapes: []graph.Shape{y.Shape()},
+			Reason: "can only differentiate a scalar; reduce it first (ops.Sum or ops.Mean)"})
+	}
+	g := y.Graph()
+	order := graph.Topo(y)
+
+	// needs[n]: some wrt reaches y through n, so n's gradient matters.
+	target := map[*graph.Node]bool{}
+	for _, w := range wrt {
+		if w.Graph() != g {
+			panic(&graph.ShapeError{Op: "grad", Inputs: []string{y.Label(), w.Label()}, Shapes: []graph.Shape{y.Shape(), w.Shape()},
+				Reason: fmt.Sprintf("%s belongs to another graph", w.Label())})
+		}
+		target[w] = true
+	}
+	needs := map[*graph.Node]bool{}
+	for _, n := range order {
+		if target[n] {
+			needs[n] = true
+			continue
+		}
+		for _, x := range n.Inputs() {
+			if needs[x] {
+				needs[n] = true
+				break
+			}
+		}
+	}
+
+	grads := map[*graph.Node]*graph.Node{}
+	if needs[y] {
+		grads[y] = g.Const("d"+y.Label(), graph.FromFloat64s(y.DType(), y.Shape(), []float64{1}))
+	}
+	for i := len(order) - 1; i >= 0; i-- {
+		n := order[i]
+		gy := grads[n]
+		if gy == nil || n.Kind() != graph.KindOp {
+			continue
+		}
+		inputs := n.Inputs()
+		gxs := n.Op().Grad(inputs, n, gy)
+		if len(gxs) != len(inputs) {
+			panic(&graph.ShapeError{Op: n.Op().Name(), Inputs: []string{n.Label()}, Shapes: []graph.Shape{n.Shape()},
+				Reason: fmt.Sprintf("gradient rule returned %d gradients for %d inputs", len(gxs), len(inputs))})
+		}
+		for j, x := range inputs {
+			gx := gxs[j]
+			if gx == nil || !needs[x] {
+				continue
+			}
+			if !gx.Shape().Equal(x.Shape()) || gx.DType() != x.DType() {
+				panic(&graph.ShapeError{Op: n.Op().Name(), Inputs: []string{x.Label(), gx.Label()}, Shapes: []graph.Shape{x.Shape(), gx.Shape()},
+					Reason: fmt.Sprintf("gradient of input %d has type %s, want %s", j, gx.Type(), x.Type())})
+			}
+			if prev := grads[x]; prev != nil {
+				gx = ops.Add(prev, gx) // the branch rule
+			}
+			grads[x] = gx
+		}
+	}
+	out := make([]*graph.Node, len(wrt))
+	for i, w := range wrt {
+		gw := grads[w]
+		if gw == nil {
+			gw = g.Const("", graph.NewTensor(w.DType(), w.Shape()...))
+		}
+		out[i] = gw
+	}
+	for _, n := range order { // in order, so shared gradient nodes are attributed deterministically
+		if gn := grads[n]; gn != nil {
+			g.SetGrad(n, gn)
+		}
+	}
+	return out
+}

@@ -1,0 +1,336 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"gorgonia.org/tensor"
+)
+
+// Feeds maps input names to the values fed for one run.
+type Feeds map[string]*tensor.Dense
+
+// Program is a compiled plan that evaluates some outputs of a graph: only the nodes those
+// outputs need, in topological order, writing into buffers planned at compile time and
+// reused once a value's last reader has run. After its first run a Program allocates nothing.
+//
+// # Concurrency
+//
+// A Program is safe for use by several goroutines: runs are serialized by a lock, so two
+// goroutines never run it at once. The tensors Run returns are the program's own buffers,
+// valid until the next Run; goroutines that share a program use RunCopy, which returns
+// copies made before the lock is released. Parameters are shared by every program of a
+// graph: update them (optimizer steps) from one goroutine at a time.
+type Program struct {
+	mu      sync.Mutex
+	outputs []*Node
+	nodes   []*Node // the plan: every needed node, topological order
+	slot    map[*Node]int
+	inputs  []int // slots of the inputs to feed
+	params  []int // slots of params (value read at each run)
+	steps   []step
+	vals    []*tensor.Dense // current value per slot
+	outs    []*tensor.Dense // returned by Run
+	debug   bool
+}
+
+type step struct {
+	node *Node
+	out  int
+	in   []int
+	args []*tensor.Dense // reused argument slice
+}
+
+// Compile plans the evaluation of outputs. All outputs must belong to the same graph.
+func Compile(outputs ...*Node) (*Program, error) {
+	if len(outputs) == 0 {
+		return nil, errors.New("graph: Compile needs at least one output")
+	}
+	for i, o := range outputs {
+		if o == nil {
+			return nil, fmt.Errorf("graph: Compile: output %d is nil", i)
+		}
+		if o.g != outputs[0].g {
+			return nil, fmt.Errorf("graph: Compile: output %s belongs to another graph than %s", o.Label(), outputs[0].Label())
+		}
+	}
+	p := &Program{outputs: append([]*Node(nil), outputs...), slot: map[*Node]int{}}
+	p.nodes = Topo(outputs...)
+	for i, n := range p.nodes {
+		p.slot[n] = i
+	}
+	p.vals = make([]*tensor.Dense, len(p.nodes))
+	// Liveness: the last step that reads each slot.
+	lastUse := make([]int, len(p.nodes))
+	for i := range lastUse {
+		lastUse[i] = -1
+	}
+	for i, n := range p.nodes {
+		for _, x := range n.inputs {
+			lastUse[p.slot[x]] = i
+		}
+	}
+	for _, o := range outputs {
+		lastUse[p.slot[o]] = math.MaxInt // outputs live until the run returns
+	}
+	// Buffers are backing slices shared by op nodes whose lifetimes do not overlap.
+	type buffer struct {
+		dt   DType
+		size int
+	}
+	var bufs []buffer
+	free := map[buffer][]int{} // free buffer ids by (dtype, size)
+	bufOf := make([]int, len(p.nodes))
+	release := map[int][]int{} // step index -> buffer ids freed after it
+	for i, n := range p.nodes {
+		switch n.kind {
+		case KindInput:
+			p.inputs = append(p.inputs, i)
+			continue
+		case KindParam:
+			p.params = append(p.params, i)
+			continue
+		case KindConst:
+			p.vals[i] = n.value
+			continue
+		}
+		key := buffer{n.typ.DType, n.typ.Shape.Size()}
+		var id int
+		if ids := free[key]; len(ids) > 0 {
+			id = ids[len(ids)-1]
+			free[key] = ids[:len(ids)-1]
+		} else {
+			id = len(bufs)
+			bufs = append(bufs, key)
+		}
+		bufOf[i] = id
+		// An unread, non-output value is dead at once; otherwise it dies after its last reader.
+		end := lastUse[i]
+		if end == -1 {
+			end = i
+		}
+		if end != math.MaxInt {
+			release[end] = append(release[end], id)
+		}
+		st := step{node: n, out: i, in: make([]int, len(n.inputs)), args: make([]*tensor.Dense, len(n.inputs))}
+		for j, x := range n.inputs {
+			st.in[j] = p.slot[x]
+		}
+		p.steps = append(p.steps, st)
+		for _, rid := range release[i] {
+			b := bufs[rid]
+			free[b] = append(free[b], rid)
+		}
+		delete(release, i)
+	}
+	// Values whose last reader is an input/param/const step never happen: readers are op steps.
+	backing := make([]any, len(bufs))
+	for id, b := range bufs {
+		if b.dt == Float32 {
+			backing[id] = make([]float32, b.size)
+		} else {
+			backing[id] = make([]float64, b.size)
+		}
+	}
+	for _, st := range p.steps {
+		n := st.node
+		p.vals[st.out] = tensor.New(tensor.WithShape(n.typ.Shape...), tensor.WithBacking(backing[bufOf[st.out]]))
+	}
+	p.outs = make([]*tensor.Dense, len(outputs))
+	return p, nil
+}
+
+// MustCompile is Compile for programs that are known to be well formed; it panics on error.
+func MustCompile(outputs ...*Node) *Program {
+	p, err := Compile(outputs...)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// SetDebug turns on (or off) a check of every value after each node for NaN or Inf.
+// With it on, Run returns an error naming the first node that produced one, its op and
+// the ranges of its inputs.
+func (p *Program) SetDebug(on bool) {
+	p.mu.Lock()
+	p.debug = on
+	p.mu.Unlock()
+}
+
+// Outputs are the nodes the program evaluates, in the order Run returns their values.
+func (p *Program) Outputs() []*Node { return p.outputs }
+
+// Nodes returns the nodes the program evaluates, in the order it evaluates them.
+func (p *Program) Nodes() []*Node { return append([]*Node(nil), p.nodes...) }
+
+// Inputs returns the input nodes the program needs fed.
+func (p *Program) Inputs() []*Node {
+	out := make([]*Node, len(p.inputs))
+	for i, s := range p.inputs {
+		out[i] = p.nodes[s]
+	}
+	return out
+}
+
+// Run evaluates the outputs given the feeds. Every needed input must be fed with its
+// exact shape and element type; a feed whose name is not an input of the graph is an error.
+// The returned tensors belong to the program and are overwritten by the next Run.
+func (p *Program) Run(feeds Feeds) ([]*tensor.Dense, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.run(feeds, nil)
+}
+
+// RunCopy is Run returning copies of the outputs, safe to keep and to use from other goroutines.
+func (p *Program) RunCopy(feeds Feeds) ([]*tensor.Dense, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	outs, err := p.run(feeds, nil)
+	if err != nil {
+		return nil, err
+	}
+	cp := make([]*tensor.Dense, len(outs))
+	for i, o := range outs {
+		cp[i] = o.Clone().(*tensor.Dense)
+	}
+	return cp, nil
+}
+
+// Value returns the value of a node computed by the last Run (nil when the node is not
+// part of the program or its buffer was reused). It is for inspection: the visualizer and
+// debugging. Call it from the goroutine that ran the program.
+func (p *Program) Value(n *Node) *tensor.Dense {
+	i, ok := p.slot[n]
+	if !ok {
+		return nil
+	}
+	return p.vals[i]
+}
+
+// Trace runs the program like Run and calls visit after each node is computed with the
+// node and its value, in evaluation order (inputs, parameters and constants first visited
+// when first read). Values are only valid during the call. The step-through page uses it.
+func (p *Program) Trace(feeds Feeds, visit func(n *Node, v *tensor.Dense)) ([]*tensor.Dense, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.run(feeds, visit)
+}
+
+func (p *Program) run(feeds Feeds, visit func(*Node, *tensor.Dense)) ([]*tensor.Dense, error) {
+	if err := p.bind(feeds); err != nil {
+		return nil, err
+	}
+	if visit != nil {
+		for i, n := range p.nodes {
+			if n.kind != KindOp {
+				visit(n, p.vals[i])
+			}
+		}
+	}
+	for k := range p.steps {
+		st := &p.steps[k]
+		for j, s := range st.in {
+			st.args[j] = p.vals[s]
+		}
+		out := p.vals[st.out]
+		if err := st.node.op.Forward(out, st.args...); err != nil {
+			return nil, fmt.Errorf("graph: run %s (%s): %w", st.node.Label(), st.node.op.Name(), err)
+		}
+		if p.debug {
+			if err := p.checkFinite(st); err != nil {
+				return nil, err
+			}
+		}
+		if visit != nil {
+			visit(st.node, out)
+		}
+	}
+	for i, o := range p.outputs {
+		p.outs[i] = p.vals[p.slot[o]]
+	}
+	return p.outs, nil
+}
+
+// bind checks the feeds and points input and parameter slots at their values.
+func (p *Program) bind(feeds Feeds) error {
+	g := p.nodes[0].g
+	for name := range feeds {
+		g.mu.Lock()
+		_, ok := g.inputs[name]
+		g.mu.Unlock()
+		if !ok {
+			return fmt.Errorf("graph: feed %q: the graph has no input of that name (inputs: %s)", name, p.inputNames(g))
+		}
+	}
+	var missing []string
+	for _, s := range p.inputs {
+		n := p.nodes[s]
+		v, ok := feeds[n.name]
+		if !ok {
+			missing = append(missing, fmt.Sprintf("%s %s", n.name, n.typ))
+			continue
+		}
+		if err := checkValue(n, v); err != nil {
+			return fmt.Errorf("graph: feed %q: %w", n.name, err)
+		}
+		p.vals[s] = v
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("graph: missing feeds: %s", strings.Join(missing, ", "))
+	}
+	for _, s := range p.params {
+		n := p.nodes[s]
+		p.vals[s] = n.Value()
+	}
+	return nil
+}
+
+func (p *Program) inputNames(g *Graph) string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	names := make([]string, 0, len(g.inputs))
+	for name, n := range g.inputs {
+		names = append(names, name+n.typ.String())
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// checkFinite reports the first NaN or Inf in a step's output, with its inputs' ranges.
+func (p *Program) checkFinite(st *step) error {
+	vals := Float64s(p.vals[st.out])
+	for i, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			n := st.node
+			var b strings.Builder
+			fmt.Fprintf(&b, "graph: node %s (op %s) produced %v at index %d of %v", n.Label(), n.op.Name(), v, i, n.typ.Shape)
+			for j, x := range n.inputs {
+				lo, hi, bad := valueRange(Float64s(p.vals[st.in[j]]))
+				fmt.Fprintf(&b, "; input %d %s%v in [%g, %g]", j, x.Label(), x.typ.Shape, lo, hi)
+				if bad > 0 {
+					fmt.Fprintf(&b, " with %d non-finite", bad)
+				}
+			}
+			return errors.New(b.String())
+		}
+	}
+	return nil
+}
+
+func valueRange(v []float64) (lo, hi float64, nonFinite int) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			nonFinite++
+			continue
+		}
+		lo = math.Min(lo, x)
+		hi = math.Max(hi, x)
+	}
+	return lo, hi, nonFinite
+}

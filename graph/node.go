@@ -1,0 +1,169 @@
+package graph
+
+import (
+	"fmt"
+	"sync"
+
+	"gorgonia.org/tensor"
+)
+
+// Op is one operation: its static shape rule, its forward kernel and its gradient rule.
+// Ops live in package ops, one family per file; see ops/doc.go.
+type Op interface {
+	// Name is the op's label in errors and pictures, e.g. "matmul".
+	Name() string
+	// Shape returns the type of the output given the inputs' types, or an error saying
+	// what does not fit (the graph wraps it in a *ShapeError naming the inputs).
+	Shape(in ...Type) (Type, error)
+	// Forward computes out from in. out has the shape and type Shape returned and
+	// never shares memory with an input. It returns an error only for bad data
+	// (a label out of range), never for shapes, which were checked when building.
+	Forward(out *tensor.Dense, in ...*tensor.Dense) error
+	// Grad returns, for each input x[i], the gradient of the final scalar with respect
+	// to x[i], built from ops, given y (this op's node) and gy (the gradient flowing
+	// into y). An entry is nil where no gradient flows.
+	Grad(x []*Node, y, gy *Node) []*Node
+}
+
+// Kind tells what a node is.
+type Kind uint8
+
+// The kinds of node.
+const (
+	KindInput Kind = iota + 1 // fed at run time (a placeholder)
+	KindParam                 // a value kept between runs, updated by optimizers
+	KindConst                 // a value fixed when the graph is built
+	KindOp                    // the output of an op applied to other nodes
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindInput:
+		return "input"
+	case KindParam:
+		return "param"
+	case KindConst:
+		return "const"
+	case KindOp:
+		return "op"
+	}
+	return "kind?"
+}
+
+// Node is a value in a graph: an input, a parameter, a constant or the output of an op.
+// Its type is known the moment it is made.
+type Node struct {
+	g      *Graph
+	id     int
+	name   string
+	kind   Kind
+	op     Op
+	inputs []*Node
+	typ    Type
+
+	mu    sync.RWMutex  // guards value for params
+	value *tensor.Dense // params and consts
+
+	gradOf *Node // when this node is a gradient: the node it is the gradient of
+}
+
+// ID is the node's index in its graph, in creation order (a topological order).
+func (n *Node) ID() int { return n.id }
+
+// Graph is the graph the node belongs to.
+func (n *Node) Graph() *Graph { return n.g }
+
+// Name is the name given when building, or "" when none was given.
+func (n *Node) Name() string { return n.name }
+
+// SetName names a node after it is made (for pictures and errors) and returns it.
+func (n *Node) SetName(name string) *Node {
+	n.g.mu.Lock()
+	defer n.g.mu.Unlock()
+	if n.kind == KindInput && name != n.name {
+		if _, dup := n.g.inputs[name]; dup {
+			panic(&ShapeError{Op: "setname", Inputs: []string{n.Label()}, Shapes: []Shape{n.typ.Shape},
+				Reason: fmt.Sprintf("an input named %q already exists", name)})
+		}
+		delete(n.g.inputs, n.name)
+		n.g.inputs[name] = n
+	}
+	n.name = name
+	return n
+}
+
+// Label is the name, or the op name and id ("exp#7") for unnamed nodes: it names the node in errors.
+func (n *Node) Label() string {
+	if n.name != "" {
+		return n.name
+	}
+	switch n.kind {
+	case KindOp:
+		return fmt.Sprintf("%s#%d", n.op.Name(), n.id)
+	default:
+		return fmt.Sprintf("%s#%d", n.kind, n.id)
+	}
+}
+
+func (n *Node) String() string { return n.Label() + n.typ.Shape.String() }
+
+// Kind tells whether the node is an input, a parameter, a constant or an op output.
+func (n *Node) Kind() Kind { return n.kind }
+
+// Op is the node's op, nil unless Kind is KindOp.
+func (n *Node) Op() Op { return n.op }
+
+// Inputs are the op's operands, in order.
+func (n *Node) Inputs() []*Node { return n.inputs }
+
+// Type is the node's static shape and element type.
+func (n *Node) Type() Type { return n.typ }
+
+// Shape is the node's static shape. Do not modify it.
+func (n *Node) Shape() Shape { return n.typ.Shape }
+
+// DType is the node's element type.
+func (n *Node) DType() DType { return n.typ.DType }
+
+// GradOf returns the forward node this node is the gradient of, or nil when it is not a gradient.
+func (n *Node) GradOf() *Node { return n.gradOf }
+
+// Value returns the current value of a parameter or constant (nil for inputs and op nodes,
+// whose values live in a compiled program). Optimizers update a parameter's value in place.
+func (n *Node) Value() *tensor.Dense {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.value
+}
+
+// SetValue replaces the value of a parameter, checking its shape and element type.
+// The tensor is used as it is, not copied.
+func (n *Node) SetValue(v *tensor.Dense) error {
+	if n.kind != KindParam {
+		return fmt.Errorf("graph: SetValue on %s %s: only parameters can be set", n.kind, n.Label())
+	}
+	if err := checkValue(n, v); err != nil {
+		return err
+	}
+	n.mu.Lock()
+	n.value = v
+	n.mu.Unlock()
+	return nil
+}
+
+func checkValue(n *Node, v *tensor.Dense) error {
+	if v == nil {
+		return fmt.Errorf("graph: %s %s: nil value", n.kind, n.Label())
+	}
+	dt, err := DTypeOf(v)
+	if err != nil {
+		return fmt.Errorf("graph: %s %s: %w", n.kind, n.Label(), err)
+	}
+	if dt != n.typ.DType {
+		return fmt.Errorf("graph: %s %s: value is %s, want %s", n.kind, n.Label(), dt, n.typ.DType)
+	}
+	if !sameShape(v, n.typ.Shape) {
+		return fmt.Errorf("graph: %s %s: value has shape %v, want %v", n.kind, n.Label(), shapeOf(v), n.typ.Shape)
+	}
+	return nil
+}

@@ -1,0 +1,296 @@
+package ops
+
+import (
+	"math"
+
+	"gorgonia.org/tensor"
+
+	"github.com/zerograd/zerograd/graph"
+)
+
+// ---- tanh ----
+
+type tanhOp struct{}
+
+var _ graph.Op = tanhOp{}
+
+func (tanhOp) Name() string                                { return "tanh" }
+func (tanhOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
+func (tanhOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	unary(y, in[0], func(y, x []float32) { mapK(y, x, math.Tanh) }, func(y, x []float64) { mapK(y, x, math.Tanh) })
+	return nil
+}
+
+// d/dx tanh(x) = 1 - y^2.
+func (tanhOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{graph.Apply(tanhGradOp{}, gy, y)}
+}
+
+// Tanh returns the hyperbolic tangent of x.
+func Tanh(x *graph.Node) *graph.Node { return graph.Apply(tanhOp{}, x) }
+
+// tanhGradOp computes gy * (1 - y^2) in one pass; it is differentiable again.
+type tanhGradOp struct{}
+
+var _ graph.Op = tanhGradOp{}
+
+func (tanhGradOp) Name() string                                { return "tanh_grad" }
+func (tanhGradOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
+func (tanhGradOp) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
+	binary(out, in[0], in[1], tanhGradK[float32], tanhGradK[float64])
+	return nil
+}
+func (tanhGradOp) Grad(x []*graph.Node, out, g *graph.Node) []*graph.Node {
+	gy, y := x[0], x[1]
+	return []*graph.Node{
+		graph.Apply(tanhGradOp{}, g, y),
+		Mul(Mul(g, gy), MulScalar(y, -2)), // d/dy gy(1-y^2) = -2 y gy
+	}
+}
+
+func tanhGradK[T float](out, gy, y []T) {
+	y = y[:len(gy)]
+	out = out[:len(gy)]
+	for i, g := range gy {
+		out[i] = g * (1 - y[i]*y[i])
+	}
+}
+
+// ---- sigmoid ----
+
+type sigmoidOp struct{}
+
+var _ graph.Op = sigmoidOp{}
+
+func (sigmoidOp) Name() string                                { return "sigmoid" }
+func (sigmoidOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
+func (sigmoidOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	unary(y, in[0], sigmoidK[float32], sigmoidK[float64])
+	return nil
+}
+
+// The book's sigmoid node: gx = gy * y * (1 - y).
+func (sigmoidOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{graph.Apply(sigmoidGradOp{}, gy, y)}
+}
+
+func sigmoidK[T float](y, x []T) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = T(1 / (1 + math.Exp(-float64(v))))
+	}
+}
+
+// Sigmoid returns 1 / (1 + e^-x).
+func Sigmoid(x *graph.Node) *graph.Node { return graph.Apply(sigmoidOp{}, x) }
+
+// sigmoidGradOp computes gy * y * (1 - y) in one pass; it is differentiable again.
+type sigmoidGradOp struct{}
+
+var _ graph.Op = sigmoidGradOp{}
+
+func (sigmoidGradOp) Name() string                                { return "sigmoid_grad" }
+func (sigmoidGradOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
+func (sigmoidGradOp) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
+	binary(out, in[0], in[1], sigmoidGradK[float32], sigmoidGradK[float64])
+	return nil
+}
+func (sigmoidGradOp) Grad(x []*graph.Node, out, g *graph.Node) []*graph.Node {
+	gy, y := x[0], x[1]
+	one := scalarOf(y, 1)
+	return []*graph.Node{
+		graph.Apply(sigmoidGradOp{}, g, y),
+		Mul(Mul(g, gy), Sub(one, MulScalar(y, 2))), // d/dy gy y(1-y) = gy (1 - 2y)
+	}
+}
+
+func sigmoidGradK[T float](out, gy, y []T) {
+	y = y[:len(gy)]
+	out = out[:len(gy)]
+	for i, g := range gy {
+		out[i] = g * y[i] * (1 - y[i])
+	}
+}
+
+// ---- relu, leaky relu, step ----
+
+type leakyReLUOp struct{ slope float64 }
+
+var _ graph.Op = leakyReLUOp{}
+
+func (o leakyReLUOp) Name() string {
+	if o.slope == 0 {
+		return "relu"
+	}
+	return "leaky_relu"
+}
+func (leakyReLUOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
+func (o leakyReLUOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	unary(y, in[0], func(y, x []float32) { leakyK(y, x, float32(o.slope)) }, func(y, x []float64) { leakyK(y, x, o.slope) })
+	return nil
+}
+
+// The book's ReLU node: the gradient passes where x > 0 and is stopped (or scaled by the slope) elsewhere.
+func (o leakyReLUOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{graph.Apply(reluGradOp{o.slope}, gy, x[0])}
+}
+
+func leakyK[T float](y, x []T, slope T) {
+	y = y[:len(x)]
+	for i, v := range x {
+		if v <= 0 {
+			v *= slope
+		}
+		y[i] = v
+	}
+}
+
+// ReLU returns max(0, x).
+func ReLU(x *graph.Node) *graph.Node { return graph.Apply(leakyReLUOp{}, x) }
+
+// LeakyReLU returns x where x > 0 and slope * x elsewhere.
+func LeakyReLU(x *graph.Node, slope float64) *graph.Node {
+	return graph.Apply(leakyReLUOp{slope}, x)
+}
+
+// reluGradOp passes gy where x > 0 and slope * gy elsewhere. It is linear in gy (its own
+// gradient) and piecewise constant in x (no gradient).
+type reluGradOp struct{ slope float64 }
+
+var _ graph.Op = reluGradOp{}
+
+func (reluGradOp) Name() string                                { return "relu_grad" }
+func (reluGradOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
+func (o reluGradOp) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
+	binary(out, in[0], in[1], func(out, gy, x []float32) { reluGradK(out, gy, x, float32(o.slope)) },
+		func(out, gy, x []float64) { reluGradK(out, gy, x, o.slope) })
+	return nil
+}
+func (o reluGradOp) Grad(x []*graph.Node, out, g *graph.Node) []*graph.Node {
+	return []*graph.Node{graph.Apply(reluGradOp{o.slope}, g, x[1]), nil}
+}
+
+func reluGradK[T float](out, gy, x []T, slope T) {
+	x = x[:len(gy)]
+	out = out[:len(gy)]
+	for i, g := range gy {
+		if x[i] <= 0 {
+			g *= slope
+		}
+		out[i] = g
+	}
+}
+
+type stepOp struct{}
+
+var _ graph.Op = stepOp{}
+
+func (stepOp) Name() string                                { return "step" }
+func (stepOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
+func (stepOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	unary(y, in[0], stepK[float32], stepK[float64])
+	return nil
+}
+
+// The step function is flat almost everywhere: no gradient flows (the book's reason to leave it).
+func (stepOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node { return []*graph.Node{nil} }
+
+func stepK[T float](y, x []T) {
+	y = y[:len(x)]
+	for i, v := range x {
+		if v > 0 {
+			y[i] = 1
+		} else {
+			y[i] = 0
+		}
+	}
+}
+
+// Step returns 1 where x > 0 and 0 elsewhere (the perceptron's activation). It has no gradient.
+func Step(x *graph.Node) *graph.Node { return graph.Apply(stepOp{}, x) }
+
+// ---- softmax and log-softmax on an axis ----
+
+type softmaxOp struct {
+	axis int
+	log  bool
+}
+
+var _ graph.Op = softmaxOp{}
+
+func (o softmaxOp) Name() string {
+	if o.log {
+		return "log_softmax"
+	}
+	return "softmax"
+}
+func (o softmaxOp) Shape(in ...graph.Type) (graph.Type, error) {
+	_, err := normAxis(o.axis, len(in[0].Shape))
+	return in[0], err
+}
+func (o softmaxOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	outer, n, inner := splitAxis(shapeOf(in[0]), o.axis)
+	unary(y, in[0], func(y, x []float32) { softmaxK(y, x, outer, n, inner, o.log) },
+		func(y, x []float64) { softmaxK(y, x, outer, n, inner, o.log) })
+	return nil
+}
+
+// softmax: gx = y * (gy - sum(gy * y)); log-softmax: gx = gy - exp(y) * sum(gy).
+func (o softmaxOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	if o.log {
+		return []*graph.Node{Sub(gy, Mul(Exp(y), SumKeep(gy, o.axis)))}
+	}
+	return []*graph.Node{Mul(y, Sub(gy, SumKeep(Mul(gy, y), o.axis)))}
+}
+
+// softmaxK subtracts the maximum before exponentiating, so large inputs cannot overflow.
+func softmaxK[T float](y, x []T, outer, n, inner int, log bool) {
+	for o := 0; o < outer; o++ {
+		base := o * n * inner
+		for in := 0; in < inner; in++ {
+			m := math.Inf(-1)
+			for k := 0; k < n; k++ {
+				m = math.Max(m, float64(x[base+k*inner+in]))
+			}
+			var s float64
+			for k := 0; k < n; k++ {
+				i := base + k*inner + in
+				e := math.Exp(float64(x[i]) - m)
+				s += e
+				if !log {
+					y[i] = T(e)
+				}
+			}
+			if log {
+				ls := m + math.Log(s)
+				for k := 0; k < n; k++ {
+					i := base + k*inner + in
+					y[i] = T(float64(x[i]) - ls)
+				}
+				continue
+			}
+			inv := 1 / s
+			for k := 0; k < n; k++ {
+				y[base+k*inner+in] *= T(inv)
+			}
+		}
+	}
+}
+
+// Softmax normalizes x along axis (negative counts from the end) to probabilities.
+func Softmax(x *graph.Node, axis int) *graph.Node {
+	return graph.Apply(softmaxOp{axis: mustAxis("softmax", x, axis)}, x)
+}
+
+// LogSoftmax returns log(Softmax(x, axis)), computed stably.
+func LogSoftmax(x *graph.Node, axis int) *graph.Node {
+	return graph.Apply(softmaxOp{axis: mustAxis("log_softmax", x, axis), log: true}, x)
+}
+
+func mustAxis(op string, x *graph.Node, axis int) int {
+	a, err := normAxis(axis, len(x.Shape()))
+	if err != nil {
+		panic(&graph.ShapeError{Op: op, Inputs: []string{x.Label()}, Shapes: []graph.Shape{x.Shape()}, Reason: err.Error()})
+	}
+	return a
+}

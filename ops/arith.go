@@ -1,0 +1,229 @@
+package ops
+
+import (
+	"math"
+
+	"gorgonia.org/tensor"
+
+	"github.com/zerograd/zerograd/graph"
+)
+
+// Binary ops broadcast their operands with NumPy's rules by inserting explicit BroadcastTo
+// nodes, so the op itself sees equal shapes and the gradient of the broadcast (SumTo) shows
+// in the backward graph, as in DeZero.
+
+func broadcastPair(op string, a, b *graph.Node) (*graph.Node, *graph.Node) {
+	if a.Shape().Equal(b.Shape()) {
+		return a, b
+	}
+	s, err := broadcastShapes(a.Shape(), b.Shape())
+	if err != nil {
+		panic(&graph.ShapeError{Op: op, Inputs: []string{a.Label(), b.Label()}, Shapes: []graph.Shape{a.Shape(), b.Shape()}, Reason: err.Error()})
+	}
+	return BroadcastTo(a, s...), BroadcastTo(b, s...)
+}
+
+// ---- add ----
+
+type addOp struct{}
+
+var _ graph.Op = addOp{}
+
+func (addOp) Name() string                                { return "add" }
+func (addOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
+func (addOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	binary(y, in[0], in[1], addK[float32], addK[float64])
+	return nil
+}
+func (addOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node { return []*graph.Node{gy, gy} }
+
+func addK[T float](y, a, b []T) {
+	b = b[:len(a)]
+	y = y[:len(a)]
+	for i := range a {
+		y[i] = a[i] + b[i]
+	}
+}
+
+// Add returns a + b, broadcasting.
+func Add(a, b *graph.Node) *graph.Node {
+	a, b = broadcastPair("add", a, b)
+	return graph.Apply(addOp{}, a, b)
+}
+
+// ---- sub ----
+
+type subOp struct{}
+
+var _ graph.Op = subOp{}
+
+func (subOp) Name() string                                { return "sub" }
+func (subOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
+func (subOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	binary(y, in[0], in[1], subK[float32], subK[float64])
+	return nil
+}
+func (subOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{gy, Neg(gy)}
+}
+
+func subK[T float](y, a, b []T) {
+	b = b[:len(a)]
+	y = y[:len(a)]
+	for i := range a {
+		y[i] = a[i] - b[i]
+	}
+}
+
+// Sub returns a - b, broadcasting.
+func Sub(a, b *graph.Node) *graph.Node {
+	a, b = broadcastPair("sub", a, b)
+	return graph.Apply(subOp{}, a, b)
+}
+
+// ---- mul ----
+
+type mulOp struct{}
+
+var _ graph.Op = mulOp{}
+
+func (mulOp) Name() string                                { return "mul" }
+func (mulOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
+func (mulOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	binary(y, in[0], in[1], mulK[float32], mulK[float64])
+	return nil
+}
+
+// The book's multiply node: the gradient of each input is gy times the other input.
+func (mulOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{Mul(gy, x[1]), Mul(gy, x[0])}
+}
+
+func mulK[T float](y, a, b []T) {
+	b = b[:len(a)]
+	y = y[:len(a)]
+	for i := range a {
+		y[i] = a[i] * b[i]
+	}
+}
+
+// Mul returns a * b elementwise, broadcasting.
+func Mul(a, b *graph.Node) *graph.Node {
+	a, b = broadcastPair("mul", a, b)
+	return graph.Apply(mulOp{}, a, b)
+}
+
+// ---- div ----
+
+type divOp struct{}
+
+var _ graph.Op = divOp{}
+
+func (divOp) Name() string                                { return "div" }
+func (divOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
+func (divOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	binary(y, in[0], in[1], divK[float32], divK[float64])
+	return nil
+}
+func (divOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	gb := Neg(Div(Mul(gy, y), x[1])) // -gy * a / b^2 = -gy * y / b
+	return []*graph.Node{Div(gy, x[1]), gb}
+}
+
+func divK[T float](y, a, b []T) {
+	b = b[:len(a)]
+	y = y[:len(a)]
+	for i := range a {
+		y[i] = a[i] / b[i]
+	}
+}
+
+// Div returns a / b elementwise, broadcasting.
+func Div(a, b *graph.Node) *graph.Node {
+	a, b = broadcastPair("div", a, b)
+	return graph.Apply(divOp{}, a, b)
+}
+
+// ---- neg ----
+
+type negOp struct{}
+
+var _ graph.Op = negOp{}
+
+func (negOp) Name() string                                { return "neg" }
+func (negOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
+func (negOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	unary(y, in[0], negK[float32], negK[float64])
+	return nil
+}
+func (negOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node { return []*graph.Node{Neg(gy)} }
+
+func negK[T float](y, x []T) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = -v
+	}
+}
+
+// Neg returns -x.
+func Neg(x *graph.Node) *graph.Node { return graph.Apply(negOp{}, x) }
+
+// ---- pow with a constant exponent ----
+
+type powOp struct{ c float64 }
+
+var _ graph.Op = powOp{}
+
+func (powOp) Name() string                                  { return "pow" }
+func (powOp) Shape(in ...graph.Type) (graph.Type, error)   { return in[0], arity(in, 1) }
+func (o powOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	unary(y, in[0], func(y, x []float32) { powK(y, x, o.c) }, func(y, x []float64) { powK(y, x, o.c) })
+	return nil
+}
+
+// d/dx x^c = c x^(c-1), written with Pow so it can be differentiated again.
+func (o powOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	var d *graph.Node
+	switch o.c {
+	case 1:
+		d = gy
+	case 2:
+		d = Mul(gy, Mul(scalarOf(x[0], 2), x[0]))
+	default:
+		d = Mul(gy, Mul(scalarOf(x[0], o.c), Pow(x[0], o.c-1)))
+	}
+	return []*graph.Node{d}
+}
+
+func powK[T float](y, x []T, c float64) {
+	y = y[:len(x)]
+	switch c {
+	case 2:
+		for i, v := range x {
+			y[i] = v * v
+		}
+	case 3:
+		for i, v := range x {
+			y[i] = v * v * v
+		}
+	case 0.5:
+		for i, v := range x {
+			y[i] = T(math.Sqrt(float64(v)))
+		}
+	default:
+		for i, v := range x {
+			y[i] = T(math.Pow(float64(v), c))
+		}
+	}
+}
+
+// Pow returns x^c for a constant exponent c.
+func Pow(x *graph.Node, c float64) *graph.Node { return graph.Apply(powOp{c}, x) }
+
+// AddScalar, MulScalar and friends are shorthands for an op with a scalar constant of x's type.
+
+// AddScalar returns x + c.
+func AddScalar(x *graph.Node, c float64) *graph.Node { return Add(x, scalarOf(x, c)) }
+
+// MulScalar returns x * c.
+func MulScalar(x *graph.Node, c float64) *graph.Node { return Mul(x, scalarOf(x, c)) }

@@ -1,0 +1,172 @@
+package ops
+
+// Index walking shared by broadcasting, sum-to and the reductions: a "big" shape and a
+// "small" one of the same rank whose axes are either equal or 1. Adjacent axes of the same
+// kind are merged, and the walk hands out runs of the innermost merged axis.
+
+import (
+	"math"
+
+	"github.com/zerograd/zerograd/graph"
+)
+
+type walk struct {
+	dims  []int  // merged axis sizes (big)
+	bcast []bool // merged axis is broadcast (small has 1 there)
+}
+
+func newWalk(big, small graph.Shape) walk {
+	var w walk
+	for i, d := range big {
+		if d == 1 {
+			continue // size-1 axes change nothing
+		}
+		b := small[i] == 1
+		if k := len(w.dims); k > 0 && w.bcast[k-1] == b {
+			w.dims[k-1] *= d
+			continue
+		}
+		w.dims = append(w.dims, d)
+		w.bcast = append(w.bcast, b)
+	}
+	return w
+}
+
+// runs calls fn for each innermost run: big[bi:bi+n] corresponds to small[si] (step 0)
+// or small[si:si+n] (step 1).
+func (w walk) runs(fn func(bi, si, n, step int)) {
+	r := len(w.dims)
+	if r == 0 {
+		fn(0, 0, 1, 1)
+		return
+	}
+	n := w.dims[r-1]
+	step := 1
+	if w.bcast[r-1] {
+		step = 0
+	}
+	outer := 1
+	for _, d := range w.dims[:r-1] {
+		outer *= d
+	}
+	if r == 1 {
+		fn(0, 0, n, step)
+		return
+	}
+	// small strides of the outer merged axes
+	var sstride [8]int
+	var idx [8]int
+	if r-1 > len(sstride) {
+		panic("ops: too many axes") // unreachable: merged axes alternate kind, rank <= 8 in practice
+	}
+	s := 1
+	if !w.bcast[r-1] {
+		s = n
+	}
+	for i := r - 2; i >= 0; i-- {
+		if w.bcast[i] {
+			sstride[i] = 0
+		} else {
+			sstride[i] = s
+			s *= w.dims[i]
+		}
+	}
+	si := 0
+	for o := 0; o < outer; o++ {
+		fn(o*n, si, n, step)
+		for i := r - 2; i >= 0; i-- {
+			idx[i]++
+			si += sstride[i]
+			if idx[i] < w.dims[i] {
+				break
+			}
+			si -= sstride[i] * idx[i]
+			idx[i] = 0
+		}
+	}
+}
+
+// broadcastK copies small into big along broadcast axes.
+func broadcastK[T float](w walk, big, small []T) {
+	w.runs(func(bi, si, n, step int) {
+		if step == 0 {
+			v := small[si]
+			b := big[bi : bi+n]
+			for i := range b {
+				b[i] = v
+			}
+			return
+		}
+		copy(big[bi:bi+n], small[si:si+n])
+	})
+}
+
+// sumToK adds big into small (small is zeroed first).
+func sumToK[T float](w walk, small, big []T) {
+	clear(small)
+	w.runs(func(bi, si, n, step int) {
+		b := big[bi : bi+n]
+		if step == 0 {
+			var s T
+			for _, v := range b {
+				s += v
+			}
+			small[si] += s
+			return
+		}
+		sm := small[si : si+n]
+		for i, v := range b {
+			sm[i] += v
+		}
+	})
+}
+
+// maxToK reduces big into small by maximum.
+func maxToK[T float](w walk, small, big []T) {
+	for i := range small {
+		small[i] = T(math.Inf(-1))
+	}
+	w.runs(func(bi, si, n, step int) {
+		b := big[bi : bi+n]
+		if step == 0 {
+			m := small[si]
+			for _, v := range b {
+				if v > m || v != v {
+					m = v
+				}
+			}
+			small[si] = m
+			return
+		}
+		sm := small[si : si+n]
+		for i, v := range b {
+			if v > sm[i] || v != v {
+				sm[i] = v
+			}
+		}
+	})
+}
+
+// broadcastShapes applies NumPy's rules: align from the right, sizes equal or 1.
+func broadcastShapes(a, b graph.Shape) (graph.Shape, error) {
+	r := max(len(a), len(b))
+	out := make(graph.Shape, r)
+	for i := 0; i < r; i++ {
+		da, db := 1, 1
+		if j := len(a) - r + i; j >= 0 {
+			da = a[j]
+		}
+		if j := len(b) - r + i; j >= 0 {
+			db = b[j]
+		}
+		switch {
+		case da == db || db == 1:
+			out[i] = da
+		case da == 1:
+			out[i] = db
+		default:
+			return nil, graph.Errorf("shapes %v and %v do not broadcast (axis %d: %d vs %d)", a, b, i, da, db)
+		}
+	}
+	return out, nil
+}

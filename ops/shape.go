@@ -1,0 +1,412 @@
+package ops
+
+import (
+	"fmt"
+	"slices"
+
+	"gorgonia.org/tensor"
+
+	"github.com/zerograd/zerograd/graph"
+)
+
+// ---- reshape ----
+
+type reshapeOp struct{ to graph.Shape }
+
+var _ graph.Op = reshapeOp{}
+
+func (reshapeOp) Name() string { return "reshape" }
+func (o reshapeOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if in[0].Shape.Size() != o.to.Size() {
+		return graph.Type{}, graph.Errorf("cannot reshape %d elements to %v", in[0].Shape.Size(), o.to)
+	}
+	return graph.Type{Shape: o.to, DType: in[0].DType}, nil
+}
+func (reshapeOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	unary(y, in[0], func(y, x []float32) { copy(y, x) }, func(y, x []float64) { copy(y, x) })
+	return nil
+}
+func (reshapeOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{Reshape(gy, x[0].Shape()...)}
+}
+
+// Reshape gives x a new shape with the same number of elements; one axis may be -1 (inferred).
+func Reshape(x *graph.Node, shape ...int) *graph.Node {
+	to := graph.Shape(slices.Clone(shape))
+	if i := slices.Index(to, -1); i >= 0 {
+		rest := 1
+		for j, d := range to {
+			if j != i {
+				rest *= d
+			}
+		}
+		if rest > 0 && x.Shape().Size()%rest == 0 {
+			to[i] = x.Shape().Size() / rest
+		}
+	}
+	if to.Equal(x.Shape()) {
+		return x
+	}
+	return graph.Apply(reshapeOp{to}, x)
+}
+
+// Flatten reshapes x to [batch, rest]: the book's flattening before an Affine (row-major over C, H, W).
+func Flatten(x *graph.Node) *graph.Node {
+	return Reshape(x, x.Shape()[0], -1)
+}
+
+// ---- broadcast-to and sum-to: each the other's gradient ----
+
+type broadcastToOp struct {
+	to graph.Shape
+	w  walk
+}
+
+var _ graph.Op = broadcastToOp{}
+
+func (broadcastToOp) Name() string { return "broadcast_to" }
+func (o broadcastToOp) Shape(in ...graph.Type) (graph.Type, error) {
+	s, err := broadcastShapes(in[0].Shape, o.to)
+	if err != nil || !s.Equal(o.to) {
+		return graph.Type{}, graph.Errorf("cannot broadcast %v to %v", in[0].Shape, o.to)
+	}
+	return graph.Type{Shape: o.to, DType: in[0].DType}, nil
+}
+func (o broadcastToOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	unary(y, in[0], func(y, x []float32) { broadcastK(o.w, y, x) }, func(y, x []float64) { broadcastK(o.w, y, x) })
+	return nil
+}
+func (o broadcastToOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{SumTo(gy, x[0].Shape()...)}
+}
+
+// BroadcastTo repeats x along axes of size 1 (and new leading axes) to the given shape,
+// following NumPy's rules. Its gradient is SumTo.
+func BroadcastTo(x *graph.Node, shape ...int) *graph.Node {
+	to := graph.Shape(slices.Clone(shape))
+	if to.Equal(x.Shape()) {
+		return x
+	}
+	return graph.Apply(broadcastToOp{to: to, w: newWalk(to, padLeft(x.Shape(), len(to)))}, x)
+}
+
+type sumToOp struct {
+	to graph.Shape
+	w  walk
+}
+
+var _ graph.Op = sumToOp{}
+
+func (sumToOp) Name() string { return "sum_to" }
+func (o sumToOp) Shape(in ...graph.Type) (graph.Type, error) {
+	s, err := broadcastShapes(in[0].Shape, o.to)
+	if err != nil || !s.Equal(in[0].Shape) {
+		return graph.Type{}, graph.Errorf("cannot sum %v to %v", in[0].Shape, o.to)
+	}
+	return graph.Type{Shape: o.to, DType: in[0].DType}, nil
+}
+func (o sumToOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	unary(y, in[0], func(y, x []float32) { sumToK(o.w, y, x) }, func(y, x []float64) { sumToK(o.w, y, x) })
+	return nil
+}
+func (o sumToOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{BroadcastTo(gy, x[0].Shape()...)}
+}
+
+// SumTo sums x down to shape, the reverse of BroadcastTo: the gradient of a broadcast.
+func SumTo(x *graph.Node, shape ...int) *graph.Node {
+	to := graph.Shape(slices.Clone(shape))
+	if to.Equal(x.Shape()) {
+		return x
+	}
+	var w walk
+	if len(to) <= len(x.Shape()) {
+		w = newWalk(x.Shape(), padLeft(to, len(x.Shape())))
+	}
+	return graph.Apply(sumToOp{to: to, w: w}, x)
+}
+
+func padLeft(s graph.Shape, rank int) graph.Shape {
+	if len(s) >= rank {
+		return s
+	}
+	out := make(graph.Shape, rank)
+	for i := range out {
+		out[i] = 1
+	}
+	copy(out[rank-len(s):], s)
+	return out
+}
+
+// ---- transpose ----
+
+type transposeOp struct{ perm []int }
+
+var _ graph.Op = transposeOp{}
+
+func (transposeOp) Name() string { return "transpose" }
+func (o transposeOp) Shape(in ...graph.Type) (graph.Type, error) {
+	s := in[0].Shape
+	if len(o.perm) != len(s) {
+		return graph.Type{}, graph.Errorf("permutation %v has %d axes, input has %d", o.perm, len(o.perm), len(s))
+	}
+	seen := make([]bool, len(s))
+	out := make(graph.Shape, len(s))
+	for i, p := range o.perm {
+		if p < 0 || p >= len(s) || seen[p] {
+			return graph.Type{}, graph.Errorf("%v is not a permutation of %d axes", o.perm, len(s))
+		}
+		seen[p] = true
+		out[i] = s[p]
+	}
+	return graph.Type{Shape: out, DType: in[0].DType}, nil
+}
+func (o transposeOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	shape := in[0].Shape()
+	unary(y, in[0], func(y, x []float32) { transposeK(y, x, shape, o.perm) }, func(y, x []float64) { transposeK(y, x, shape, o.perm) })
+	return nil
+}
+func (o transposeOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	inv := make([]int, len(o.perm))
+	for i, p := range o.perm {
+		inv[p] = i
+	}
+	return []*graph.Node{Transpose(gy, inv...)}
+}
+
+// Transpose permutes the axes of x: output axis i is input axis perm[i].
+// With no perm it reverses the axes (a matrix transpose for 2-D x).
+func Transpose(x *graph.Node, perm ...int) *graph.Node {
+	if len(perm) == 0 {
+		for i := len(x.Shape()) - 1; i >= 0; i-- {
+			perm = append(perm, i)
+		}
+	}
+	identity := true
+	for i, p := range perm {
+		identity = identity && i == p
+	}
+	if identity && len(perm) == len(x.Shape()) {
+		return x
+	}
+	return graph.Apply(transposeOp{slices.Clone(perm)}, x)
+}
+
+func transposeK[T float](y, x []T, shape []int, perm []int) {
+	r := len(shape)
+	if r == 2 && perm[0] == 1 {
+		transpose2D(y, x, shape[0], shape[1])
+		return
+	}
+	var xs, dims, idx [16]int
+	st := 1
+	for i := r - 1; i >= 0; i-- {
+		xs[i] = st
+		st *= shape[i]
+	}
+	for i, p := range perm {
+		dims[i] = shape[p]
+	}
+	// walk y in order; keep the x offset incrementally
+	var src [16]int
+	for i, p := range perm {
+		src[i] = xs[p]
+	}
+	off := 0
+	inner := dims[r-1]
+	is := src[r-1]
+	for yi := 0; yi < len(y); yi += inner {
+		o := off
+		for j := 0; j < inner; j++ {
+			y[yi+j] = x[o]
+			o += is
+		}
+		for i := r - 2; i >= 0; i-- {
+			idx[i]++
+			off += src[i]
+			if idx[i] < dims[i] {
+				break
+			}
+			off -= src[i] * idx[i]
+			idx[i] = 0
+		}
+	}
+}
+
+// transpose2D writes the n x m transpose of the m x n matrix x, in cache-sized tiles.
+func transpose2D[T float](y, x []T, m, n int) {
+	const tile = 32
+	for i0 := 0; i0 < m; i0 += tile {
+		i1 := min(i0+tile, m)
+		for j0 := 0; j0 < n; j0 += tile {
+			j1 := min(j0+tile, n)
+			for i := i0; i < i1; i++ {
+				row := x[i*n : i*n+n]
+				for j := j0; j < j1; j++ {
+					y[j*m+i] = row[j]
+				}
+			}
+		}
+	}
+}
+
+// ---- slice along an axis and its gradient, embed ----
+
+type sliceOp struct{ axis, lo, hi int }
+
+var _ graph.Op = sliceOp{}
+
+func (sliceOp) Name() string { return "slice" }
+func (o sliceOp) Shape(in ...graph.Type) (graph.Type, error) {
+	s := in[0].Shape
+	a, err := normAxis(o.axis, len(s))
+	if err != nil {
+		return graph.Type{}, err
+	}
+	if o.lo < 0 || o.hi > s[a] || o.lo >= o.hi {
+		return graph.Type{}, graph.Errorf("range [%d:%d] is empty or outside axis %d of size %d", o.lo, o.hi, a, s[a])
+	}
+	out := s.Clone()
+	out[a] = o.hi - o.lo
+	return graph.Type{Shape: out, DType: in[0].DType}, nil
+}
+func (o sliceOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	outer, n, inner := splitAxis(shapeOf(in[0]), o.axis)
+	unary(y, in[0], func(y, x []float32) { sliceK(y, x, outer, n, inner, o.lo, o.hi) }, func(y, x []float64) { sliceK(y, x, outer, n, inner, o.lo, o.hi) })
+	return nil
+}
+func (o sliceOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{graph.Apply(embedOp{axis: o.axis, lo: o.lo, n: x[0].Shape()[o.axis]}, gy)}
+}
+
+func sliceK[T float](y, x []T, outer, n, inner, lo, hi int) {
+	w := (hi - lo) * inner
+	for o := 0; o < outer; o++ {
+		copy(y[o*w:(o+1)*w], x[(o*n+lo)*inner:(o*n+hi)*inner])
+	}
+}
+
+// Slice takes the range [lo, hi) of axis (negative axes count from the end).
+func Slice(x *graph.Node, axis, lo, hi int) *graph.Node {
+	a, err := normAxis(axis, len(x.Shape()))
+	if err != nil {
+		panic(&graph.ShapeError{Op: "slice", Inputs: []string{x.Label()}, Shapes: []graph.Shape{x.Shape()}, Reason: err.Error()})
+	}
+	return graph.Apply(sliceOp{a, lo, hi}, x)
+}
+
+// SliceRows takes rows [lo, hi) of x (axis 0): a mini-batch out of a dataset.
+func SliceRows(x *graph.Node, lo, hi int) *graph.Node { return Slice(x, 0, lo, hi) }
+
+// embedOp places its input at [lo, lo+len) of axis in a zero tensor whose axis has size n:
+// the gradient of slicing, whose own gradient is slicing.
+type embedOp struct{ axis, lo, n int }
+
+var _ graph.Op = embedOp{}
+
+func (embedOp) Name() string { return "embed" }
+func (o embedOp) Shape(in ...graph.Type) (graph.Type, error) {
+	out := in[0].Shape.Clone()
+	if o.lo+out[o.axis] > o.n {
+		return graph.Type{}, graph.Errorf("%d rows at %d do not fit in %d", out[o.axis], o.lo, o.n)
+	}
+	out[o.axis] = o.n
+	return graph.Type{Shape: out, DType: in[0].DType}, nil
+}
+func (o embedOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	outer, m, inner := splitAxis(shapeOf(in[0]), o.axis)
+	unary(y, in[0], func(y, x []float32) { embedK(y, x, outer, m, inner, o.lo, o.n) }, func(y, x []float64) { embedK(y, x, outer, m, inner, o.lo, o.n) })
+	return nil
+}
+func (o embedOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	m := x[0].Shape()[o.axis]
+	return []*graph.Node{Slice(gy, o.axis, o.lo, o.lo+m)}
+}
+
+func embedK[T float](y, x []T, outer, m, inner, lo, n int) {
+	clear(y)
+	for o := 0; o < outer; o++ {
+		copy(y[(o*n+lo)*inner:(o*n+lo+m)*inner], x[o*m*inner:(o+1)*m*inner])
+	}
+}
+
+// ---- concat ----
+
+type concatOp struct{ axis int }
+
+var _ graph.Op = concatOp{}
+
+func (concatOp) Name() string { return "concat" }
+func (o concatOp) Shape(in ...graph.Type) (graph.Type, error) {
+	out := in[0].Shape.Clone()
+	if o.axis >= len(out) {
+		return graph.Type{}, graph.Errorf("axis %d out of range for rank %d", o.axis, len(out))
+	}
+	for i, t := range in[1:] {
+		if t.DType != in[0].DType {
+			return graph.Type{}, graph.Errorf("element types %s and %s differ", in[0].DType, t.DType)
+		}
+		if len(t.Shape) != len(out) {
+			return graph.Type{}, graph.Errorf("input %d has rank %d, want %d", i+1, len(t.Shape), len(out))
+		}
+		for a := range out {
+			if a != o.axis && t.Shape[a] != in[0].Shape[a] {
+				return graph.Type{}, graph.Errorf("input %d differs on axis %d (%d vs %d)", i+1, a, t.Shape[a], in[0].Shape[a])
+			}
+		}
+		out[o.axis] += t.Shape[o.axis]
+	}
+	return graph.Type{Shape: out, DType: in[0].DType}, nil
+}
+func (o concatOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	ys := shapeOf(y)
+	outer, n, inner := splitAxis(ys, o.axis)
+	off := 0
+	for _, x := range in {
+		m := x.Shape()[o.axis]
+		unary(y, x, func(y, x []float32) { embedRowsK(y, x, outer, m, inner, off, n) }, func(y, x []float64) { embedRowsK(y, x, outer, m, inner, off, n) })
+		off += m
+	}
+	return nil
+}
+func (o concatOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	gx := make([]*graph.Node, len(x))
+	off := 0
+	for i, xi := range x {
+		m := xi.Shape()[o.axis]
+		gx[i] = Slice(gy, o.axis, off, off+m)
+		off += m
+	}
+	return gx
+}
+
+func embedRowsK[T float](y, x []T, outer, m, inner, lo, n int) {
+	for o := 0; o < outer; o++ {
+		copy(y[(o*n+lo)*inner:(o*n+lo+m)*inner], x[o*m*inner:(o+1)*m*inner])
+	}
+}
+
+// Concat joins xs along axis; all other axes must agree.
+func Concat(axis int, xs ...*graph.Node) *graph.Node {
+	if len(xs) == 0 {
+		panic(&graph.ShapeError{Op: "concat", Reason: "no inputs"})
+	}
+	a, err := normAxis(axis, len(xs[0].Shape()))
+	if err != nil {
+		panic(&graph.ShapeError{Op: "concat", Inputs: []string{xs[0].Label()}, Shapes: []graph.Shape{xs[0].Shape()}, Reason: err.Error()})
+	}
+	if len(xs) == 1 {
+		return xs[0]
+	}
+	return graph.Apply(concatOp{a}, xs...)
+}
+
+// shapeOf reads a tensor's shape as a graph.Shape without copying (scalars: []).
+func shapeOf(t *tensor.Dense) graph.Shape {
+	if t.IsScalar() {
+		return nil
+	}
+	return graph.Shape(t.Shape())
+}
+
+func (o reshapeOp) String() string { return fmt.Sprintf("reshape%v", o.to) }
