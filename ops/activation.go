@@ -14,7 +14,7 @@ type tanhOp struct{}
 
 var _ graph.Op = tanhOp{}
 
-func (tanhOp) Name() string                                { return "tanh" }
+func (tanhOp) Name() string                               { return "tanh" }
 func (tanhOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (tanhOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], func(y, x []float32) { mapK(y, x, math.Tanh) }, func(y, x []float64) { mapK(y, x, math.Tanh) })
@@ -34,7 +34,7 @@ type tanhGradOp struct{}
 
 var _ graph.Op = tanhGradOp{}
 
-func (tanhGradOp) Name() string                                { return "tanh_grad" }
+func (tanhGradOp) Name() string                               { return "tanh_grad" }
 func (tanhGradOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (tanhGradOp) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
 	binary(out, in[0], in[1], tanhGradK[float32], tanhGradK[float64])
@@ -62,7 +62,7 @@ type sigmoidOp struct{}
 
 var _ graph.Op = sigmoidOp{}
 
-func (sigmoidOp) Name() string                                { return "sigmoid" }
+func (sigmoidOp) Name() string                               { return "sigmoid" }
 func (sigmoidOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (sigmoidOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], sigmoidK[float32], sigmoidK[float64])
@@ -89,7 +89,7 @@ type sigmoidGradOp struct{}
 
 var _ graph.Op = sigmoidGradOp{}
 
-func (sigmoidGradOp) Name() string                                { return "sigmoid_grad" }
+func (sigmoidGradOp) Name() string                               { return "sigmoid_grad" }
 func (sigmoidGradOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (sigmoidGradOp) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
 	binary(out, in[0], in[1], sigmoidGradK[float32], sigmoidGradK[float64])
@@ -159,7 +159,7 @@ type reluGradOp struct{ slope float64 }
 
 var _ graph.Op = reluGradOp{}
 
-func (reluGradOp) Name() string                                { return "relu_grad" }
+func (reluGradOp) Name() string                               { return "relu_grad" }
 func (reluGradOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (o reluGradOp) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
 	binary(out, in[0], in[1], func(out, gy, x []float32) { reluGradK(out, gy, x, float32(o.slope)) },
@@ -185,7 +185,7 @@ type stepOp struct{}
 
 var _ graph.Op = stepOp{}
 
-func (stepOp) Name() string                                { return "step" }
+func (stepOp) Name() string                               { return "step" }
 func (stepOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (stepOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], stepK[float32], stepK[float64])

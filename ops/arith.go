@@ -29,7 +29,7 @@ type addOp struct{}
 
 var _ graph.Op = addOp{}
 
-func (addOp) Name() string                                { return "add" }
+func (addOp) Name() string                               { return "add" }
 func (addOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (addOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	binary(y, in[0], in[1], addK[float32], addK[float64])
@@ -57,7 +57,7 @@ type subOp struct{}
 
 var _ graph.Op = subOp{}
 
-func (subOp) Name() string                                { return "sub" }
+func (subOp) Name() string                               { return "sub" }
 func (subOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (subOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	binary(y, in[0], in[1], subK[float32], subK[float64])
@@ -87,7 +87,7 @@ type mulOp struct{}
 
 var _ graph.Op = mulOp{}
 
-func (mulOp) Name() string                                { return "mul" }
+func (mulOp) Name() string                               { return "mul" }
 func (mulOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (mulOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	binary(y, in[0], in[1], mulK[float32], mulK[float64])
@@ -119,7 +119,7 @@ type divOp struct{}
 
 var _ graph.Op = divOp{}
 
-func (divOp) Name() string                                { return "div" }
+func (divOp) Name() string                               { return "div" }
 func (divOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (divOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	binary(y, in[0], in[1], divK[float32], divK[float64])
@@ -150,7 +150,7 @@ type negOp struct{}
 
 var _ graph.Op = negOp{}
 
-func (negOp) Name() string                                { return "neg" }
+func (negOp) Name() string                               { return "neg" }
 func (negOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (negOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], negK[float32], negK[float64])
@@ -174,8 +174,8 @@ type powOp struct{ c float64 }
 
 var _ graph.Op = powOp{}
 
-func (powOp) Name() string                                  { return "pow" }
-func (powOp) Shape(in ...graph.Type) (graph.Type, error)   { return in[0], arity(in, 1) }
+func (powOp) Name() string                               { return "pow" }
+func (powOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (o powOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], func(y, x []float32) { powK(y, x, o.c) }, func(y, x []float64) { powK(y, x, o.c) })
 	return nil

@@ -22,7 +22,7 @@ type expOp struct{}
 
 var _ graph.Op = expOp{}
 
-func (expOp) Name() string                                { return "exp" }
+func (expOp) Name() string                               { return "exp" }
 func (expOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (expOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], func(y, x []float32) { mapK(y, x, math.Exp) }, func(y, x []float64) { mapK(y, x, math.Exp) })
@@ -43,7 +43,7 @@ type logOp struct{}
 
 var _ graph.Op = logOp{}
 
-func (logOp) Name() string                                { return "log" }
+func (logOp) Name() string                               { return "log" }
 func (logOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (logOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], func(y, x []float32) { mapK(y, x, math.Log) }, func(y, x []float64) { mapK(y, x, math.Log) })
@@ -62,7 +62,7 @@ type sqrtOp struct{}
 
 var _ graph.Op = sqrtOp{}
 
-func (sqrtOp) Name() string                                { return "sqrt" }
+func (sqrtOp) Name() string                               { return "sqrt" }
 func (sqrtOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (sqrtOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], func(y, x []float32) { mapK(y, x, math.Sqrt) }, func(y, x []float64) { mapK(y, x, math.Sqrt) })
@@ -83,7 +83,7 @@ type squareOp struct{}
 
 var _ graph.Op = squareOp{}
 
-func (squareOp) Name() string                                { return "square" }
+func (squareOp) Name() string                               { return "square" }
 func (squareOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (squareOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], squareK[float32], squareK[float64])
@@ -109,7 +109,7 @@ type absOp struct{}
 
 var _ graph.Op = absOp{}
 
-func (absOp) Name() string                                { return "abs" }
+func (absOp) Name() string                               { return "abs" }
 func (absOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (absOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], absK[float32], absK[float64])
@@ -138,7 +138,7 @@ type signOp struct{}
 
 var _ graph.Op = signOp{}
 
-func (signOp) Name() string                                { return "sign" }
+func (signOp) Name() string                               { return "sign" }
 func (signOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (signOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	unary(y, in[0], signK[float32], signK[float64])

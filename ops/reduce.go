@@ -136,7 +136,7 @@ type equalOp struct{}
 
 var _ graph.Op = equalOp{}
 
-func (equalOp) Name() string                                { return "equal" }
+func (equalOp) Name() string                               { return "equal" }
 func (equalOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (equalOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	binary(y, in[0], in[1], equalK[float32], equalK[float64])
