@@ -143,7 +143,7 @@ func (n *Node) SetValue(v *tensor.Dense) error {
 		return fmt.Errorf("graph: SetValue on %s %s: only parameters can be set", n.kind, n.Label())
 	}
 	if err := checkValue(n, v); err != nil {
-		return err
+		return fmt.Errorf("graph: SetValue %s: %w", n.Label(), err)
 	}
 	n.mu.Lock()
 	n.value = v
@@ -151,19 +151,20 @@ func (n *Node) SetValue(v *tensor.Dense) error {
 	return nil
 }
 
+// checkValue says what is wrong with v as a value of n (the caller names the context).
 func checkValue(n *Node, v *tensor.Dense) error {
 	if v == nil {
-		return fmt.Errorf("graph: %s %s: nil value", n.kind, n.Label())
+		return fmt.Errorf("nil value")
 	}
 	dt, err := DTypeOf(v)
 	if err != nil {
-		return fmt.Errorf("graph: %s %s: %w", n.kind, n.Label(), err)
+		return err
 	}
 	if dt != n.typ.DType {
-		return fmt.Errorf("graph: %s %s: value is %s, want %s", n.kind, n.Label(), dt, n.typ.DType)
+		return fmt.Errorf("value is %s, want %s", dt, n.typ.DType)
 	}
 	if !sameShape(v, n.typ.Shape) {
-		return fmt.Errorf("graph: %s %s: value has shape %v, want %v", n.kind, n.Label(), shapeOf(v), n.typ.Shape)
+		return fmt.Errorf("value has shape %v, want %v", shapeOf(v), n.typ.Shape)
 	}
 	return nil
 }
