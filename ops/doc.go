@@ -1,0 +1,23 @@
+// Package ops holds every operation of zerograd, one family per file: arith.go (add, sub,
+// mul, div, neg, pow), elementwise.go (exp, log, sqrt, square, abs, sign), activation.go
+// (tanh, sigmoid, relu, leaky relu, step, softmax, log-softmax), shape.go (reshape,
+// broadcast-to, sum-to, transpose, slice, concat), reduce.go (sum, mean, max over axes),
+// linalg.go (matmul) and loss.go (softmax-cross-entropy, one-hot, mean squared error).
+//
+// Each op is a small value implementing graph.Op, and its file holds everything about it,
+// a few lines apart: the shape rule, the forward kernel over raw slices (float32 and
+// float64 through one generic function), and the gradient rule written with other ops, so
+// that the backward pass is a graph too and can be drawn and differentiated again. The
+// exported constructor (Exp, MatMul, ...) sits next to it.
+//
+// Binary ops broadcast with NumPy's rules by inserting explicit BroadcastTo nodes; the
+// gradient of a broadcast is SumTo, and each is the other's gradient.
+//
+// # Error handling
+//
+// Constructors panic with a *graph.ShapeError when inputs do not fit (use graph.Try to get an
+// error). Kernels return errors for bad data, such as a class label out of range, and never
+// panic on user data.
+//
+// Package ops imports graph.
+package ops
