@@ -1,29 +1,3 @@
-// The parameter-file section of package nn's documentation. It is kept here,
-// apart from the package clause, until doc.go (which holds the package
-// comment) takes it in.
-//
-// # Parameter files
-//
-// Trained parameters travel as an ordered list of named tensors,
-// []NamedTensor, independent of any graph. Two file formats are read:
-//
-//   - safetensors (SaveSafetensors, LoadSafetensors, ReadSafetensors): the
-//     format of our own checkpoints, written and read with F32 and F64
-//     tensors and an optional string metadata map;
-//   - the book's pickles (LoadPickle, ReadPickle): a dict or OrderedDict of
-//     name -> numpy ndarray written by pickle.dump, such as ch03's
-//     sample_weight.pkl or SimpleConvNet's params.pkl.
-//
-// Assign then copies loaded tensors into a model's parameters by name,
-// checking everything before writing anything.
-//
-// Loading never trusts the file: every length, offset, shape and byte count is
-// checked against the bytes actually present before anything is allocated,
-// and a corrupt or truncated file is an error, never a panic or a partial
-// load. Pickles run no code: only the globals the book's files hold are
-// accepted, and any other one (os.system, builtins.eval, ...) is refused by
-// name with an *UnsafeGlobalError.
-
 package nn
 
 import (
