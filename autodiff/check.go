@@ -15,6 +15,7 @@ type Check struct {
 	Node     *graph.Node
 	MaxAbs   float64 // largest |analytic - numeric| over the elements
 	MaxRel   float64 // largest |analytic - numeric| / max(|analytic|, |numeric|) (0 where both are 0)
+	MeanAbs  float64 // mean of |analytic - numeric| (what the book's gradient check prints)
 	Worst    int     // flat index of the element with the largest error relative to max(1, |a|, |n|)
 	Analytic float64 // the analytic gradient at Worst
 	Numeric  float64 // the numerical gradient at Worst
@@ -25,8 +26,8 @@ type Check struct {
 func (c Check) OK(tol float64) bool { return c.worst <= tol }
 
 func (c Check) String() string {
-	return fmt.Sprintf("%s%v: max abs err %.3g, max rel err %.3g, worst at %d: analytic %.10g numeric %.10g",
-		c.Node.Label(), c.Node.Shape(), c.MaxAbs, c.MaxRel, c.Worst, c.Analytic, c.Numeric)
+	return fmt.Sprintf("%s%v: mean abs err %.3g, max abs err %.3g, max rel err %.3g, worst at %d: analytic %.10g numeric %.10g",
+		c.Node.Label(), c.Node.Shape(), c.MeanAbs, c.MaxAbs, c.MaxRel, c.Worst, c.Analytic, c.Numeric)
 }
 
 // CheckGrad computes the gradient of the scalar y with respect to each of wrt twice: with
@@ -98,6 +99,7 @@ func CheckGrad(y *graph.Node, wrt []*graph.Node, feeds graph.Feeds, eps float64)
 			d := math.Abs(a - n)
 			scale := math.Max(math.Abs(a), math.Abs(n))
 			c.MaxAbs = math.Max(c.MaxAbs, d)
+			c.MeanAbs += d / float64(len(x))
 			if scale > 0 {
 				c.MaxRel = math.Max(c.MaxRel, d/scale)
 			}
