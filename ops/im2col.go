@@ -1,0 +1,371 @@
+package ops
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+
+	"gorgonia.org/tensor"
+
+	"github.com/zerograd/zerograd/graph"
+)
+
+// This file holds what convolution and pooling share: the geometry of a sliding window
+// over NCHW images, the im2col and col2im kernels, the Im2Col and Col2Im ops (the book's
+// layout, [N*OH*OW, C*FH*FW]) and a small pool of worker goroutines that runs the kernels'
+// loops on all cores without allocating.
+
+// ---- window geometry ----
+
+// window is a FH x FW window sliding with one stride and one zero padding on both axes of
+// NCHW images: the book's semantics, OH = (H + 2P - FH)/S + 1 (rounded down).
+type window struct {
+	n, c, h, w  int // input images
+	fh, fw      int // window
+	stride, pad int
+	oh, ow      int // output positions
+}
+
+// newWindow checks a window over images of shape xs and computes the output size. Pooling
+// passes pool=true: its padding must be smaller than the window, so that every window
+// covers at least one pixel.
+func newWindow(xs graph.Shape, fh, fw, stride, pad int, pool bool) (window, error) {
+	if len(xs) != 4 {
+		return window{}, graph.Errorf("images must be [N C H W], got %v", xs)
+	}
+	g := window{n: xs[0], c: xs[1], h: xs[2], w: xs[3], fh: fh, fw: fw, stride: stride, pad: pad}
+	switch {
+	case fh < 1 || fw < 1:
+		return window{}, graph.Errorf("window %dx%d is empty", fh, fw)
+	case stride < 1:
+		return window{}, graph.Errorf("stride %d must be at least 1", stride)
+	case pad < 0:
+		return window{}, graph.Errorf("padding %d is negative", pad)
+	case pool && (pad >= fh || pad >= fw):
+		return window{}, graph.Errorf("padding %d must be smaller than the window %dx%d", pad, fh, fw)
+	case g.h+2*pad < fh || g.w+2*pad < fw:
+		return window{}, graph.Errorf("window %dx%d does not fit in %dx%d images padded by %d", fh, fw, g.h, g.w, pad)
+	}
+	g.oh = (g.h+2*pad-fh)/stride + 1
+	g.ow = (g.w+2*pad-fw)/stride + 1
+	return g, nil
+}
+
+// mustWindow is newWindow for kernels, whose shapes were checked when the graph was built.
+func mustWindow(xs []int, fh, fw, stride, pad int) window {
+	g, _ := newWindow(xs, fh, fw, stride, pad, false)
+	return g
+}
+
+func (g window) patch() int  { return g.c * g.fh * g.fw } // values in one patch: C*FH*FW
+func (g window) pixels() int { return g.oh * g.ow }       // output positions per image
+
+// span returns the output columns [lo, hi) whose window column kj falls inside the image
+// (the others read padding).
+func (g window) span(kj int) (lo, hi int) {
+	if d := g.pad - kj; d > 0 {
+		lo = (d + g.stride - 1) / g.stride
+	}
+	if e := g.w + g.pad - kj; e > 0 {
+		hi = (e + g.stride - 1) / g.stride
+	}
+	hi = min(hi, g.ow)
+	return min(lo, hi), hi
+}
+
+// ---- im2col and col2im kernels ----
+
+// layout places the patch value r (r = (c*FH + ki)*FW + kj) of output position p of image n
+// at index n*ns + r*rs + p*ps of a column matrix. The book's im2col is [N*OH*OW, C*FH*FW]
+// (ns = OH*OW*C*FH*FW, rs = 1, ps = C*FH*FW); the convolution kernels use
+// [C*FH*FW, N*OH*OW] (ns = OH*OW, rs = N*OH*OW, ps = 1) so that one GEMM covers the batch.
+type layout struct{ ns, rs, ps int }
+
+func bookLayout(g window) layout { return layout{g.pixels() * g.patch(), 1, g.patch()} }
+func convLayout(g window) layout { return layout{g.pixels(), g.n * g.pixels(), 1} }
+
+// im2colK copies the patches of images [n0, n1) of x into col, zeros where they read padding.
+func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
+	for n := n0; n < n1; n++ {
+		for c := 0; c < g.c; c++ {
+			plane := x[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
+			for ki := 0; ki < g.fh; ki++ {
+				for kj := 0; kj < g.fw; kj++ {
+					lo, hi := g.span(kj)
+					r := (c*g.fh+ki)*g.fw + kj
+					for oy := 0; oy < g.oh; oy++ {
+						d := n*l.ns + r*l.rs + oy*g.ow*l.ps
+						iy := oy*g.stride - g.pad + ki
+						if iy < 0 || iy >= g.h { // the whole row reads padding
+							zeroCols(col, d, l.ps, 0, g.ow)
+							continue
+						}
+						zeroCols(col, d, l.ps, 0, lo)
+						zeroCols(col, d, l.ps, hi, g.ow)
+						ix := lo*g.stride - g.pad + kj
+						row := plane[iy*g.w:][:g.w]
+						if l.ps == 1 && g.stride == 1 {
+							copy(col[d+lo:d+hi], row[ix:])
+							continue
+						}
+						for ox := lo; ox < hi; ox++ {
+							col[d+ox*l.ps] = row[ix]
+							ix += g.stride
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// zeroCols zeros the entries [a, b) of the row of col that starts at d and steps by ps.
+func zeroCols[T float](col []T, d, ps, a, b int) {
+	for ox := a; ox < b; ox++ {
+		col[d+ox*ps] = 0
+	}
+}
+
+// col2imK is im2colK's adjoint: it zeros images [n0, n1) of x and adds each patch value of
+// col back onto the pixel it was read from (padding reads are dropped).
+func col2imK[T float](x, col []T, g window, l layout, n0, n1 int) {
+	clear(x[n0*g.c*g.h*g.w : n1*g.c*g.h*g.w])
+	for n := n0; n < n1; n++ {
+		for c := 0; c < g.c; c++ {
+			plane := x[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
+			for ki := 0; ki < g.fh; ki++ {
+				for kj := 0; kj < g.fw; kj++ {
+					lo, hi := g.span(kj)
+					r := (c*g.fh+ki)*g.fw + kj
+					for oy := 0; oy < g.oh; oy++ {
+						iy := oy*g.stride - g.pad + ki
+						if iy < 0 || iy >= g.h {
+							continue
+						}
+						d := n*l.ns + r*l.rs + oy*g.ow*l.ps
+						row := plane[iy*g.w:][:g.w]
+						ix := lo*g.stride - g.pad + kj
+						if l.ps == 1 && g.stride == 1 {
+							src := col[d+lo : d+hi]
+							dst := row[ix : ix+len(src)]
+							for i, v := range src {
+								dst[i] += v
+							}
+							continue
+						}
+						for ox := lo; ox < hi; ox++ {
+							row[ix] += col[d+ox*l.ps]
+							ix += g.stride
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// ---- the Im2Col and Col2Im ops: each the other's gradient ----
+
+type im2colOp struct{ fh, fw, stride, pad int }
+
+var _ graph.Op = im2colOp{}
+
+func (im2colOp) Name() string { return "im2col" }
+func (o im2colOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if err := arity(in, 1); err != nil {
+		return graph.Type{}, err
+	}
+	g, err := newWindow(in[0].Shape, o.fh, o.fw, o.stride, o.pad, false)
+	return graph.Type{Shape: graph.Shape{g.n * g.pixels(), g.patch()}, DType: in[0].DType}, err
+}
+func (o im2colOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	g := mustWindow(in[0].Shape(), o.fh, o.fw, o.stride, o.pad)
+	unary(y, in[0], func(y, x []float32) { runWindow(kIm2col, g, bookLayout(g), y, x, nil) },
+		func(y, x []float64) { runWindow(kIm2col, g, bookLayout(g), y, x, nil) })
+	return nil
+}
+func (o im2colOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{Col2Im(gy, x[0].Shape(), o.fh, o.fw, o.stride, o.pad)}
+}
+
+// Im2Col is the book's im2col: it unrolls every FH x FW patch of the images x [N C H W]
+// (zero padded by pad, windows stride apart) into a row of the result
+// [N*OH*OW, C*FH*FW], rows ordered (n, oy, ox) and columns (c, ki, kj), so that a
+// convolution becomes one matrix product. Its gradient is Col2Im.
+func Im2Col(x *graph.Node, fh, fw, stride, pad int) *graph.Node {
+	return graph.Apply(im2colOp{fh, fw, stride, pad}, x)
+}
+
+type col2imOp struct {
+	xs                  graph.Shape // the images' shape [N C H W]
+	fh, fw, stride, pad int
+}
+
+var _ graph.Op = col2imOp{}
+
+func (col2imOp) Name() string { return "col2im" }
+func (o col2imOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if err := arity(in, 1); err != nil {
+		return graph.Type{}, err
+	}
+	g, err := newWindow(o.xs, o.fh, o.fw, o.stride, o.pad, false)
+	if err != nil {
+		return graph.Type{}, err
+	}
+	if want := (graph.Shape{g.n * g.pixels(), g.patch()}); !in[0].Shape.Equal(want) {
+		return graph.Type{}, graph.Errorf("columns must be %v for images %v, got %v", want, o.xs, in[0].Shape)
+	}
+	return graph.Type{Shape: o.xs, DType: in[0].DType}, nil
+}
+func (o col2imOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	g := mustWindow(o.xs, o.fh, o.fw, o.stride, o.pad)
+	unary(y, in[0], func(y, col []float32) { runWindow(kCol2im, g, bookLayout(g), y, col, nil) },
+		func(y, col []float64) { runWindow(kCol2im, g, bookLayout(g), y, col, nil) })
+	return nil
+}
+func (o col2imOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{Im2Col(gy, o.fh, o.fw, o.stride, o.pad)}
+}
+
+// Col2Im is the book's col2im, the adjoint of Im2Col: it adds every row of col
+// [N*OH*OW, C*FH*FW] back onto the patch of images of shape xShape [N C H W] it came from,
+// summing where patches overlap and dropping padding. Its gradient is Im2Col.
+func Col2Im(col *graph.Node, xShape []int, fh, fw, stride, pad int) *graph.Node {
+	return graph.Apply(col2imOp{graph.Shape(slices.Clone(xShape)), fh, fw, stride, pad}, col)
+}
+
+// ---- window tasks: the kernels of this file, conv.go and pool.go as units of parallel work ----
+
+type winKind uint8
+
+const (
+	kIm2col     winKind = iota // dst = columns of src, per image
+	kCol2im                    // dst = images summed from columns src, per image
+	kToNCHW                    // dst[n][f] = src[f][n] + aux[f] (aux may be nil), per image
+	kFromNCHW                  // dst[f][n] = src[n][f], per image
+	kMaxPool                   // dst = max over windows of src, per plane
+	kMaxScatter                // dst = src routed to the argmax of aux's windows, per plane
+	kMaxGather                 // dst = src read at the argmax of aux's windows, per plane
+	kAvgPool                   // dst = mean over windows of src, per plane
+	kAvgScatter                // dst = src spread evenly over the windows, per plane
+)
+
+// winTask is one call of a window kernel, split over images or planes by parallel.
+type winTask[T float] struct {
+	kind          winKind
+	g             window
+	l             layout
+	dst, src, aux []T
+}
+
+func (t *winTask[T]) run(lo, hi int) {
+	g := t.g
+	switch t.kind {
+	case kIm2col:
+		im2colK(t.dst, t.src, g, t.l, lo, hi)
+	case kCol2im:
+		col2imK(t.dst, t.src, g, t.l, lo, hi)
+	case kToNCHW, kFromNCHW:
+		fn, p := g.c, g.pixels() // conv passes its filters as g.c
+		for n := lo; n < hi; n++ {
+			for f := 0; f < fn; f++ {
+				nchw, fnp := (n*fn+f)*p, (f*g.n+n)*p
+				if t.kind == kFromNCHW {
+					copy(t.dst[fnp:fnp+p], t.src[nchw:nchw+p])
+					continue
+				}
+				y := t.dst[nchw : nchw+p]
+				copy(y, t.src[fnp:fnp+p])
+				if t.aux != nil {
+					bias := t.aux[f]
+					for i := range y {
+						y[i] += bias
+					}
+				}
+			}
+		}
+	default:
+		poolK(t, lo, hi)
+	}
+}
+
+// runWindow runs a window kernel over the batch (conv kernels) or over the N*C planes
+// (pooling), in parallel when the work is big. After the first calls it allocates nothing.
+func runWindow[T float](kind winKind, g window, l layout, dst, src, aux []T) {
+	var z T
+	pool := &winTasks[0]
+	if _, ok := any(z).(float64); ok {
+		pool = &winTasks[1]
+	}
+	t := pool.Get().(*winTask[T])
+	*t = winTask[T]{kind: kind, g: g, l: l, dst: dst, src: src, aux: aux}
+	items, work := g.n, g.n*g.patch()*g.pixels()
+	if kind >= kMaxPool {
+		items = g.n * g.c
+	}
+	parallel(t, items, work)
+	*t = winTask[T]{}
+	pool.Put(t)
+}
+
+var winTasks = [2]sync.Pool{
+	{New: func() any { return new(winTask[float32]) }},
+	{New: func() any { return new(winTask[float64]) }},
+}
+
+// ---- a pool of workers for the kernels' loops ----
+
+// task is a loop body over items [lo, hi).
+type task interface{ run(lo, hi int) }
+
+// minParallelWork is the number of inner-loop steps below which a loop runs on the caller:
+// waking a worker costs about as much as a few thousand steps.
+const minParallelWork = 1 << 15
+
+// workers are GOMAXPROCS-1 goroutines, started on first use, that run chunks of loops. One
+// loop at a time uses them; a loop started while another runs (another program on another
+// goroutine) runs on its caller. A call allocates nothing: the job is sent by value and the
+// wait group is the pool's.
+var workers struct {
+	once sync.Once
+	mu   sync.Mutex
+	n    int
+	jobs chan job
+	wg   sync.WaitGroup
+}
+
+type job struct {
+	t      task
+	lo, hi int
+}
+
+func startWorkers() {
+	workers.n = runtime.GOMAXPROCS(0) - 1
+	workers.jobs = make(chan job, max(workers.n, 1))
+	for range workers.n {
+		go func() {
+			for j := range workers.jobs {
+				j.t.run(j.lo, j.hi)
+				workers.wg.Done()
+			}
+		}()
+	}
+}
+
+// parallel runs t over items [0, n), in one contiguous chunk per core when work (a count of
+// inner-loop steps) is worth it, and waits for all chunks.
+func parallel(t task, n, work int) {
+	workers.once.Do(startWorkers)
+	p := min(n, workers.n+1, runtime.GOMAXPROCS(0))
+	if p < 2 || work < minParallelWork || !workers.mu.TryLock() {
+		t.run(0, n)
+		return
+	}
+	defer workers.mu.Unlock()
+	for w := 1; w < p; w++ {
+		workers.wg.Add(1)
+		workers.jobs <- job{t, w * n / p, (w + 1) * n / p}
+	}
+	t.run(0, n/p)
+	workers.wg.Wait()
+}
