@@ -1,0 +1,265 @@
+package nn
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"gorgonia.org/tensor"
+
+	"github.com/zerograd/zerograd/autodiff"
+	"github.com/zerograd/zerograd/dataset"
+	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/optim"
+)
+
+// LossModel is a Model that also builds its training loss (the book's networks all do).
+type LossModel interface {
+	Model
+	Loss(x, t *graph.Node) *graph.Node
+}
+
+// TrainConfig is the book's Trainer arguments.
+type TrainConfig struct {
+	Epochs     int
+	BatchSize  int              // default 100
+	Optimizer  optim.Optimizer  // default the book's SGD (lr 0.01)
+	EvalSample int              // evaluate accuracy on the first EvalSample images of each set; 0 = all
+	Seed       uint64           // shuffling: epoch e uses rand.NewPCG(Seed, e)
+	Checkpoint string           // where Train saves when interrupted (and after the last epoch); "" = no file
+	Log        io.Writer        // progress; nil = os.Stderr; a terminal gets a progress bar
+	OnStep     func(iter int)   // called after each step (tests cancel from here)
+	SetMode    func(train bool) // switches dropout and batch norm between train and eval, if the model has them
+}
+
+// History is what training measured: the loss of every step, accuracies after every epoch.
+type History struct {
+	Loss     []float64
+	TrainAcc []float64
+	TestAcc  []float64
+}
+
+// Trainer trains a model on a data set, the book's common/trainer.py.
+type Trainer struct {
+	cfg         TrainConfig
+	model       LossModel
+	train, test *dataset.Set
+	prog        *graph.Program
+	params      []*graph.Node
+	x, t        *tensor.Dense
+	feeds       graph.Feeds
+	trainPred   *Predictor
+	epoch, iter int // position: completed epochs, completed steps in the current epoch
+	History     History
+}
+
+// NewTrainer builds the loss and its gradients on new inputs "x" and "t" in g and compiles
+// one program that runs forward and backward. The images' shape per sample is the set's
+// (flattened or 1x28x28). Labels are fed as class indices.
+func NewTrainer(g *graph.Graph, m LossModel, train, test *dataset.Set, cfg TrainConfig) (*Trainer, error) {
+	if cfg.BatchSize == 0 {
+		cfg.BatchSize = 100
+	}
+	if cfg.Optimizer == nil {
+		cfg.Optimizer = optim.DefaultSGD()
+	}
+	if cfg.Log == nil {
+		cfg.Log = os.Stderr
+	}
+	if cfg.BatchSize > train.N {
+		return nil, fmt.Errorf("nn: trainer: batch size %d is larger than the %d training images", cfg.BatchSize, train.N)
+	}
+	sample := train.Shape()[1:]
+	shape := append([]int{cfg.BatchSize}, sample...)
+	tr := &Trainer{cfg: cfg, model: m, train: train, test: test, params: m.Params()}
+	var loss *graph.Node
+	var grads []*graph.Node
+	err := graph.Try(func() {
+		x := g.Input("x", graph.Float32, shape...)
+		t := g.Input("t", graph.Float32, cfg.BatchSize)
+		loss = m.Loss(x, t)
+		grads = autodiff.Grad(loss, tr.params...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("nn: trainer: %w", err)
+	}
+	if tr.prog, err = graph.Compile(append([]*graph.Node{loss}, grads...)...); err != nil {
+		return nil, err
+	}
+	tr.x = graph.NewTensor(graph.Float32, shape...)
+	tr.t = graph.NewTensor(graph.Float32, cfg.BatchSize)
+	tr.feeds = graph.Feeds{"x": tr.x, "t": tr.t}
+	if tr.trainPred, err = NewPredictor(g, m, cfg.BatchSize, graph.Float32, sample...); err != nil {
+		return nil, err
+	}
+	return tr, nil
+}
+
+// Train runs the remaining epochs. When ctx is cancelled (Ctrl-C in the examples) it
+// finishes the current step, saves a checkpoint to cfg.Checkpoint and returns ctx's error;
+// Resume then continues exactly where it stopped. Each epoch visits the training set in a
+// shuffled order in full batches (a last partial batch is left out, as shapes are static).
+func (tr *Trainer) Train(ctx context.Context) (History, error) {
+	perEpoch := tr.train.N / tr.cfg.BatchSize
+	var bar *progressbar.ProgressBar
+	if isTerminal(tr.cfg.Log) {
+		bar = progressbar.NewOptions(tr.cfg.Epochs*perEpoch, progressbar.OptionSetWriter(tr.cfg.Log),
+			progressbar.OptionShowCount(), progressbar.OptionSetItsString("steps"), progressbar.OptionShowIts(),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription("training"))
+	}
+	start := time.Now()
+	for ; tr.epoch < tr.cfg.Epochs; tr.epoch++ {
+		it := tr.train.Batches(tr.cfg.BatchSize, rand.New(rand.NewPCG(tr.cfg.Seed, uint64(tr.epoch))))
+		for step := 0; step < perEpoch && it.Next(); step++ {
+			if step < tr.iter {
+				continue // resuming: these steps were done before the checkpoint
+			}
+			if err := ctx.Err(); err != nil {
+				return tr.History, tr.interrupt(err)
+			}
+			loss, err := tr.step(it.Indices())
+			if err != nil {
+				return tr.History, err
+			}
+			tr.History.Loss = append(tr.History.Loss, loss)
+			tr.iter = step + 1
+			if bar != nil {
+				bar.Add(1)
+			}
+			if tr.cfg.OnStep != nil {
+				tr.cfg.OnStep(len(tr.History.Loss))
+			}
+		}
+		tr.iter = 0
+		if err := tr.evaluate(start); err != nil {
+			return tr.History, err
+		}
+	}
+	if bar != nil {
+		bar.Finish()
+	}
+	if tr.cfg.Checkpoint != "" {
+		if err := tr.save(); err != nil {
+			return tr.History, err
+		}
+	}
+	return tr.History, nil
+}
+
+func (tr *Trainer) step(idx []int) (float64, error) {
+	tr.train.Batch(idx, tr.x.Float32s(), nil)
+	t := tr.t.Float32s()
+	for j, i := range idx {
+		t[j] = float32(tr.train.Labels[i])
+	}
+	if tr.cfg.SetMode != nil {
+		tr.cfg.SetMode(true)
+	}
+	out, err := tr.prog.Run(tr.feeds)
+	if err != nil {
+		return 0, err
+	}
+	if err := tr.cfg.Optimizer.Step(tr.params, out[1:]); err != nil {
+		return 0, err
+	}
+	return float64(out[0].Float32s()[0]), nil
+}
+
+func (tr *Trainer) evaluate(start time.Time) error {
+	if tr.cfg.SetMode != nil {
+		tr.cfg.SetMode(false)
+		defer tr.cfg.SetMode(true)
+	}
+	accs := [2]float64{}
+	for i, s := range []*dataset.Set{tr.train, tr.test} {
+		if s == nil {
+			continue
+		}
+		n := s.N
+		if tr.cfg.EvalSample > 0 {
+			n = min(n, tr.cfg.EvalSample)
+		}
+		acc, err := tr.trainPred.Accuracy(s.Images[:n*s.ImageSize()], s.Labels[:n])
+		if err != nil {
+			return err
+		}
+		accs[i] = acc
+	}
+	tr.History.TrainAcc = append(tr.History.TrainAcc, accs[0])
+	tr.History.TestAcc = append(tr.History.TestAcc, accs[1])
+	loss := 0.0
+	if n := len(tr.History.Loss); n > 0 {
+		loss = tr.History.Loss[n-1]
+	}
+	fmt.Fprintf(tr.cfg.Log, "epoch %d: loss %.4f, train acc %.4f, test acc %.4f (%s)\n",
+		tr.epoch+1, loss, accs[0], accs[1], time.Since(start).Round(time.Second/10))
+	return nil
+}
+
+func (tr *Trainer) interrupt(cause error) error {
+	if tr.cfg.Checkpoint == "" {
+		return cause
+	}
+	if err := tr.save(); err != nil {
+		return fmt.Errorf("%w; and saving the checkpoint failed: %v", cause, err)
+	}
+	fmt.Fprintf(tr.cfg.Log, "interrupted: checkpoint saved to %s (resume to continue)\n", tr.cfg.Checkpoint)
+	return cause
+}
+
+// save writes parameters, optimizer state and the position in training.
+func (tr *Trainer) save() error {
+	ts := Named(tr.params)
+	for _, s := range tr.cfg.Optimizer.State() {
+		ts = append(ts, NamedTensor{Name: s.Name, Value: s.Value})
+	}
+	meta := map[string]string{"format": "zerograd-checkpoint", "epoch": strconv.Itoa(tr.epoch), "iter": strconv.Itoa(tr.iter),
+		"steps": strconv.Itoa(len(tr.History.Loss))}
+	return SaveSafetensors(tr.cfg.Checkpoint, ts, meta)
+}
+
+// Resume loads a checkpoint saved by Train: parameters, optimizer state and position.
+func (tr *Trainer) Resume(path string) error {
+	ts, meta, err := LoadSafetensors(path)
+	if err != nil {
+		return err
+	}
+	if meta["format"] != "zerograd-checkpoint" {
+		return fmt.Errorf("nn: resume %s: not a training checkpoint (format %q)", path, meta["format"])
+	}
+	epoch, err1 := strconv.Atoi(meta["epoch"])
+	iter, err2 := strconv.Atoi(meta["iter"])
+	if err1 != nil || err2 != nil {
+		return fmt.Errorf("nn: resume %s: bad position epoch=%q iter=%q", path, meta["epoch"], meta["iter"])
+	}
+	n := len(tr.params)
+	if len(ts) < n {
+		return fmt.Errorf("nn: resume %s: %d tensors, the model has %d parameters", path, len(ts), n)
+	}
+	if err := Assign(Named(tr.params), ts[:n]); err != nil {
+		return fmt.Errorf("nn: resume %s: %w", path, err)
+	}
+	slots := make([]optim.Slot, 0, len(ts)-n)
+	for _, t := range ts[n:] {
+		slots = append(slots, optim.Slot{Name: t.Name, Value: t.Value})
+	}
+	if err := tr.cfg.Optimizer.SetState(tr.params, slots); err != nil {
+		return fmt.Errorf("nn: resume %s: %w", path, err)
+	}
+	tr.epoch, tr.iter = epoch, iter
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
