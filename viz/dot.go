@@ -1,0 +1,400 @@
+package viz
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/awalterschulze/gographviz"
+
+	"github.com/zerograd/zerograd/graph"
+)
+
+// View selects a picture of the graph; views combine with |.
+type View uint8
+
+// The views.
+const (
+	// Forward is the forward graph: each op a light-blue box, each tensor an orange
+	// ellipse with its name, shape and element type (and value, given Values).
+	Forward View = 1 << iota
+	// Backward is the book's figure of backpropagation: the forward graph with, on each
+	// edge, the value that flows forward and below it in red the gradient that flows back.
+	Backward
+	// Full is the whole graph autodiff built: the forward nodes, then each order of
+	// gradient nodes in its own cluster, every gradient linked by a dashed red edge to the
+	// node it is the gradient of.
+	Full
+
+	// AllViews draws the three side by side, each in its own cluster.
+	AllViews = Forward | Backward | Full
+)
+
+// Direction is the way the graph flows on the page.
+type Direction uint8
+
+// The directions.
+const (
+	LeftToRight Direction = iota // the book's way
+	TopDown
+)
+
+// Options say what to draw. The zero value draws the forward view, left to right, without values.
+type Options struct {
+	View      View      // which views; 0 means Forward
+	Direction Direction // LeftToRight or TopDown
+	// Values are the values of a run (a *Recording from Record, a *graph.Program, a
+	// ValueMap, or several Merged). Without them only shapes are drawn (and constants).
+	Values Values
+	Title  string // drawn above the picture; none when empty
+}
+
+// Colours and fonts, after the book's sequel (DeZero): orange variables, light-blue functions.
+const (
+	tensorColor = "orange"
+	constColor  = "#fde3b4"
+	opColor     = "lightblue"
+	gradColor   = "red"
+	fontName    = "Helvetica"
+)
+
+// Prefixes of the element ids of each view: node fw_t0003 is the tensor of node 3 in the
+// forward view, fw_o0003 its op box; edge bw_e0003_1 carries input 1 into op 3 and
+// bw_y0003 goes from op 3 to its tensor.
+var viewPrefix = map[View]string{Forward: "fw", Backward: "bw", Full: "full"}
+
+// Dot returns the DOT source of the picture of outputs' graph. Pass the forward outputs
+// (the loss, say); the gradients autodiff recorded for them are found in the graph.
+// The output is deterministic: the same graph and options give the same bytes.
+func Dot(opt Options, outputs ...*graph.Node) ([]byte, error) {
+	m, err := newModel(outputs)
+	if err != nil {
+		return nil, err
+	}
+	b, err := buildDot(m, opt)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(b.d.String()), nil
+}
+
+const rootName = "zerograd"
+
+type builder struct {
+	d    *gographviz.Escape
+	m    *model
+	vals Values
+	err  error
+	// lines[name]: the text lines of each DOT node's label, as Graphviz will draw them.
+	lines map[string][]string
+}
+
+func buildDot(m *model, opt Options) (*builder, error) {
+	views := opt.View & AllViews
+	if opt.View&^AllViews != 0 {
+		return nil, fmt.Errorf("viz: unknown view %#x", uint8(opt.View))
+	}
+	if views == 0 {
+		views = Forward
+	}
+	b := &builder{d: gographviz.NewEscape(), m: m, vals: opt.Values, lines: map[string][]string{}}
+	b.check(b.d.SetName(rootName))
+	b.check(b.d.SetDir(true))
+	rankdir := "LR"
+	if opt.Direction == TopDown {
+		rankdir = "TB"
+	}
+	b.attr(rootName, "rankdir", rankdir)
+	b.attr(rootName, "fontname", fontName)
+	b.attr(rootName, "newrank", "true")
+	if opt.Title != "" {
+		b.attr(rootName, "label", labelText(opt.Title))
+		b.attr(rootName, "labelloc", "t")
+		b.attr(rootName, "fontsize", "18")
+	}
+	many := views != Forward && views != Backward && views != Full
+	order := []View{Forward, Backward, Full}
+	if opt.Direction == LeftToRight {
+		// Left to right, Graphviz stacks what it meets first at the bottom: forward goes last.
+		slices.Reverse(order)
+	}
+	for _, v := range order {
+		if views&v == 0 {
+			continue
+		}
+		parent := rootName
+		if many {
+			parent = fmt.Sprintf("cluster_%d_%s", viewNumber[v], viewPrefix[v])
+			b.subgraph(rootName, parent, viewTitle[v], "")
+		}
+		switch v {
+		case Forward:
+			b.forward(parent)
+		case Backward:
+			b.backward(parent)
+		case Full:
+			b.full(parent)
+		}
+	}
+	if b.err != nil {
+		return nil, fmt.Errorf("viz: building DOT: %w", b.err)
+	}
+	return b, nil
+}
+
+var viewNumber = map[View]int{Forward: 1, Backward: 2, Full: 3}
+
+var viewTitle = map[View]string{
+	Forward:  "forward",
+	Backward: "backward: value above, gradient below in red",
+	Full:     "forward and backward graph",
+}
+
+func (b *builder) check(err error) {
+	if err != nil && b.err == nil {
+		b.err = err
+	}
+}
+
+func (b *builder) attr(parent, k, v string) { b.check(b.d.AddAttr(parent, k, dotSafe(v))) }
+
+// safe passes every attribute value but labels (made by labelText or htmlLabel) through dotSafe.
+func safe(attrs map[string]string) map[string]string {
+	for k, v := range attrs {
+		if k != "label" {
+			attrs[k] = dotSafe(v)
+		}
+	}
+	return attrs
+}
+
+func (b *builder) subgraph(parent, name, label, fill string) {
+	attrs := map[string]string{"label": labelText(label), "fontname": fontName, "style": "rounded", "color": "#999999"}
+	if fill != "" {
+		attrs["style"] = "filled,rounded"
+		attrs["fillcolor"] = fill
+		attrs["color"] = "#bbbbbb"
+	}
+	b.check(b.d.AddSubGraph(parent, name, safe(attrs)))
+}
+
+func (b *builder) node(parent, name string, attrs map[string]string) {
+	attrs["id"] = name
+	attrs["fontname"] = fontName
+	b.check(b.d.AddNode(parent, name, safe(attrs)))
+}
+
+func (b *builder) edge(src, dst, id string, attrs map[string]string) {
+	if attrs == nil {
+		attrs = map[string]string{}
+	}
+	attrs["id"] = id
+	attrs["fontname"] = fontName
+	b.check(b.d.AddEdge(src, dst, true, safe(attrs)))
+}
+
+// names of a node's DOT nodes in a view
+func (b *builder) tname(p string, n *graph.Node) string { return p + "_t" + b.m.id(n) }
+func (b *builder) oname(p string, n *graph.Node) string { return p + "_o" + b.m.id(n) }
+
+// tensor adds the ellipse of n.
+func (b *builder) tensor(p, parent string, n *graph.Node, withValue bool) {
+	lines := []string{}
+	if t := b.title(n); t != "" {
+		lines = append(lines, t)
+	}
+	lines = append(lines, typeText(n))
+	if withValue || n.Kind() == graph.KindConst {
+		lines = append(lines, formatValue(valueOf(b.vals, n))...)
+	}
+	attrs := map[string]string{
+		"label":     labelText(lines...),
+		"shape":     "ellipse",
+		"style":     "filled",
+		"fillcolor": tensorColor,
+		"color":     "black",
+	}
+	switch n.Kind() {
+	case graph.KindParam:
+		attrs["peripheries"] = "2"
+	case graph.KindConst:
+		attrs["style"] = "filled,dashed"
+		attrs["fillcolor"] = constColor
+	case graph.KindInput:
+		attrs["penwidth"] = "2"
+	}
+	b.node(parent, b.tname(p, n), attrs)
+	b.lines[b.tname(p, n)] = lines
+}
+
+// op adds the box of n's op and its edges.
+func (b *builder) op(p, parent string, n *graph.Node) {
+	b.node(parent, b.oname(p, n), map[string]string{
+		"label":     labelText(n.Op().Name()),
+		"shape":     "box",
+		"style":     "filled",
+		"fillcolor": opColor,
+		"color":     "black",
+	})
+	b.lines[b.oname(p, n)] = []string{n.Op().Name()}
+}
+
+func (b *builder) opEdges(p string, n *graph.Node, label func(x *graph.Node) string, outLabel string) {
+	for k, x := range n.Inputs() {
+		attrs := map[string]string{}
+		if label != nil {
+			if l := label(x); l != "" {
+				attrs["label"] = l
+			}
+		}
+		b.edge(b.tname(p, x), b.oname(p, n), fmt.Sprintf("%s_e%s_%d", p, b.m.id(n), k), attrs)
+	}
+	attrs := map[string]string{}
+	if outLabel != "" {
+		attrs["label"] = outLabel
+	}
+	b.edge(b.oname(p, n), b.tname(p, n), p+"_y"+b.m.id(n), attrs)
+}
+
+// title is the first line of a tensor's label: its name, or what it is the gradient of.
+func (b *builder) title(n *graph.Node) string {
+	if n.Name() != "" {
+		return n.Name()
+	}
+	if ts := b.m.targets[n]; len(ts) > 0 {
+		return "grad " + ts[0].Label()
+	}
+	return ""
+}
+
+func typeText(n *graph.Node) string {
+	if len(n.Shape()) == 0 {
+		return "scalar " + n.DType().String()
+	}
+	return n.Shape().String() + " " + n.DType().String()
+}
+
+func (b *builder) forward(parent string) {
+	p := viewPrefix[Forward]
+	for _, n := range b.m.fwd {
+		b.tensor(p, parent, n, true)
+		if n.Kind() == graph.KindOp {
+			b.op(p, parent, n)
+			b.opEdges(p, n, nil, "")
+		}
+	}
+}
+
+// backward draws the book's figure: values above, gradients below in red, on the edges.
+func (b *builder) backward(parent string) {
+	p := viewPrefix[Backward]
+	edgeLabel := func(x *graph.Node) string {
+		var black, red []string
+		black = formatValue(valueOf(b.vals, x))
+		if gx := b.m.gradient(x); gx != nil {
+			red = formatValue(valueOf(b.vals, gx))
+		}
+		if len(black) == 0 && len(red) == 0 {
+			return ""
+		}
+		return htmlLabel(black, red)
+	}
+	for _, n := range b.m.fwd {
+		b.tensor(p, parent, n, false)
+		if n.Kind() == graph.KindOp {
+			b.op(p, parent, n)
+			out := ""
+			if b.m.isOut[n] {
+				out = edgeLabel(n)
+			}
+			b.opEdges(p, n, edgeLabel, out)
+		}
+	}
+}
+
+// full draws every node, one cluster per order of differentiation.
+func (b *builder) full(parent string) {
+	p := viewPrefix[Full]
+	clusters := make([]string, b.m.maxLvl+1)
+	for l := range clusters {
+		clusters[l] = fmt.Sprintf("cluster_%s_%d", p, l)
+		fill := "#f4f8fb"
+		if l > 0 {
+			fill = "#fdf0f0"
+		}
+		b.subgraph(parent, clusters[l], levelTitle(l), fill)
+	}
+	for _, n := range b.m.nodes {
+		c := clusters[b.m.level[n]]
+		b.tensor(p, c, n, true)
+		if n.Kind() == graph.KindOp {
+			b.op(p, c, n)
+			if b.m.level[n] == 0 {
+				b.opEdges(p, n, nil, "")
+			} else {
+				b.backwardEdges(p, n)
+			}
+		}
+		for _, x := range b.m.targets[n] {
+			b.edge(b.tname(p, n), b.tname(p, x), fmt.Sprintf("%s_g%s_%s", p, b.m.id(n), b.m.id(x)), map[string]string{
+				"style": "dashed", "color": gradColor, "constraint": "false", "arrowhead": "empty",
+			})
+		}
+	}
+	// Each gradient is drawn level with the node it is the gradient of, as in the book,
+	// where the backward pass runs under the forward one. A gradient shared by several
+	// nodes (an add passes its gradient through) goes with the last, where it is computed.
+	rows := map[*graph.Node][]*graph.Node{}
+	var anchors []*graph.Node
+	for _, n := range b.m.nodes {
+		ts := b.m.targets[n]
+		if len(ts) == 0 {
+			continue
+		}
+		x := ts[len(ts)-1]
+		for len(b.m.targets[x]) > 0 { // a gradient of a gradient: the column of the forward node
+			x = b.m.targets[x][len(b.m.targets[x])-1]
+		}
+		if rows[x] == nil {
+			anchors = append(anchors, x)
+		}
+		rows[x] = append(rows[x], n)
+	}
+	slices.SortFunc(anchors, byID)
+	for _, x := range anchors {
+		name := fmt.Sprintf("%s_rank%s", p, b.m.id(x))
+		b.check(b.d.AddSubGraph(parent, name, safe(map[string]string{"rank": "same"})))
+		for _, n := range append([]*graph.Node{x}, rows[x]...) {
+			b.check(b.d.AddNode(name, b.tname(p, n), map[string]string{}))
+		}
+	}
+}
+
+// backwardEdges draws the edges of a backward op. The backward pass runs from the output
+// back to the inputs, right to left under the forward graph: its edges are given to
+// Graphviz reversed (dir=back draws the arrow the right way), and the forward values it
+// reads do not pull it around (constraint=false).
+func (b *builder) backwardEdges(p string, n *graph.Node) {
+	for k, x := range n.Inputs() {
+		id := fmt.Sprintf("%s_e%s_%d", p, b.m.id(n), k)
+		if b.m.level[x] == 0 {
+			b.edge(b.tname(p, x), b.oname(p, n), id, map[string]string{"constraint": "false", "color": "#555555"})
+			continue
+		}
+		b.edge(b.oname(p, n), b.tname(p, x), id, map[string]string{"dir": "back"})
+	}
+	b.edge(b.tname(p, n), b.oname(p, n), p+"_y"+b.m.id(n), map[string]string{"dir": "back"})
+}
+
+func levelTitle(l int) string {
+	switch l {
+	case 0:
+		return "forward"
+	case 1:
+		return "backward (gradients)"
+	case 2:
+		return "2nd-order backward"
+	case 3:
+		return "3rd-order backward"
+	}
+	return fmt.Sprintf("%dth-order backward", l)
+}

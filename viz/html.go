@@ -1,0 +1,217 @@
+package viz
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+
+	"github.com/zerograd/zerograd/graph"
+)
+
+//go:embed page.html
+var pageSource string
+
+var pageTemplate = template.Must(template.New("page").Parse(pageSource))
+
+// pageStep is one step of the step-through page.
+type pageStep struct {
+	Phase string   `json:"phase"` // "inputs", "forward" or "backward"
+	Text  string   `json:"text"`  // what was computed, with its value
+	Hi    []string `json:"hi"`    // ids of the SVG elements to highlight
+	Show  []string `json:"show"`  // "v:ID" or "g:ID": edge ID's value or gradient appears
+}
+
+// gradRow is a row of the page's table of gradients: filled in from step Step on.
+type gradRow struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	Step  int    `json:"step"`
+}
+
+type pageData struct {
+	Title   string
+	BookSVG template.HTML
+	FullSVG template.HTML
+	Steps   []pageStep
+	Grads   []gradRow
+	Last    int
+}
+
+// HTML returns a self-contained page (no network, no external scripts) that plays a run
+// step by step: first the forward pass, node by node, then the backward pass, highlighting
+// the node being computed and showing the value or gradient it produced. It holds two
+// pictures, inlined as SVG: the book's figure (Backward), whose edge labels appear as the
+// run reaches them, and the full graph (Full). Prev and next buttons, the arrow keys and a
+// slider move through the steps; opened with the address ending in #autoplay, the page
+// presses next until the end by itself (for tests and screenshots).
+//
+// opt.Values must be the *Recording of the run (from Record): it gives the order and the
+// values. opt.View is ignored.
+func HTML(opt Options, outputs ...*graph.Node) ([]byte, error) {
+	rec, ok := opt.Values.(*Recording)
+	if !ok || rec == nil {
+		return nil, errors.New("viz: HTML needs Options.Values to be the *Recording of a run (viz.Record)")
+	}
+	m, err := newModel(outputs)
+	if err != nil {
+		return nil, err
+	}
+	render := func(o Options) (template.HTML, error) {
+		b, err := buildDot(m, o)
+		if err != nil {
+			return "", err
+		}
+		svg, err := Render([]byte(b.d.String()), SVGFormat)
+		if err != nil {
+			return "", err
+		}
+		return template.HTML(inlineSVG(svg)), nil // Graphviz's output: escaped by Graphviz
+	}
+	book, err := render(Options{View: Backward, Direction: opt.Direction, Values: rec})
+	if err != nil {
+		return nil, err
+	}
+	full, err := render(Options{View: Full, Direction: opt.Direction})
+	if err != nil {
+		return nil, err
+	}
+	steps, grads := pageScript(m, rec)
+	title := opt.Title
+	if title == "" {
+		title = "zerograd: " + outputs[0].Label()
+	}
+	var buf bytes.Buffer
+	err = pageTemplate.Execute(&buf, pageData{Title: title, BookSVG: book, FullSVG: full, Steps: steps, Grads: grads, Last: len(steps) - 1})
+	if err != nil {
+		return nil, fmt.Errorf("viz: HTML: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// inlineSVG drops the XML declaration, doctype and comments before the <svg> element.
+func inlineSVG(svg []byte) string {
+	s := string(svg)
+	if i := strings.Index(s, "<svg"); i >= 0 {
+		s = s[i:]
+	}
+	return s
+}
+
+// pageScript turns a recording into the page's steps: the inputs at once, then each
+// forward op, then each node of the backward pass, in the order the program ran them.
+func pageScript(m *model, rec *Recording) ([]pageStep, []gradRow) {
+	var leaves, fwd, bwd []*graph.Node
+	for _, st := range rec.Steps {
+		n := st.Node
+		if _, ok := m.level[n]; !ok {
+			continue // computed by the program but not part of this picture
+		}
+		switch {
+		case m.level[n] > 0:
+			bwd = append(bwd, n)
+		case n.Kind() == graph.KindOp:
+			fwd = append(fwd, n)
+		default:
+			leaves = append(leaves, n)
+		}
+	}
+	// Programs visit inputs, parameters and constants before any op; a backward constant
+	// (the 1 the backward pass starts from) belongs where it is made: id order.
+	slices.SortStableFunc(bwd, byID)
+	value := func(n *graph.Node) string { return strings.Join(formatValue(rec.Value(n)), ", ") }
+	name := func(n *graph.Node) string {
+		if n.Name() == "" && len(m.targets[n]) > 0 {
+			return "grad " + m.targets[n][0].Label()
+		}
+		return n.Label()
+	}
+	var steps []pageStep
+	first := pageStep{Phase: "inputs"}
+	var parts []string
+	for _, n := range leaves {
+		parts = append(parts, n.Label()+" = "+value(n))
+		first.Hi = append(first.Hi, "bw_t"+m.id(n), "full_t"+m.id(n))
+		for _, id := range m.carriers("bw", n) {
+			first.Show = append(first.Show, "v:"+id)
+		}
+	}
+	first.Text = "given " + strings.Join(parts, "; ")
+	if len(leaves) == 0 {
+		first.Text = "no inputs"
+	}
+	steps = append(steps, first)
+	for _, n := range fwd {
+		st := pageStep{Phase: "forward",
+			Text: opCall(n, name) + " → " + n.Label() + " = " + value(n),
+			Hi:   []string{"bw_o" + m.id(n), "bw_t" + m.id(n), "full_o" + m.id(n), "full_t" + m.id(n)},
+		}
+		for _, id := range m.carriers("bw", n) {
+			st.Show = append(st.Show, "v:"+id)
+		}
+		steps = append(steps, st)
+	}
+	stepOf := map[*graph.Node]int{}
+	for _, n := range bwd {
+		st := pageStep{Phase: "backward", Hi: []string{"full_t" + m.id(n)}}
+		if n.Kind() == graph.KindOp {
+			st.Hi = append(st.Hi, "full_o"+m.id(n))
+		}
+		var what []string
+		for _, x := range m.targets[n] {
+			what = append(what, m.gradName(x))
+			if m.level[x] == 0 && m.gradient(x) == n {
+				st.Hi = append(st.Hi, "bw_t"+m.id(x))
+				for _, id := range m.carriers("bw", x) {
+					st.Show = append(st.Show, "g:"+id)
+				}
+			}
+		}
+		switch {
+		case len(what) > 0 && n.Kind() == graph.KindOp:
+			st.Text = strings.Join(what, " = ") + " = " + opCall(n, name) + " = " + value(n)
+		case len(what) > 0:
+			st.Text = strings.Join(what, " = ") + " = " + value(n) + " (where the backward pass starts)"
+		case n.Kind() == graph.KindOp:
+			st.Text = opCall(n, name) + " = " + value(n)
+		default:
+			st.Text = "constant " + n.Label() + " = " + value(n)
+		}
+		stepOf[n] = len(steps)
+		steps = append(steps, st)
+	}
+	var grads []gradRow
+	for _, x := range m.fwd {
+		if x.Kind() != graph.KindInput && x.Kind() != graph.KindParam {
+			continue
+		}
+		gx := m.gradient(x)
+		i, ok := stepOf[gx]
+		if gx == nil || !ok {
+			continue
+		}
+		grads = append(grads, gradRow{ID: "grad-" + m.id(x), Name: m.gradName(x), Value: value(gx), Step: i})
+	}
+	return steps, grads
+}
+
+// gradName names the gradient of x: ∂price/∂apple when there is one output, else "grad apple".
+func (m *model) gradName(x *graph.Node) string {
+	if m.level[x] == 0 && len(m.outputs) == 1 {
+		return "∂" + m.outputs[0].Label() + "/∂" + x.Label()
+	}
+	return "grad " + x.Label()
+}
+
+// opCall writes an op applied to its inputs: mul(apple, apple_num).
+func opCall(n *graph.Node, name func(*graph.Node) string) string {
+	args := make([]string, len(n.Inputs()))
+	for i, x := range n.Inputs() {
+		args[i] = name(x)
+	}
+	return n.Op().Name() + "(" + strings.Join(args, ", ") + ")"
+}
