@@ -62,14 +62,14 @@ func TestLoadBookSampleWeight(t *testing.T) {
 	path := gunzipFixture(t, "book_sample_weight.pkl")
 	g := graph.New()
 	net := nn.NewInferenceNet(g, graph.Float32, rand.New(rand.NewPCG(1, 1)))
-	if err := nn.LoadBookPickle(path, net.Params()); err != nil {
+	if err := nn.LoadBookPickle(path, net); err != nil {
 		t.Fatal(err)
 	}
 	checkPattern(t, net.Params())
 
 	// The same file does not fit a TwoLayerNet: every mismatch is named.
 	two := nn.NewTwoLayerNet(graph.New(), 784, 50, 10, 0.01, graph.Float32, rand.New(rand.NewPCG(1, 1)))
-	err := nn.LoadBookPickle(path, two.Params())
+	err := nn.LoadBookPickle(path, two)
 	if err == nil || !strings.Contains(err.Error(), "W2") || !strings.Contains(err.Error(), "W3") {
 		t.Fatalf("got %v", err)
 	}

@@ -122,12 +122,12 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	g := graph.New()
 	net := nn.NewTwoLayerNet(g, 6, 5, 3, 0.5, graph.Float32, rng)
 	path := filepath.Join(t.TempDir(), "params.safetensors")
-	if err := nn.Save(path, net.Params()); err != nil {
+	if err := nn.Save(path, net); err != nil {
 		t.Fatal(err)
 	}
 	g2 := graph.New()
 	net2 := nn.NewTwoLayerNet(g2, 6, 5, 3, 0.5, graph.Float32, rand.New(rand.NewPCG(9, 9)))
-	if err := nn.Load(path, net2.Params()); err != nil {
+	if err := nn.Load(path, net2); err != nil {
 		t.Fatal(err)
 	}
 	for i, p := range net.Params() {
@@ -142,7 +142,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	g3 := graph.New()
 	net3 := nn.NewTwoLayerNet(g3, 6, 7, 3, 0.5, graph.Float32, rng)
 	before := net3.Params()[0].Value().Float32s()[0]
-	err := nn.Load(path, net3.Params())
+	err := nn.Load(path, net3)
 	if err == nil || !strings.Contains(err.Error(), "W1") || !strings.Contains(err.Error(), "b1") {
 		t.Fatalf("got %v", err)
 	}

@@ -16,10 +16,10 @@ func Named(params []*graph.Node) []NamedTensor {
 	return out
 }
 
-// Save writes the parameters (and any extra tensors, such as batch-norm running statistics
-// or optimizer state) to a safetensors file, atomically: a crash leaves the old file.
-func Save(path string, params []*graph.Node, extra ...NamedTensor) error {
-	ts := append(Named(params), extra...)
+// Save writes a model's parameters and buffers (batch-norm running statistics) to a
+// safetensors file, atomically: a crash leaves the old file.
+func Save(path string, m Model) error {
+	ts := State(m)
 	for _, t := range ts {
 		if t.Name == "" {
 			return fmt.Errorf("nn: save %s: a parameter has no name", path)
@@ -28,15 +28,14 @@ func Save(path string, params []*graph.Node, extra ...NamedTensor) error {
 	return SaveSafetensors(path, ts, map[string]string{"format": "zerograd"})
 }
 
-// Load reads a safetensors file written by Save into the parameters (and extra tensors),
-// checking every name, dtype and shape first: on any mismatch nothing is changed and the
-// error lists each one.
-func Load(path string, params []*graph.Node, extra ...NamedTensor) error {
+// Load reads a file written by Save into the model, checking every name, dtype and shape
+// first: on any mismatch nothing is changed and the error lists each one.
+func Load(path string, m Model) error {
 	src, _, err := LoadSafetensors(path)
 	if err != nil {
 		return err
 	}
-	if err := Assign(append(Named(params), extra...), src); err != nil {
+	if err := Assign(State(m), src); err != nil {
 		return fmt.Errorf("nn: load %s: %w", path, err)
 	}
 	return nil
@@ -45,12 +44,12 @@ func Load(path string, params []*graph.Node, extra ...NamedTensor) error {
 // LoadBookPickle reads one of the book's pickled parameter files (sample_weight.pkl,
 // params.pkl, deep_convnet_params.pkl) into the parameters of a network built with the
 // book's names, converting float64 to the model's element type.
-func LoadBookPickle(path string, params []*graph.Node, extra ...NamedTensor) error {
+func LoadBookPickle(path string, m Model) error {
 	src, err := LoadPickle(path)
 	if err != nil {
 		return err
 	}
-	if err := Assign(append(Named(params), extra...), src, ConvertDtype()); err != nil {
+	if err := Assign(Named(m.Params()), src, ConvertDtype()); err != nil {
 		return fmt.Errorf("nn: load %s: %w", path, err)
 	}
 	return nil

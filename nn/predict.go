@@ -6,12 +6,15 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/ops"
 )
 
 // Predictor runs a model's prediction over many samples in batches of a fixed size, with
-// one compiled program (a final short batch is padded and its padding ignored).
+// one compiled program (a final short batch is padded and its padding ignored), with the
+// model's dropout and batch norm, if any, in inference mode.
 type Predictor struct {
 	prog   *graph.Program
+	mode   *ops.Mode // the model's, set to inference while predicting
 	name   string
 	x      *tensor.Dense
 	batch  int
@@ -35,13 +38,21 @@ func NewPredictor(g *graph.Graph, m Model, batch int, dt graph.DType, sampleShap
 	if err != nil {
 		return nil, err
 	}
-	return &Predictor{prog: prog, name: name, x: graph.NewTensor(dt, shape...), batch: batch, sample: graph.Shape(sampleShape).Size()}, nil
+	var mode *ops.Mode
+	if md, ok := m.(Moded); ok {
+		mode = md.Mode()
+	}
+	return &Predictor{prog: prog, mode: mode, name: name, x: graph.NewTensor(dt, shape...), batch: batch, sample: graph.Shape(sampleShape).Size()}, nil
 }
 
 // Classes returns the argmax class of each sample in images (samples back to back).
 func (p *Predictor) Classes(images []float32) ([]int, error) {
 	if len(images)%p.sample != 0 {
 		return nil, fmt.Errorf("nn: predict: %d values is not a whole number of %d-value samples", len(images), p.sample)
+	}
+	if p.mode != nil {
+		defer p.mode.SetTrain(p.mode.Train())
+		p.mode.SetTrain(false)
 	}
 	n := len(images) / p.sample
 	out := make([]int, 0, n)

@@ -71,6 +71,9 @@ func NewTrainer(g *graph.Graph, m LossModel, train, test *dataset.Set, cfg Train
 	if cfg.Log == nil {
 		cfg.Log = os.Stderr
 	}
+	if md, ok := m.(Moded); ok && cfg.SetMode == nil {
+		cfg.SetMode = md.Mode().SetTrain
+	}
 	if cfg.BatchSize > train.N {
 		return nil, fmt.Errorf("nn: trainer: batch size %d is larger than the %d training images", cfg.BatchSize, train.N)
 	}
@@ -214,7 +217,7 @@ func (tr *Trainer) interrupt(cause error) error {
 
 // save writes parameters, optimizer state and the position in training.
 func (tr *Trainer) save() error {
-	ts := Named(tr.params)
+	ts := State(tr.model)
 	for _, s := range tr.cfg.Optimizer.State() {
 		ts = append(ts, NamedTensor{Name: s.Name, Value: s.Value})
 	}
@@ -237,11 +240,12 @@ func (tr *Trainer) Resume(path string) error {
 	if err1 != nil || err2 != nil {
 		return fmt.Errorf("nn: resume %s: bad position epoch=%q iter=%q", path, meta["epoch"], meta["iter"])
 	}
-	n := len(tr.params)
+	state := State(tr.model)
+	n := len(state)
 	if len(ts) < n {
-		return fmt.Errorf("nn: resume %s: %d tensors, the model has %d parameters", path, len(ts), n)
+		return fmt.Errorf("nn: resume %s: %d tensors, the model has %d parameters and buffers", path, len(ts), n)
 	}
-	if err := Assign(Named(tr.params), ts[:n]); err != nil {
+	if err := Assign(state, ts[:n]); err != nil {
 		return fmt.Errorf("nn: resume %s: %w", path, err)
 	}
 	slots := make([]optim.Slot, 0, len(ts)-n)

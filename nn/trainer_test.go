@@ -83,7 +83,7 @@ func TestTrainerLearnsAndResumesExactly(t *testing.T) {
 
 	// A parameter file is not a checkpoint.
 	params := filepath.Join(t.TempDir(), "params.safetensors")
-	if err := nn.Save(params, whole.Params()); err != nil {
+	if err := nn.Save(params, whole); err != nil {
 		t.Fatal(err)
 	}
 	if err := second.Resume(params); err == nil || !strings.Contains(err.Error(), "not a training checkpoint") {
