@@ -290,27 +290,34 @@ func (t *winTask[T]) run(lo, hi int) {
 }
 
 // runWindow runs a window kernel over the batch (conv kernels) or over the N*C planes
-// (pooling), in parallel when the work is big. After the first calls it allocates nothing.
+// (pooling), in parallel when the work is big. It allocates nothing: a small loop runs a
+// task on the stack, a parallel one the task of its element type that the workers' lock
+// guards.
 func runWindow[T float](kind winKind, g window, l layout, dst, src, aux []T) {
-	var z T
-	pool := &winTasks[0]
-	if _, ok := any(z).(float64); ok {
-		pool = &winTasks[1]
-	}
-	t := pool.Get().(*winTask[T])
-	*t = winTask[T]{kind: kind, g: g, l: l, dst: dst, src: src, aux: aux}
+	t := winTask[T]{kind: kind, g: g, l: l, dst: dst, src: src, aux: aux}
 	items, work := g.n, g.n*g.patch()*g.pixels()
 	if kind >= kMaxPool {
 		items = g.n * g.c
 	}
-	parallel(t, items, work)
-	*t = winTask[T]{}
-	pool.Put(t)
+	p := acquireWorkers(items, work)
+	if p < 2 {
+		t.run(0, items)
+		return
+	}
+	shared, ok := any(&sharedTasks.f32).(*winTask[T])
+	if !ok {
+		shared = any(&sharedTasks.f64).(*winTask[T])
+	}
+	*shared = t
+	fanOut(shared, items, p)
+	*shared = winTask[T]{}
+	workers.mu.Unlock()
 }
 
-var winTasks = [2]sync.Pool{
-	{New: func() any { return new(winTask[float32]) }},
-	{New: func() any { return new(winTask[float64]) }},
+// sharedTasks are the tasks of the parallel window loop running now (guarded by workers.mu).
+var sharedTasks struct {
+	f32 winTask[float32]
+	f64 winTask[float64]
 }
 
 // ---- a pool of workers for the kernels' loops ----
@@ -352,16 +359,21 @@ func startWorkers() {
 	}
 }
 
-// parallel runs t over items [0, n), in one contiguous chunk per core when work (a count of
-// inner-loop steps) is worth it, and waits for all chunks.
-func parallel(t task, n, work int) {
+// acquireWorkers returns how many chunks a loop over n items with work inner-loop steps
+// should be split into. When it returns 2 or more the caller holds the workers and must
+// call fanOut and then unlock workers.mu.
+func acquireWorkers(n, work int) int {
 	workers.once.Do(startWorkers)
 	p := min(n, workers.n+1, runtime.GOMAXPROCS(0))
 	if p < 2 || work < minParallelWork || !workers.mu.TryLock() {
-		t.run(0, n)
-		return
+		return 1
 	}
-	defer workers.mu.Unlock()
+	return p
+}
+
+// fanOut runs t over items [0, n) in p contiguous chunks, the first on the caller, and
+// waits for all of them. t must stay valid while the workers run it.
+func fanOut(t task, n, p int) {
 	for w := 1; w < p; w++ {
 		workers.wg.Add(1)
 		workers.jobs <- job{t, w * n / p, (w + 1) * n / p}
