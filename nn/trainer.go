@@ -34,7 +34,11 @@ type TrainConfig struct {
 	Checkpoint string           // where Train saves when interrupted (and after the last epoch); "" = no file
 	Log        io.Writer        // progress; nil = os.Stderr; a terminal gets a progress bar
 	OnStep     func(iter int)   // called after each step (tests cancel from here)
-	SetMode    func(train bool) // switches dropout and batch norm between train and eval, if the model has them
+	SetMode    func(train bool) // switches dropout and batch norm; default: the model's Mode, when it has one
+	// Augment, when set, changes each training batch in place before the step (data
+	// augmentation: shifts, rotations). Its rng is seeded by (Seed, epoch, step), so an
+	// interrupted and resumed run sees the same augmented batches.
+	Augment func(x []float32, rng *rand.Rand)
 }
 
 // History is what training measured: the loss of every step, accuracies after every epoch.
@@ -125,7 +129,7 @@ func (tr *Trainer) Train(ctx context.Context) (History, error) {
 			if err := ctx.Err(); err != nil {
 				return tr.History, tr.interrupt(err)
 			}
-			loss, err := tr.step(it.Indices())
+			loss, err := tr.step(it.Indices(), step)
 			if err != nil {
 				return tr.History, err
 			}
@@ -154,8 +158,11 @@ func (tr *Trainer) Train(ctx context.Context) (History, error) {
 	return tr.History, nil
 }
 
-func (tr *Trainer) step(idx []int) (float64, error) {
+func (tr *Trainer) step(idx []int, step int) (float64, error) {
 	tr.train.Batch(idx, tr.x.Float32s(), nil)
+	if tr.cfg.Augment != nil {
+		tr.cfg.Augment(tr.x.Float32s(), rand.New(rand.NewPCG(tr.cfg.Seed+1, uint64(tr.epoch)<<32|uint64(step))))
+	}
 	t := tr.t.Float32s()
 	for j, i := range idx {
 		t[j] = float32(tr.train.Labels[i])
