@@ -118,6 +118,7 @@ type painter struct {
 	scale      float64
 	x0, y1     float64
 	pen, fill  [4]float64
+	fillSet    bool
 	width      float64
 	dashed     bool
 	dotted     bool
@@ -141,6 +142,7 @@ func (p *painter) object(o xdotObject) {
 func (p *painter) reset() {
 	p.pen = [4]float64{0, 0, 0, 1}
 	p.fill = [4]float64{0, 0, 0, 0}
+	p.fillSet = false
 	p.width = 1
 	p.dashed, p.dotted = false, false
 	p.fontSize = 14
@@ -153,6 +155,7 @@ func (p *painter) op(op xdotOp) {
 		p.pen = parseColor(op.Color)
 	case "C":
 		p.fill = parseColor(op.Color)
+		p.fillSet = true
 	case "S":
 		switch {
 		case strings.HasPrefix(op.Style, "setlinewidth("):
@@ -203,10 +206,12 @@ func (p *painter) op(op xdotOp) {
 			x3, y3 := p.xy(op.Points[i+2][0], op.Points[i+2][1])
 			dc.CubicTo(x1, y1, x2, y2, x3, y3)
 		}
-		if op.Op == "b" {
+		// xdot says "b" for a filled B-spline, but this Graphviz writes edges as "b" and
+		// filled rounded clusters as "B": a spline is filled when its list set a fill colour.
+		if p.fillSet {
 			dc.ClosePath()
 		}
-		p.paint(op.Op == "b")
+		p.paint(p.fillSet)
 	case "T":
 		if len(op.Pt) != 2 || op.Text == "" {
 			return
@@ -219,9 +224,11 @@ func (p *painter) op(op xdotOp) {
 		case "r":
 			ax = 1
 		}
-		dc.SetFontFace(faceFor(op.Text, p.fontSize*p.scale))
+		// The json output keeps the label's doubled backslashes ("\\" for one).
+		text := strings.ReplaceAll(op.Text, `\\`, `\`)
+		dc.SetFontFace(faceFor(text, p.fontSize*p.scale))
 		dc.SetRGBA(p.pen[0], p.pen[1], p.pen[2], p.pen[3])
-		dc.DrawStringAnchored(op.Text, x, y, ax, 0)
+		dc.DrawStringAnchored(text, x, y, ax, 0)
 	}
 }
 
