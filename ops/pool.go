@@ -1,6 +1,8 @@
 package ops
 
 import (
+	"math"
+
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
@@ -186,71 +188,147 @@ func (o avgPoolGradOp) Grad(x []*graph.Node, y, g *graph.Node) []*graph.Node {
 
 // ---- kernels ----
 
-// poolK runs a pooling kernel over planes [lo, hi) of N*C: src and dst are x or y as the
-// kind says; aux is x for the max-pool gradient kinds.
+// poolK runs a pooling kernel over planes [lo, hi) of the N*C planes: src and dst are x or
+// y as the kind says; aux is x for the max-pool gradient kinds.
 func poolK[T float](t *winTask[T], lo, hi int) {
 	g := t.g
 	in, out := g.h*g.w, g.pixels()
-	inv := 1 / T(g.fh*g.fw)
-	if t.kind == kMaxScatter || t.kind == kAvgScatter {
-		clear(t.dst[lo*in : hi*in])
-	}
 	for p := lo; p < hi; p++ {
-		var x []T // the plane whose windows are searched for maxima
-		if t.aux != nil {
-			x = t.aux[p*in:][:in]
+		xp, yp := p*in, p*out
+		switch t.kind {
+		case kMaxPool:
+			maxPoolPlane(t.dst[yp:yp+out], t.src[xp:xp+in], g)
+		case kMaxScatter:
+			argmaxPlane(t.dst[xp:xp+in], t.src[yp:yp+out], t.aux[xp:xp+in], g, true)
+		case kMaxGather:
+			argmaxPlane(t.src[xp:xp+in], t.dst[yp:yp+out], t.aux[xp:xp+in], g, false)
+		case kAvgPool:
+			avgPoolPlane(t.dst[yp:yp+out], t.src[xp:xp+in], g, false)
+		case kAvgScatter:
+			avgPoolPlane(t.src[yp:yp+out], t.dst[xp:xp+in], g, true)
 		}
-		for oy := 0; oy < g.oh; oy++ {
-			y0 := oy*g.stride - g.pad
-			y1 := min(y0+g.fh, g.h)
-			y0 = max(y0, 0)
-			for ox := 0; ox < g.ow; ox++ {
-				x0 := ox*g.stride - g.pad
-				x1 := min(x0+g.fw, g.w)
-				x0 = max(x0, 0)
-				o := p*out + oy*g.ow + ox
-				switch t.kind {
-				case kMaxPool:
-					plane := t.src[p*in:][:in]
-					t.dst[o] = plane[argmax(plane, g.w, y0, y1, x0, x1)]
-				case kMaxScatter:
-					t.dst[p*in+argmax(x, g.w, y0, y1, x0, x1)] += t.src[o]
-				case kMaxGather:
-					t.dst[o] = t.src[p*in+argmax(x, g.w, y0, y1, x0, x1)]
-				case kAvgPool:
-					var s T
-					for iy := y0; iy < y1; iy++ {
-						for _, v := range t.src[p*in+iy*g.w+x0 : p*in+iy*g.w+x1] {
-							s += v
-						}
-					}
-					t.dst[o] = s * inv
-				case kAvgScatter:
-					v := t.src[o] * inv
-					for iy := y0; iy < y1; iy++ {
-						row := t.dst[p*in+iy*g.w+x0 : p*in+iy*g.w+x1]
-						for i := range row {
-							row[i] += v
-						}
+	}
+}
+
+// span returns the rows [y0, y1) of an image of height h that window position oy covers
+// (and likewise columns, given the width).
+func span(oy, f, stride, pad, h int) (y0, y1 int) {
+	y0 = oy*stride - pad
+	return max(y0, 0), min(y0+f, h)
+}
+
+// maxPoolPlane writes the maximum of each window of the image plane x to y.
+func maxPoolPlane[T float](y, x []T, g window) {
+	w, h, ow, oh, s, pad, fh, fw := g.w, g.h, g.ow, g.oh, g.stride, g.pad, g.fh, g.fw
+	if fh == 2 && fw == 2 && s == 2 && pad == 0 { // the book's pooling
+		for oy := 0; oy < oh; oy++ {
+			r0, r1 := x[2*oy*w:][:2*ow], x[(2*oy+1)*w:][:2*ow]
+			for ox, yr := 0, y[oy*ow:][:ow]; ox < len(yr); ox++ {
+				yr[ox] = max(max(r0[2*ox], r0[2*ox+1]), max(r1[2*ox], r1[2*ox+1]))
+			}
+		}
+		return
+	}
+	for oy := 0; oy < oh; oy++ {
+		y0, y1 := span(oy, fh, s, pad, h)
+		for ox := 0; ox < ow; ox++ {
+			x0, x1 := span(ox, fw, s, pad, w)
+			m := x[y0*w+x0]
+			for iy := y0; iy < y1; iy++ {
+				for _, v := range x[iy*w+x0 : iy*w+x1] {
+					m = max(m, v)
+				}
+			}
+			y[oy*ow+ox] = m
+		}
+	}
+}
+
+// argmaxPlane finds the first maximum in row-major order of each window of x and either
+// adds y's value there into img (scatter: img is zeroed first) or reads img there into y
+// (gather).
+func argmaxPlane[T float](img, y, x []T, g window, scatter bool) {
+	w, h, ow, oh, s, pad, fh, fw := g.w, g.h, g.ow, g.oh, g.stride, g.pad, g.fh, g.fw
+	if scatter {
+		clear(img)
+	}
+	book := fh == 2 && fw == 2 && s == 2 && pad == 0 // the book's pooling
+	for oy := 0; oy < oh; oy++ {
+		y0, y1 := span(oy, fh, s, pad, h)
+		for ox := 0; ox < ow; ox++ {
+			var best int
+			if book {
+				a := 2 * (oy*w + ox)
+				b, m := later(a, orderKey(x[a]), a+1, x[a+1])
+				b, m = later(b, m, a+w, x[a+w])
+				best, _ = later(b, m, a+w+1, x[a+w+1])
+			} else {
+				x0, x1 := span(ox, fw, s, pad, w)
+				best = y0*w + x0
+				m := orderKey(x[best])
+				for iy := y0; iy < y1; iy++ {
+					for ix := x0; ix < x1; ix++ {
+						best, m = later(best, m, iy*w+ix, x[iy*w+ix])
 					}
 				}
+			}
+			if scatter {
+				img[best] += y[oy*ow+ox]
+			} else {
+				y[oy*ow+ox] = img[best]
 			}
 		}
 	}
 }
 
-// argmax returns the index in plane (rows of width w) of the first maximum of the window
-// rows [y0, y1) by columns [x0, x1), scanning in row-major order.
-func argmax[T float](plane []T, w, y0, y1, x0, x1 int) int {
-	best := y0*w + x0
-	m := plane[best]
-	for iy := y0; iy < y1; iy++ {
-		row := plane[iy*w+x0 : iy*w+x1]
-		for j, v := range row {
-			if v > m {
-				m, best = v, iy*w+x0+j
+// later returns (i, v's key) when v is greater than the maximum so far, whose key is m,
+// and (best, m) otherwise. It selects with masks, not with a branch that random data would
+// mispredict.
+func later[T float](best int, m uint64, i int, v T) (int, uint64) {
+	k, gt := orderKey(v), 0
+	if k > m {
+		gt = 1 // compiles to SETcc
+	}
+	mask := -gt
+	return best ^ (best^i)&mask, m ^ (m^k)&uint64(mask)
+}
+
+// orderKey maps floats to integers in the same order (-0 and +0 equal; NaNs at the ends).
+func orderKey[T float](v T) uint64 {
+	b := math.Float64bits(float64(v) + 0)
+	return b ^ (uint64(int64(b)>>63) | 1<<63)
+}
+
+// avgPoolPlane writes each window's mean of img to y, or, spread, adds y's values over
+// their windows into img (zeroed first): average pooling and its transpose.
+func avgPoolPlane[T float](y, img []T, g window, spread bool) {
+	w, h, ow, oh, s, pad, fh, fw := g.w, g.h, g.ow, g.oh, g.stride, g.pad, g.fh, g.fw
+	inv := 1 / T(fh*fw)
+	if spread {
+		clear(img)
+	}
+	for oy := 0; oy < oh; oy++ {
+		y0, y1 := span(oy, fh, s, pad, h)
+		for ox := 0; ox < ow; ox++ {
+			x0, x1 := span(ox, fw, s, pad, w)
+			o := oy*ow + ox
+			if spread {
+				v := y[o] * inv
+				for iy := y0; iy < y1; iy++ {
+					row := img[iy*w+x0 : iy*w+x1]
+					for i := range row {
+						row[i] += v
+					}
+				}
+				continue
 			}
+			var sum T
+			for iy := y0; iy < y1; iy++ {
+				for _, v := range img[iy*w+x0 : iy*w+x1] {
+					sum += v
+				}
+			}
+			y[o] = sum * inv
 		}
 	}
-	return best
 }
