@@ -48,7 +48,7 @@ func run(w io.Writer, args []string) error {
 	}
 	x := arange(0, 6, 0.1) // x = np.arange(0, 6, 0.1)
 	fig := chart.Figure{
-		Title: "sin & cos", XLabel: "x", YLabel: "y",
+		Title: "sin & cos", XLabel: "x", YLabel: "y", LegendLeft: true, LegendBottom: true,
 		Lines: []chart.Line{
 			{Name: "sin", X: x, Y: apply(math.Sin, x)},
 			{Name: "cos", X: x, Y: apply(math.Cos, x), Dashed: true},

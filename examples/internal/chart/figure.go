@@ -27,6 +27,8 @@ type Figure struct {
 	Hists                 []Hist
 	Contour               *Contour
 	NoGrid                bool
+	// The legend sits at the top right unless these move it (to keep it off the lines).
+	LegendLeft, LegendBottom bool
 }
 
 // Line is a line through the points (X[i], Y[i]).
@@ -175,7 +177,15 @@ func (f Figure) plot() (*plot.Plot, error) {
 		}
 	}
 	if legend {
-		p.Legend.Top = true
+		p.Legend.Top = !f.LegendBottom
+		p.Legend.Left = f.LegendLeft
+		p.Legend.XOffs, p.Legend.YOffs = vg.Millimeter*-2, vg.Millimeter*-2
+		if f.LegendLeft {
+			p.Legend.XOffs = vg.Millimeter * 2
+		}
+		if f.LegendBottom {
+			p.Legend.YOffs = vg.Millimeter * 2
+		}
 	}
 	if f.XRange != [2]float64{} {
 		p.X.Min, p.X.Max = f.XRange[0], f.XRange[1]
