@@ -146,7 +146,11 @@ func TestSVGLabels(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			svg, err := Render([]byte(b.d.String()), SVGFormat)
+			dot, err := b.bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			svg, err := Render(dot, SVGFormat)
 			if err != nil {
 				t.Fatal(err)
 			}

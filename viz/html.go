@@ -66,7 +66,11 @@ func HTML(opt Options, outputs ...*graph.Node) ([]byte, error) {
 		if err != nil {
 			return "", err
 		}
-		svg, err := Render([]byte(b.d.String()), SVGFormat)
+		dot, err := b.bytes()
+		if err != nil {
+			return "", err
+		}
+		svg, err := Render(dot, SVGFormat)
 		if err != nil {
 			return "", err
 		}
