@@ -4,13 +4,17 @@
 package convnet
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/optim"
 )
 
 // New adds the book's network of that kind to g: "simple" (chapter 7's SimpleConvNet) or
@@ -56,4 +60,21 @@ func Accuracy(g *graph.Graph, m nn.Model, s *dataset.Set) (float64, error) {
 		}
 	}
 	return float64(right) / float64(s.N), nil
+}
+
+// TrainBriefly trains m for a few epochs with Adam (lr 0.001, batch 100), logging each
+// epoch's accuracy on 500 images of each set, for examples that need a trained network
+// but were given no file. Ctrl-C (ctx cancelled) stops early and keeps what was learnt.
+func TrainBriefly(ctx context.Context, g *graph.Graph, m nn.LossModel, train, test *dataset.Set, epochs int, seed uint64, log io.Writer) error {
+	tr, err := nn.NewTrainer(g, m, train, test, nn.TrainConfig{
+		Epochs: epochs, BatchSize: min(100, train.N), Optimizer: optim.NewAdam(0.001, 0.9, 0.999),
+		EvalSample: 500, Seed: seed, Log: log,
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := tr.Train(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
 }
