@@ -36,7 +36,7 @@ func deepMLP(tb testing.TB, layers int) testGraph {
 }
 
 // BenchmarkRender2000 lays out and draws, as SVG, the full forward and backward graph of
-// a training step of about 2,000 nodes (3,400 boxes and ellipses).
+// a training step of about 2,000 nodes (3,616 boxes and ellipses).
 func BenchmarkRender2000(b *testing.B) {
 	tg := deepMLP(b, 200)
 	m, err := newModel(tg.outputs)

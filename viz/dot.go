@@ -293,10 +293,7 @@ func (b *builder) title(n *graph.Node) string {
 	if n.Name() != "" {
 		return n.Name()
 	}
-	if ts := b.m.targets[n]; len(ts) > 0 {
-		return "grad " + ts[0].Label()
-	}
-	return ""
+	return b.m.gradTitle(n)
 }
 
 func typeText(n *graph.Node) string {

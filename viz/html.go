@@ -47,8 +47,9 @@ type pageData struct {
 // the node being computed and showing the value or gradient it produced. It holds two
 // pictures, inlined as SVG: the book's figure (Backward), whose edge labels appear as the
 // run reaches them, and the full graph (Full). Prev and next buttons, the arrow keys and a
-// slider move through the steps; opened with the address ending in #autoplay, the page
-// presses next until the end by itself (for tests and screenshots).
+// slider move through the steps. Opened with the address ending in #autoplay, the page
+// presses next until the end by itself (for tests and screenshots); #step=N opens it at
+// step N (counting from 1).
 //
 // opt.Values must be the *Recording of the run (from Record): it gives the order and the
 // values. opt.View is ignored.
@@ -129,8 +130,8 @@ func pageScript(m *model, rec *Recording) ([]pageStep, []gradRow) {
 	slices.SortStableFunc(bwd, byID)
 	value := func(n *graph.Node) string { return strings.Join(formatValue(rec.Value(n)), ", ") }
 	name := func(n *graph.Node) string {
-		if n.Name() == "" && len(m.targets[n]) > 0 {
-			return "grad " + m.targets[n][0].Label()
+		if t := m.gradTitle(n); n.Name() == "" && t != "" {
+			return t
 		}
 		return n.Label()
 	}

@@ -192,3 +192,14 @@ func (m *model) carriers(p string, n *graph.Node) []string {
 	}
 	return ids
 }
+
+// gradTitle names an unnamed gradient after the node it is the gradient of: "grad apple".
+// A gradient shared by several nodes (an add passes its gradient through) is named after
+// the last of them, the add's output, where it is computed. It is "" for other nodes.
+func (m *model) gradTitle(n *graph.Node) string {
+	ts := m.targets[n]
+	if len(ts) == 0 {
+		return ""
+	}
+	return "grad " + ts[len(ts)-1].Label()
+}
