@@ -2,6 +2,7 @@ package ops_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -545,4 +546,37 @@ func TestCNNConcurrentRuns(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// The book's im2col shapes (section 7.4.3): one 3-channel 7x7 image unrolls into 9 rows of
+// 75 (a 5x5 window at 3x3 positions), a batch of 10 into 90.
+func ExampleIm2Col() {
+	g := graph.New()
+	x1 := g.Input("x1", graph.Float32, 1, 3, 7, 7)
+	x2 := g.Input("x2", graph.Float32, 10, 3, 7, 7)
+	fmt.Println(ops.Im2Col(x1, 5, 5, 1, 0).Shape())
+	fmt.Println(ops.Im2Col(x2, 5, 5, 1, 0).Shape())
+	// Output:
+	// [9 75]
+	// [90 75]
+}
+
+// Max pooling 2x2 with stride 2 keeps each window's maximum; its gradient goes back to
+// that pixel, to the first one in row-major order on ties (the two 4s, the two 2s).
+func ExampleMaxPool2D() {
+	g := graph.New()
+	x := g.Param("x", graph.FromFloat64s(graph.Float64, []int{1, 1, 4, 4}, []float64{
+		1, 2, 0, 1,
+		3, 0, 4, 4,
+		2, 2, 1, 0,
+		1, 0, 3, 2,
+	}))
+	y := ops.MaxPool2D(x, 2, 2, 2, 0)
+	gx := autodiff.Grad(ops.Sum(y), x)[0]
+	out, _ := graph.MustCompile(y, gx).Run(nil)
+	fmt.Println(graph.Float64s(out[0]))
+	fmt.Println(graph.Float64s(out[1]))
+	// Output:
+	// [3 4 2 3]
+	// [0 0 0 0 1 0 1 0 1 0 0 0 0 0 1 0]
 }

@@ -60,9 +60,9 @@ func mustWindow(xs []int, fh, fw, stride, pad int) window {
 func (g window) patch() int  { return g.c * g.fh * g.fw } // values in one patch: C*FH*FW
 func (g window) pixels() int { return g.oh * g.ow }       // output positions per image
 
-// span returns the output columns [lo, hi) whose window column kj falls inside the image
+// inside returns the output columns [lo, hi) whose window column kj falls inside the image
 // (the others read padding).
-func (g window) span(kj int) (lo, hi int) {
+func (g window) inside(kj int) (lo, hi int) {
 	if d := g.pad - kj; d > 0 {
 		lo = (d + g.stride - 1) / g.stride
 	}
@@ -91,7 +91,7 @@ func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
 			plane := x[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
 			for ki := 0; ki < g.fh; ki++ {
 				for kj := 0; kj < g.fw; kj++ {
-					lo, hi := g.span(kj)
+					lo, hi := g.inside(kj)
 					r := (c*g.fh+ki)*g.fw + kj
 					for oy := 0; oy < g.oh; oy++ {
 						d := n*l.ns + r*l.rs + oy*g.ow*l.ps
@@ -135,7 +135,7 @@ func col2imK[T float](x, col []T, g window, l layout, n0, n1 int) {
 			plane := x[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
 			for ki := 0; ki < g.fh; ki++ {
 				for kj := 0; kj < g.fw; kj++ {
-					lo, hi := g.span(kj)
+					lo, hi := g.inside(kj)
 					r := (c*g.fh+ki)*g.fw + kj
 					for oy := 0; oy < g.oh; oy++ {
 						iy := oy*g.stride - g.pad + ki
@@ -329,7 +329,7 @@ type task interface{ run(lo, hi int) }
 // waking a worker costs about as much as a few thousand steps.
 const minParallelWork = 1 << 15
 
-// workers are GOMAXPROCS-1 goroutines, started on first use, that run chunks of loops. One
+// workers are NumCPU-1 goroutines, started on first use, that run chunks of loops. One
 // loop at a time uses them; a loop started while another runs (another program on another
 // goroutine) runs on its caller. A call allocates nothing: the job is sent by value and the
 // wait group is the pool's.
@@ -347,7 +347,9 @@ type job struct {
 }
 
 func startWorkers() {
-	workers.n = runtime.GOMAXPROCS(0) - 1
+	// NumCPU, not GOMAXPROCS, which may be 1 just now (testing.AllocsPerRun sets it so);
+	// each loop uses at most GOMAXPROCS of them.
+	workers.n = max(runtime.NumCPU(), runtime.GOMAXPROCS(0)) - 1
 	workers.jobs = make(chan job, max(workers.n, 1))
 	for range workers.n {
 		go func() {

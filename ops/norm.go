@@ -306,11 +306,12 @@ var _ graph.Op = dropoutMaskOp{}
 func (dropoutMaskOp) Name() string                               { return "dropout_mask" }
 func (dropoutMaskOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (o dropoutMaskOp) Forward(m *tensor.Dense, in ...*tensor.Dense) error {
+	train := o.mode.Train()
 	keep, drop := 1.0, 0.0 // training masks
 	if o.inverted {
 		keep = 1 / (1 - o.ratio)
 	}
-	if !o.mode.Train() {
+	if !train {
 		keep = 1 - o.ratio // the book scales at inference
 		if o.inverted {
 			keep = 1 // inverted dropout scaled while training
@@ -320,9 +321,9 @@ func (o dropoutMaskOp) Forward(m *tensor.Dense, in ...*tensor.Dense) error {
 	o.src.mu.Lock()
 	defer o.src.mu.Unlock()
 	if is32(m) {
-		maskK(m.Float32s(), o.src.rng, o.ratio, float32(keep), float32(drop), o.mode.Train())
+		maskK(m.Float32s(), o.src.rng, o.ratio, float32(keep), float32(drop), train)
 	} else {
-		maskK(m.Float64s(), o.src.rng, o.ratio, keep, drop, o.mode.Train())
+		maskK(m.Float64s(), o.src.rng, o.ratio, keep, drop, train)
 	}
 	return nil
 }
