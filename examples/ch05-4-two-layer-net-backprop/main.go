@@ -1,5 +1,6 @@
 // Command ch05-4-two-layer-net-backprop is the book's ch05/train_neuralnet.py (chapter
-// 5.7.4): the TwoLayerNet (784-50-10) trained on MNIST by mini-batch SGD with gradients
+// 5.7.4): chapter 5's TwoLayerNet (784-50-10: Affine, ReLU, Affine, softmax-cross-entropy,
+// weights from N(0, 0.01^2)) trained on MNIST by mini-batch SGD with gradients
 // from backpropagation, written as the book's loop: draw 100 random images, compute the
 // gradients, update each parameter by params[key] -= learning_rate * grad[key], and at
 // every epoch (600 iterations) print the accuracy on the whole training and test sets.
@@ -61,9 +62,15 @@ func run(w io.Writer, args []string) error {
 	}
 	rng := rand.New(rand.NewPCG(*seed, 1))
 
-	// network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10)
+	// network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10), chapter 5's:
+	// its hidden layer is ReLU (nn.TwoLayerNet is chapter 4's, with a sigmoid), so it is
+	// the MultiLayerNet of one hidden layer with the book's weight_init_std 0.01.
 	g := graph.New()
-	net := nn.NewTwoLayerNet(g, 784, *hidden, 10, 0.01, graph.Float32, rng)
+	net, err := nn.NewMultiLayerNet(g, nn.MultiLayerConfig{InputSize: 784, HiddenSizes: []int{*hidden}, OutputSize: 10,
+		Activation: "relu", InitStd: 0.01, DType: graph.Float32}, rng)
+	if err != nil {
+		return err
+	}
 	params := net.Params()
 	x := g.Input("x", graph.Float32, *batch, 784)
 	t := g.Input("t", graph.Float32, *batch)
