@@ -1,0 +1,117 @@
+// Command ch08-2-misclassified shows the digits a trained network gets wrong (chapter 8.1.2,
+// misclassified_mnist.py): it classifies the test set, prints the accuracy and how many
+// images were misclassified, and draws the first of them in a grid, each captioned with its
+// label and the network's answer ("6 → 0": a 6 taken for a 0). Many are hard for people too.
+//
+//	go run ./examples/ch08-2-misclassified -weights ch08-1-deep-convnet/params.safetensors
+//	go run ./examples/ch08-2-misclassified -weights deep_convnet_params.pkl    # the book's trained network
+//	go run ./examples/ch08-2-misclassified                                     # train briefly first
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/zerograd/zerograd/dataset"
+	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/convnet"
+	"github.com/zerograd/zerograd/graph"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "ch08-2-misclassified:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, w io.Writer, args []string) error {
+	fs := flag.NewFlagSet("ch08-2-misclassified", flag.ContinueOnError)
+	kind := fs.String("net", "deep", "network: deep (DeepConvNet) or simple (SimpleConvNet)")
+	weights := fs.String("weights", "", "trained parameters (zerograd .safetensors or the book's .pkl); none: train briefly")
+	epochs := fs.Int("epochs", 1, "without -weights: training epochs")
+	trainN := fs.Int("train", 6000, "without -weights: train on the first N images (0: all 60000)")
+	testN := fs.Int("test", 0, "classify the first N test images (0: all 10000)")
+	maxView := fs.Int("max", 20, "draw at most this many misclassified digits")
+	cols := fs.Int("cols", 5, "digits per row")
+	out := fs.String("out", "ch08-2-misclassified", "folder for the picture")
+	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
+	seed := fs.Uint64("seed", 1, "random seed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *maxView < 1 {
+		return fmt.Errorf("-max %d: want at least 1", *maxView)
+	}
+	train, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
+	if err != nil {
+		return err
+	}
+	if *testN > 0 {
+		test = test.Slice(0, min(*testN, test.N))
+	}
+	g := graph.New()
+	net, err := convnet.New(g, *kind, rand.New(rand.NewPCG(*seed, 1)))
+	if err != nil {
+		return err
+	}
+	if *weights != "" {
+		err = convnet.LoadWeights(*weights, net)
+	} else {
+		if *trainN > 0 {
+			train = train.Slice(0, min(*trainN, train.N))
+		}
+		err = convnet.TrainBriefly(ctx, g, net, train, test, *epochs, *seed, os.Stderr)
+	}
+	if err != nil {
+		return err
+	}
+
+	classes, err := convnet.Classes(g, net, test)
+	if err != nil {
+		return err
+	}
+	var wrong []int
+	for i, c := range classes {
+		if c != test.Labels[i] {
+			wrong = append(wrong, i)
+		}
+	}
+	fmt.Fprintf(w, "test accuracy %.4f\n", 1-float64(len(wrong))/float64(test.N))
+	fmt.Fprintf(w, "misclassified %d of %d\n", len(wrong), test.N)
+	if len(wrong) == 0 {
+		return nil
+	}
+
+	// The book prints {view index: (label, inference), ...} for the digits it draws.
+	shown := wrong[:min(len(wrong), *maxView)]
+	tiles := make([]chart.Tile, len(shown))
+	pairs := make([]string, len(shown))
+	for k, i := range shown {
+		label, got := test.Labels[i], classes[i]
+		tiles[k] = chart.Tile{Pixels: test.Image(i), H: test.Rows, W: test.Cols, Caption: fmt.Sprintf("%d → %d", label, got)}
+		pairs[k] = fmt.Sprintf("%d: (%d, %d)", k+1, label, got)
+	}
+	fmt.Fprintln(w, "{view index: (label, inference), ...}")
+	fmt.Fprintf(w, "{%s}\n", strings.Join(pairs, ", "))
+
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(*out, "misclassified.png")
+	title := fmt.Sprintf("%d of %d misclassified (label → answer)", len(wrong), test.N)
+	if err := chart.Grid(path, tiles, chart.GridOptions{Cols: *cols, Title: title, Invert: true, Min: 0, Max: 1}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "the first %d drawn in %s\n", len(shown), path)
+	return nil
+}
