@@ -62,6 +62,7 @@ func TestRenderLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the 2,000-node picture takes seconds")
 	}
+	t.Parallel() // beside the browser test, which mostly waits on Chromium
 	tg := deepMLP(t, 200)
 	m, err := newModel(tg.outputs)
 	if err != nil {

@@ -310,3 +310,32 @@ func TestDotSafe(t *testing.T) {
 		}
 	}
 }
+
+// Options choose the views and the direction.
+func TestOptions(t *testing.T) {
+	tg := appleGraph(t)
+	for _, c := range []struct {
+		opt        Options
+		want, not []string
+	}{
+		{Options{}, []string{"rankdir=LR", "fw_t0000"}, []string{"bw_t0000", "full_t0000", "cluster_"}},
+		{Options{View: Backward, Direction: TopDown}, []string{"rankdir=TB", "bw_e0003_0"}, []string{"fw_t0000", "full_t0000"}},
+		{Options{View: Forward | Full}, []string{"cluster_1_fw", "cluster_3_full", "full_t0009"}, []string{"bw_t0000"}},
+		{Options{View: Full}, []string{"full_g0008_0000", "style=dashed", "rank=same"}, []string{"fw_t0000"}},
+	} {
+		dot, err := Dot(c.opt, tg.outputs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range c.want {
+			if !bytes.Contains(dot, []byte(w)) {
+				t.Errorf("%+v: DOT has no %s", c.opt, w)
+			}
+		}
+		for _, n := range c.not {
+			if bytes.Contains(dot, []byte(n)) {
+				t.Errorf("%+v: DOT has %s", c.opt, n)
+			}
+		}
+	}
+}

@@ -125,6 +125,7 @@ func lastLines(s string, n int) string {
 // a screenshot.
 func TestPageInBrowser(t *testing.T) {
 	bin := chromium(t)
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "apple.html")
 	if err := os.WriteFile(path, applePage(t), 0o644); err != nil {
