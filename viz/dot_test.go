@@ -315,7 +315,7 @@ func TestDotSafe(t *testing.T) {
 func TestOptions(t *testing.T) {
 	tg := appleGraph(t)
 	for _, c := range []struct {
-		opt        Options
+		opt       Options
 		want, not []string
 	}{
 		{Options{}, []string{"rankdir=LR", "fw_t0000"}, []string{"bw_t0000", "full_t0000", "cluster_"}},
