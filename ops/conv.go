@@ -20,6 +20,9 @@ import (
 // into a column matrix [C*FH*FW, N*OH*OW] (im2col, on all cores), multiply it by the filters
 // [FN, C*FH*FW] in one GEMM, and reorder the [FN, N*OH*OW] result to NCHW (adding the bias on
 // the way). The two gradients are the transposed products, with col2im in place of im2col.
+// For the book's SimpleConvNet (30 filters 5x5 on [100 1 28 28]) the three GEMMs are
+// m x n x k = 30 x 57600 x 25 (forward), 25 x 57600 x 30 with A transposed (input
+// gradient) and 30 x 25 x 57600 with B transposed (filter gradient).
 //
 // # Scratch memory and concurrency
 //
