@@ -1,0 +1,284 @@
+// Package tour_test is the code of docs/api-tour.md, run by go test so that the tour cannot
+// drift from the API: each Example is one section of the tour, and TestTourMatchesDoc
+// checks that every Go block of the page is here word for word.
+package tour_test
+
+import (
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/zerograd/zerograd/autodiff"
+	"github.com/zerograd/zerograd/dataset"
+	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/ops"
+	"github.com/zerograd/zerograd/optim"
+	"github.com/zerograd/zerograd/viz"
+)
+
+// 1. Build a graph: nodes before data.
+func Example_build() {
+	g := graph.New()
+	x := g.Input("x", graph.Float64, 2, 3) // fed at run time: 2 samples of 3 features
+	W := g.Param("W", graph.FromFloat64s(graph.Float64, []int{3, 2}, []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6}))
+	b := g.Param("b", graph.FromFloat64s(graph.Float64, []int{2}, []float64{0.1, -0.1}))
+	y := ops.Sigmoid(ops.Add(ops.MatMul(x, W), b)) // b broadcasts over the rows
+	fmt.Println(y.Shape(), y.DType())
+
+	prog := graph.MustCompile(y)
+	out, err := prog.Run(graph.Feeds{"x": graph.FromFloat64s(graph.Float64, []int{2, 3}, []float64{1, 0, 0, 0, 1, 1})})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%.4f\n", out[0].Float64s())
+
+	// Shapes are checked as nodes are made; a mistake panics with a *graph.ShapeError,
+	// or comes back as an error through graph.Try.
+	err = graph.Try(func() { ops.MatMul(x, x) })
+	fmt.Println(err)
+	// Output:
+	// [2 2] float64
+	// [0.5498 0.5250 0.7109 0.7109]
+	// matmul(x[2 3], x[2 3]): inner dimensions 3 and 2 differ
+}
+
+// 2. Differentiate it: the gradients are nodes of the same graph.
+func Example_differentiate() {
+	g := graph.New()
+	x := g.Input("x", graph.Float64, 2, 3)
+	t := g.Input("t", graph.Float64, 2) // class labels
+	W := g.Param("W", graph.FromFloat64s(graph.Float64, []int{3, 2}, []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6}))
+	b := g.Param("b", graph.FromFloat64s(graph.Float64, []int{2}, []float64{0.1, -0.1}))
+	loss := ops.SoftmaxCrossEntropy(ops.Add(ops.MatMul(x, W), b), t)
+
+	grads := autodiff.Grad(loss, W, b) // dL/dW [3 2], dL/db [2]
+	prog := graph.MustCompile(loss, grads[0], grads[1])
+	out, err := prog.Run(graph.Feeds{
+		"x": graph.FromFloat64s(graph.Float64, []int{2, 3}, []float64{1, 0, 0, 0, 1, 1}),
+		"t": graph.FromFloat64s(graph.Float64, []int{2}, []float64{1, 0}),
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("loss %.4f\ndW %.4f\ndb %.4f\n", out[0].Float64s()[0], out[1].Float64s(), out[2].Float64s())
+
+	// A gradient can be differentiated again: d/dz z^4 = 4z^3, and again 12z^2.
+	z := g.Param("z", graph.ScalarValue(graph.Float64, 2))
+	d1 := autodiff.Grad(ops.Pow(z, 4), z)[0]
+	d2 := autodiff.Grad(d1, z)[0]
+	out, err = graph.MustCompile(d1, d2).Run(nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(out[0].Float64s()[0], out[1].Float64s()[0])
+	// Output:
+	// loss 0.7188
+	// dW [0.2625 -0.2625 -0.2500 0.2500 -0.2500 0.2500]
+	// db [0.0125 -0.0125]
+	// 32 48
+}
+
+// 3. Check it: backpropagation against central differences, element by element.
+func Example_checkGrad() {
+	rng := rand.New(rand.NewPCG(1, 2))
+	g := graph.New()
+	net := nn.NewTwoLayerNet(g, 4, 5, 3, 0.5, graph.Float64, rng) // float64 for numerical gradients
+	x := g.Input("x", graph.Float64, 2, 4)
+	t := g.Input("t", graph.Float64, 2)
+	loss := net.Loss(x, t)
+	feeds := graph.Feeds{
+		"x": nn.RandomTensor(rng, graph.Float64, 1, 2, 4),
+		"t": graph.FromFloat64s(graph.Float64, []int{2}, []float64{0, 2}),
+	}
+	checks, err := autodiff.CheckGrad(loss, net.Params(), feeds, 0)
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range checks {
+		fmt.Printf("%s%v agrees: %v\n", c.Node.Name(), c.Node.Shape(), c.OK(1e-7))
+	}
+	// Output:
+	// W1[4 5] agrees: true
+	// b1[5] agrees: true
+	// W2[5 3] agrees: true
+	// b2[3] agrees: true
+}
+
+// 4. Draw it: the book's figure 5-16 with values and gradients on the edges.
+func Example_draw() {
+	g := graph.New()
+	apple := g.Input("apple", graph.Float64)
+	count := g.Input("apple_num", graph.Float64)
+	tax := g.Input("tax", graph.Float64)
+	price := ops.Mul(ops.Mul(apple, count), tax)
+	grads := autodiff.Grad(price, apple, count, tax)
+	prog := graph.MustCompile(append([]*graph.Node{price}, grads...)...)
+	feeds := graph.Feeds{
+		"apple":     graph.ScalarValue(graph.Float64, 100),
+		"apple_num": graph.ScalarValue(graph.Float64, 2),
+		"tax":       graph.ScalarValue(graph.Float64, 1.1),
+	}
+
+	dir, err := os.MkdirTemp("", "tour") // for the picture
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+
+	rec, err := viz.Record(prog, feeds) // run, keeping every value for the picture
+	if err != nil {
+		panic(err)
+	}
+	dot, err := viz.Dot(viz.Options{View: viz.Backward, Values: rec}, price) // Graphviz source
+	if err != nil {
+		panic(err)
+	}
+	svg, err := viz.SVG(viz.Options{View: viz.Backward, Values: rec}, price) // laid out in-process
+	if err != nil {
+		panic(err)
+	}
+	path := filepath.Join(dir, "buy-apple-backward.svg")
+	if err := os.WriteFile(path, svg, 0o644); err != nil {
+		panic(err)
+	}
+	fmt.Println(strings.HasPrefix(string(dot), "digraph"), strings.Contains(string(svg), "<svg"))
+	// Output:
+	// true true
+}
+
+// 5. Train it: the loop by hand with an optimizer, or nn.Trainer.
+func Example_train() {
+	// By hand: minimize f(w) = (w - 3)^2 with SGD, the loss and gradient compiled once.
+	g := graph.New()
+	w := g.Param("w", graph.ScalarValue(graph.Float64, 0))
+	f := ops.Square(ops.Sub(w, g.Scalar(3, graph.Float64)))
+	params := []*graph.Node{w}
+	prog := graph.MustCompile(append([]*graph.Node{f}, autodiff.Grad(f, params...)...)...)
+	opt := optim.NewSGD(0.1)
+	for range 50 {
+		out, err := prog.Run(nil)
+		if err != nil {
+			panic(err)
+		}
+		if err := opt.Step(params, out[1:]); err != nil {
+			panic(err)
+		}
+	}
+	fmt.Printf("w = %.4f\n", w.Value().Float64s()[0])
+
+	// With nn.Trainer: a two-layer net learns to tell a horizontal bar from a vertical one
+	// in 4x4 images (a data set made on the spot; the examples use dataset.LoadMNIST).
+	rng := rand.New(rand.NewPCG(1, 2))
+	bars := func(n int) *dataset.Set {
+		s := &dataset.Set{N: n, Rows: 4, Cols: 4, Classes: 2, Flatten: true,
+			Images: make([]float32, n*16), Labels: make([]int, n)}
+		for i := range n {
+			label, line := rng.IntN(2), rng.IntN(4)
+			for j := range 4 {
+				px := line*4 + j // row `line`: horizontal
+				if label == 1 {
+					px = j*4 + line // column `line`: vertical
+				}
+				s.Images[i*16+px] = 1
+			}
+			s.Labels[i] = label
+		}
+		return s
+	}
+	train, test := bars(200), bars(100)
+	g = graph.New()
+	net := nn.NewTwoLayerNet(g, 16, 8, 2, 0.1, graph.Float32, rng)
+	tr, err := nn.NewTrainer(g, net, train, test, nn.TrainConfig{
+		Epochs: 20, BatchSize: 20, Optimizer: optim.NewAdam(0.05, 0.9, 0.999), Seed: 1, Log: io.Discard,
+	})
+	if err != nil {
+		panic(err)
+	}
+	hist, err := tr.Train(context.Background()) // Ctrl-C in the examples: cancel ctx, Resume later
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d steps, test accuracy %.2f\n", len(hist.Loss), hist.TestAcc[len(hist.TestAcc)-1])
+
+	// Predict new images with the trained parameters.
+	p, err := nn.NewPredictor(g, net, 10, graph.Float32, 16)
+	if err != nil {
+		panic(err)
+	}
+	classes, err := p.Classes(test.Images[:6*16]) // the first six test images
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("predicted", classes, "labels", test.Labels[:6])
+	// Output:
+	// w = 3.0000
+	// 200 steps, test accuracy 1.00
+	// predicted [1 1 1 1 1 0] labels [1 1 1 1 1 0]
+}
+
+// 6. Save and load: our safetensors files, and the book's pickles.
+func Example_saveLoad() {
+	dir, err := os.MkdirTemp("", "tour")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+
+	g := graph.New()
+	net := nn.NewTwoLayerNet(g, 784, 50, 10, 0.01, graph.Float32, rand.New(rand.NewPCG(1, 2)))
+	path := filepath.Join(dir, "two_layer_net.safetensors")
+	if err := nn.Save(path, net); err != nil {
+		panic(err)
+	}
+	again := nn.NewTwoLayerNet(graph.New(), 784, 50, 10, 0.01, graph.Float32, rand.New(rand.NewPCG(3, 4)))
+	if err := nn.Load(path, again); err != nil { // names, shapes and dtypes checked first
+		panic(err)
+	}
+	fmt.Println(again.Params()[0].Value().Float32s()[0] == net.Params()[0].Value().Float32s()[0])
+
+	// The book's chapter 3 weights, sample_weight.pkl (float32 arrays by name), load into
+	// the chapter 3 network; here a file of the same names and shapes with made-up values.
+	pkl := gunzip(dir, "../../../nn/testdata/book_sample_weight.pkl.gz")
+	net3 := nn.NewInferenceNet(graph.New(), graph.Float32, rand.New(rand.NewPCG(1, 2)))
+	if err := nn.LoadBookPickle(pkl, net3); err != nil {
+		panic(err)
+	}
+	for _, p := range net3.Params() {
+		fmt.Print(p.Name(), p.Shape(), " ")
+	}
+	fmt.Println()
+	// Output:
+	// true
+	// W1[784 50] b1[50] W2[50 100] b2[100] W3[100 10] b3[10]
+}
+
+// gunzip writes the file at path, uncompressed, into dir and returns its new path.
+func gunzip(dir, path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		panic(err)
+	}
+	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), ".gz"))
+	dst, err := os.Create(out)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := io.Copy(dst, zr); err != nil {
+		panic(err)
+	}
+	if err := dst.Close(); err != nil {
+		panic(err)
+	}
+	return out
+}
