@@ -82,8 +82,8 @@ func twoLayerGraph(t testing.TB) testGraph {
 	return testGraph{"twolayer", []*graph.Node{loss}, rec}
 }
 
-// mlpReshapeGraph stands in for the small CNN until there is a conv op: images
-// [2 1 4 4] flattened by Reshape, then Affine, ReLU, Affine, SoftmaxWithLoss.
+// mlpReshapeGraph is an MLP on images [2 1 4 4] flattened by Reshape, then Affine, ReLU,
+// Affine, SoftmaxWithLoss.
 func mlpReshapeGraph(t testing.TB) testGraph {
 	r := rand.New(rand.NewPCG(3, 4))
 	g := graph.New()
@@ -101,6 +101,28 @@ func mlpReshapeGraph(t testing.TB) testGraph {
 		"t":      graph.FromFloat64s(graph.Float64, []int{2}, []float64{0, 2}),
 	})
 	return testGraph{"mlp_reshape", []*graph.Node{loss}, rec}
+}
+
+// cnnGraph is the book's SimpleConvNet, small: images [2 1 6 6], Convolution (3 filters
+// 3x3) with bias, ReLU, 2x2 max pooling, flatten, Affine, SoftmaxWithLoss.
+func cnnGraph(t testing.TB) testGraph {
+	r := rand.New(rand.NewPCG(7, 8))
+	g := graph.New()
+	x := g.Input("images", graph.Float64, 2, 1, 6, 6)
+	labels := g.Input("t", graph.Float64, 2)
+	W1 := param(g, r, "W1", 0.3, 3, 1, 3, 3)
+	b1 := g.Param("b1", graph.NewTensor(graph.Float64, 3))
+	W2 := param(g, r, "W2", 0.3, 12, 4)
+	b2 := g.Param("b2", graph.NewTensor(graph.Float64, 4))
+	conv := ops.ReLU(ops.Conv2DBias(x, W1, b1, 1, 0))
+	pool := ops.Flatten(ops.MaxPool2D(conv, 2, 2, 2, 0)).SetName("pool")
+	loss := ops.SoftmaxCrossEntropy(ops.Add(ops.MatMul(pool, W2), b2), labels).SetName("loss")
+	grads := autodiff.Grad(loss, W1, b1, W2, b2)
+	rec := record(t, append([]*graph.Node{loss}, grads...), graph.Feeds{
+		"images": graph.FromFloat64s(graph.Float64, []int{2, 1, 6, 6}, randTensor(r, 1, 2, 1, 6, 6)),
+		"t":      graph.FromFloat64s(graph.Float64, []int{2}, []float64{1, 3}),
+	})
+	return testGraph{"cnn", []*graph.Node{loss}, rec}
 }
 
 // labelsGraph has names that break careless DOT writers.
@@ -139,5 +161,5 @@ func higherGraph(t testing.TB) testGraph {
 }
 
 func testGraphs(t testing.TB) []testGraph {
-	return []testGraph{appleGraph(t), twoLayerGraph(t), mlpReshapeGraph(t), labelsGraph(t), higherGraph(t)}
+	return []testGraph{appleGraph(t), twoLayerGraph(t), mlpReshapeGraph(t), cnnGraph(t), labelsGraph(t), higherGraph(t)}
 }

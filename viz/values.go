@@ -139,6 +139,11 @@ func formatValue(v *tensor.Dense) []string {
 		return []string{"[" + num(xs[0]) + " " + num(xs[1]) + " " + num(xs[2]) + " … " + num(xs[len(xs)-1]) + "]"}
 	}
 	mean, lo, hi, bad := summary(xs)
+	if math.Abs(mean) <= 1e-9*math.Max(math.Abs(lo), math.Abs(hi)) {
+		// Rounding noise around an exact 0 (the mean of a softmax gradient, say): its digits
+		// depend on the order of summation, which parallel kernels do not fix.
+		mean = 0
+	}
 	out := []string{"mean " + num(mean), "min " + num(lo) + " max " + num(hi)}
 	if bad > 0 {
 		out[1] += fmt.Sprintf(" (%d NaN/Inf)", bad)
@@ -146,7 +151,12 @@ func formatValue(v *tensor.Dense) []string {
 	return out
 }
 
-func num(x float64) string { return fmt.Sprintf("%.4g", x) }
+func num(x float64) string {
+	if x == 0 {
+		x = 0 // -0 prints as 0
+	}
+	return fmt.Sprintf("%.4g", x)
+}
 
 // nested prints xs with the brackets of shape: [[1 2] [3 4]].
 func nested(xs []float64, shape []int) string {
