@@ -18,7 +18,7 @@ var accuracyLine = regexp.MustCompile(`^test accuracy (0|1)\.\d{4}\n$`)
 func TestShortTrainingAndWeights(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	args := []string{"-train", "200", "-batch", "50", "-epochs", "1", "-test", "100", "-eval-sample", "50", "-out", dir}
+	args := []string{"-train", "100", "-batch", "25", "-epochs", "1", "-test", "50", "-eval-sample", "25", "-out", dir}
 	if err := run(context.Background(), &out, args); err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestShortTrainingAndWeights(t *testing.T) {
 		}
 	}
 	var again strings.Builder
-	if err := run(context.Background(), &again, []string{"-weights", filepath.Join(dir, "params.safetensors"), "-test", "100"}); err != nil {
+	if err := run(context.Background(), &again, []string{"-weights", filepath.Join(dir, "params.safetensors"), "-test", "50"}); err != nil {
 		t.Fatal(err)
 	}
 	if again.String() != out.String() {
@@ -42,7 +42,7 @@ func TestShortTrainingAndWeights(t *testing.T) {
 // Ctrl-C after the second step saves a checkpoint; -resume does the remaining two steps.
 func TestInterruptAndResume(t *testing.T) {
 	dir := t.TempDir()
-	args := []string{"-train", "200", "-batch", "50", "-epochs", "1", "-test", "100", "-eval-sample", "50", "-out", dir}
+	args := []string{"-train", "100", "-batch", "25", "-epochs", "1", "-test", "50", "-eval-sample", "25", "-out", dir}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	steps := 0
@@ -97,7 +97,7 @@ func TestBookPickle(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	if err := run(context.Background(), &out, []string{"-weights", pkl, "-test", "100"}); err != nil {
+	if err := run(context.Background(), &out, []string{"-weights", pkl, "-test", "50"}); err != nil {
 		t.Fatal(err)
 	}
 	if !accuracyLine.MatchString(out.String()) {
