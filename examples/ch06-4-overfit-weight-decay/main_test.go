@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"image"
+	_ "image/png"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"strings"
+)
+
+var result = regexp.MustCompile(`^weight decay (\S+), (\d+) epochs: train acc (\S+), test acc (\S+), gap (\S+)\n$`)
+
+// short runs 60 epochs with 1000 test images and returns train acc, test acc and gap.
+func short(t *testing.T, lambda, dir string) (train, test, gap float64) {
+	t.Helper()
+	var out strings.Builder
+	if err := run(context.Background(), &out, io.Discard, []string{"-weight-decay", lambda, "-epochs", "60", "-test", "1000", "-out", dir}); err != nil {
+		t.Fatal(err)
+	}
+	m := result.FindStringSubmatch(out.String())
+	if m == nil || m[1] != lambda || m[2] != "60" {
+		t.Fatalf("printed %q", out.String())
+	}
+	train, _ = strconv.ParseFloat(m[3], 64)
+	test, _ = strconv.ParseFloat(m[4], 64)
+	gap, _ = strconv.ParseFloat(m[5], 64)
+	if math.Abs(gap-(train-test)) > 1.5e-4 {
+		t.Fatalf("gap %v is not %v - %v", gap, train, test)
+	}
+	return train, test, gap
+}
+
+// Without weight decay the 300 images are learned far better than the test images; the
+// decay holds the training accuracy back and narrows the gap.
+func TestWeightDecayNarrowsGap(t *testing.T) {
+	dir := t.TempDir()
+	train0, _, gap0 := short(t, "0", dir)
+	train1, _, gap1 := short(t, "0.1", dir)
+	t.Logf("lambda 0: train %v gap %v; lambda 0.1: train %v gap %v", train0, gap0, train1, gap1)
+	if gap0 < 0.15 || train0 < 0.8 {
+		t.Errorf("without decay: train acc %v, gap %v: want overfitting", train0, gap0)
+	}
+	if train1 >= train0 || gap1 >= gap0 {
+		t.Errorf("with decay 0.1: train acc %v, gap %v, not below %v, %v", train1, gap1, train0, gap0)
+	}
+	f, err := os.Open(filepath.Join(dir, "accuracy.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, _, err := image.Decode(f); err != nil {
+		t.Fatal(err)
+	}
+}
