@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"image"
+	_ "image/png"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var result = regexp.MustCompile(`^dropout (\S+), (\d+) epochs: train acc (\S+), test acc (\S+), gap (\S+)\n$`)
+
+// short runs 60 epochs with 1000 test images and returns train acc and gap.
+func short(t *testing.T, ratio, dir string) (train, gap float64) {
+	t.Helper()
+	var out strings.Builder
+	if err := run(context.Background(), &out, io.Discard, []string{"-dropout", ratio, "-epochs", "60", "-test", "1000", "-out", dir}); err != nil {
+		t.Fatal(err)
+	}
+	m := result.FindStringSubmatch(out.String())
+	if m == nil || m[1] != ratio || m[2] != "60" {
+		t.Fatalf("printed %q", out.String())
+	}
+	train, _ = strconv.ParseFloat(m[3], 64)
+	test, _ := strconv.ParseFloat(m[4], 64)
+	gap, _ = strconv.ParseFloat(m[5], 64)
+	if math.Abs(gap-(train-test)) > 1.5e-4 {
+		t.Fatalf("gap %v is not %v - %v", gap, train, test)
+	}
+	return train, gap
+}
+
+// Without dropout the 300 images are soon learned much better than the test images; with
+// dropout 0.2 the training accuracy is held back and the gap stays small.
+func TestDropoutNarrowsGap(t *testing.T) {
+	dir := t.TempDir()
+	train0, gap0 := short(t, "0", dir)
+	train2, gap2 := short(t, "0.2", dir)
+	t.Logf("dropout 0: train %v gap %v; dropout 0.2: train %v gap %v", train0, gap0, train2, gap2)
+	if train0 < 0.8 || gap0 < 0.15 {
+		t.Errorf("without dropout: train acc %v, gap %v: want overfitting", train0, gap0)
+	}
+	if train2 >= train0 || gap2 >= gap0/2 {
+		t.Errorf("dropout 0.2: train acc %v, gap %v; without: %v, %v", train2, gap2, train0, gap0)
+	}
+	f, err := os.Open(filepath.Join(dir, "accuracy.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, _, err := image.Decode(f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBadRatio(t *testing.T) {
+	if err := run(context.Background(), io.Discard, io.Discard, []string{"-dropout", "1"}); err == nil {
+		t.Fatal("dropout 1 accepted")
+	}
+}
