@@ -34,6 +34,7 @@ type Program struct {
 	params  []int // slots of params (value read at each run)
 	steps   []step
 	vals    []*tensor.Dense // current value per slot
+	reused  []bool          // the slot's buffer is overwritten by a later node in the same run
 	outs    []*tensor.Dense // returned by Run
 	debug   bool
 }
@@ -85,6 +86,8 @@ func Compile(outputs ...*Node) (*Program, error) {
 	var bufs []buffer
 	free := map[buffer][]int{} // free buffer ids by (dtype, size)
 	bufOf := make([]int, len(p.nodes))
+	holders := map[int][]int{} // buffer id -> slots that used it so far
+	p.reused = make([]bool, len(p.nodes))
 	release := map[int][]int{} // step index -> buffer ids freed after it
 	for i, n := range p.nodes {
 		switch n.kind {
@@ -103,11 +106,15 @@ func Compile(outputs ...*Node) (*Program, error) {
 		if ids := free[key]; len(ids) > 0 {
 			id = ids[len(ids)-1]
 			free[key] = ids[:len(ids)-1]
+			for _, s := range holders[id] {
+				p.reused[s] = true
+			}
 		} else {
 			id = len(bufs)
 			bufs = append(bufs, key)
 		}
 		bufOf[i] = id
+		holders[id] = append(holders[id], i)
 		// An unread, non-output value is dead at once; otherwise it dies after its last reader.
 		end := lastUse[i]
 		if end == -1 {
@@ -201,12 +208,13 @@ func (p *Program) RunCopy(feeds Feeds) ([]*tensor.Dense, error) {
 	return cp, nil
 }
 
-// Value returns the value of a node computed by the last Run (nil when the node is not
-// part of the program or its buffer was reused). It is for inspection: the visualizer and
-// debugging. Call it from the goroutine that ran the program.
+// Value returns the value of a node computed by the last Run: nil when the node is not
+// part of the program, or when its buffer was reused by a later node of the same run (use
+// Trace to see every value). It is for inspection and debugging; call it from the goroutine
+// that ran the program.
 func (p *Program) Value(n *Node) *tensor.Dense {
 	i, ok := p.slot[n]
-	if !ok {
+	if !ok || p.reused[i] {
 		return nil
 	}
 	return p.vals[i]

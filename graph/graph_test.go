@@ -198,13 +198,24 @@ func TestBuffersReused(t *testing.T) {
 		t.Fatal(err)
 	}
 	distinct := map[*float64]bool{}
-	for _, n := range p.Nodes() {
+	var lost int
+	_, err := p.Trace(graph.Feeds{"x": in}, func(n *graph.Node, v *tensor.Dense) {
 		if n.Kind() == graph.KindOp {
-			distinct[&p.Value(n).Float64s()[0]] = true
+			distinct[&v.Float64s()[0]] = true
+			if p.Value(n) == nil {
+				lost++
+			}
 		}
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(distinct) != 2 {
 		t.Fatalf("a chain of 10 tanh uses %d buffers, want 2", len(distinct))
+	}
+	// Values whose buffer a later node overwrote are not returned stale.
+	if lost != 8 || p.Value(y) == nil {
+		t.Fatalf("%d values reported lost, want 8 (all but the last two)", lost)
 	}
 }
 

@@ -65,7 +65,7 @@ var _ graph.Op = sigmoidOp{}
 func (sigmoidOp) Name() string                               { return "sigmoid" }
 func (sigmoidOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (sigmoidOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	unary(y, in[0], sigmoidK[float32], sigmoidK[float64])
+	elementwise(ewSigmoid, 0, y, in[0], nil)
 	return nil
 }
 
@@ -92,7 +92,7 @@ var _ graph.Op = sigmoidGradOp{}
 func (sigmoidGradOp) Name() string                               { return "sigmoid_grad" }
 func (sigmoidGradOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (sigmoidGradOp) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
-	binary(out, in[0], in[1], sigmoidGradK[float32], sigmoidGradK[float64])
+	elementwise(ewSigmoidGr, 0, out, in[0], in[1])
 	return nil
 }
 func (sigmoidGradOp) Grad(x []*graph.Node, out, g *graph.Node) []*graph.Node {
@@ -126,23 +126,13 @@ func (o leakyReLUOp) Name() string {
 }
 func (leakyReLUOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (o leakyReLUOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	unary(y, in[0], func(y, x []float32) { leakyK(y, x, float32(o.slope)) }, func(y, x []float64) { leakyK(y, x, o.slope) })
+	elementwise(ewLeaky, o.slope, y, in[0], nil)
 	return nil
 }
 
 // The book's ReLU node: the gradient passes where x > 0 and is stopped (or scaled by the slope) elsewhere.
 func (o leakyReLUOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	return []*graph.Node{graph.Apply(reluGradOp{o.slope}, gy, x[0])}
-}
-
-func leakyK[T float](y, x []T, slope T) {
-	y = y[:len(x)]
-	for i, v := range x {
-		if v <= 0 {
-			v *= slope
-		}
-		y[i] = v
-	}
 }
 
 // ReLU returns max(0, x).
@@ -162,23 +152,11 @@ var _ graph.Op = reluGradOp{}
 func (reluGradOp) Name() string                               { return "relu_grad" }
 func (reluGradOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (o reluGradOp) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
-	binary(out, in[0], in[1], func(out, gy, x []float32) { reluGradK(out, gy, x, float32(o.slope)) },
-		func(out, gy, x []float64) { reluGradK(out, gy, x, o.slope) })
+	elementwise(ewReLUGrad, o.slope, out, in[0], in[1])
 	return nil
 }
 func (o reluGradOp) Grad(x []*graph.Node, out, g *graph.Node) []*graph.Node {
 	return []*graph.Node{graph.Apply(reluGradOp{o.slope}, g, x[1]), nil}
-}
-
-func reluGradK[T float](out, gy, x []T, slope T) {
-	x = x[:len(gy)]
-	out = out[:len(gy)]
-	for i, g := range gy {
-		if x[i] <= 0 {
-			g *= slope
-		}
-		out[i] = g
-	}
 }
 
 type stepOp struct{}

@@ -32,7 +32,7 @@ var _ graph.Op = addOp{}
 func (addOp) Name() string                               { return "add" }
 func (addOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (addOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	binary(y, in[0], in[1], addK[float32], addK[float64])
+	elementwise(ewAdd, 0, y, in[0], in[1])
 	return nil
 }
 func (addOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node { return []*graph.Node{gy, gy} }
@@ -60,7 +60,7 @@ var _ graph.Op = subOp{}
 func (subOp) Name() string                               { return "sub" }
 func (subOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (subOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	binary(y, in[0], in[1], subK[float32], subK[float64])
+	elementwise(ewSub, 0, y, in[0], in[1])
 	return nil
 }
 func (subOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
@@ -90,7 +90,7 @@ var _ graph.Op = mulOp{}
 func (mulOp) Name() string                               { return "mul" }
 func (mulOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (mulOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	binary(y, in[0], in[1], mulK[float32], mulK[float64])
+	elementwise(ewMul, 0, y, in[0], in[1])
 	return nil
 }
 
