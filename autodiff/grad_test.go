@@ -33,6 +33,9 @@ func TestHigherOrderPolynomial(t *testing.T) {
 	d1 := autodiff.Grad(y, x)[0]
 	d2 := autodiff.Grad(d1, x)[0]
 	d3 := autodiff.Grad(d2, x)[0]
+	if gs := g.Grads(x); len(gs) != 3 || gs[0] != d1 || gs[2] != d3 || g.Grad(x) != d3 {
+		t.Fatalf("recorded gradients of x: %v", gs)
+	}
 	got := eval(t, graph.Feeds{"x": graph.ScalarValue(graph.Float64, 2)}, y, d1, d2, d3)
 	want := []float64{16, 32, 48, 48}
 	for i := range want {

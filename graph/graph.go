@@ -14,12 +14,12 @@ type Graph struct {
 	mu     sync.Mutex
 	nodes  []*Node
 	inputs map[string]*Node
-	grads  map[*Node]*Node // forward node -> its latest gradient node
+	grads  map[*Node][]*Node // forward node -> its gradient nodes, in the order Grad made them
 }
 
 // New returns an empty graph.
 func New() *Graph {
-	return &Graph{inputs: map[string]*Node{}, grads: map[*Node]*Node{}}
+	return &Graph{inputs: map[string]*Node{}, grads: map[*Node][]*Node{}}
 }
 
 // Nodes returns every node of the graph in creation order.
@@ -160,7 +160,9 @@ func shapes(ns []*Node) []Shape {
 func (g *Graph) SetGrad(x, gx *Node) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.grads[x] = gx
+	if !slices.Contains(g.grads[x], gx) {
+		g.grads[x] = append(g.grads[x], gx)
+	}
 	if gx.gradOf == nil {
 		gx.gradOf = x
 	}
@@ -170,7 +172,18 @@ func (g *Graph) SetGrad(x, gx *Node) {
 func (g *Graph) Grad(x *Node) *Node {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.grads[x]
+	if gs := g.grads[x]; len(gs) > 0 {
+		return gs[len(gs)-1]
+	}
+	return nil
+}
+
+// Grads returns every gradient node recorded for x, in the order they were made: with
+// higher-order derivatives, one per call of autodiff.Grad that reached x.
+func (g *Graph) Grads(x *Node) []*Node {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]*Node(nil), g.grads[x]...)
 }
 
 // Topo returns the nodes that outputs depend on, outputs included, in a topological order:
