@@ -2,7 +2,11 @@
 // mul, div, neg, pow), elementwise.go (exp, log, sqrt, square, abs, sign), activation.go
 // (tanh, sigmoid, relu, leaky relu, step, softmax, log-softmax), shape.go (reshape,
 // broadcast-to, sum-to, transpose, slice, concat), reduce.go (sum, mean, max over axes),
-// linalg.go (matmul) and loss.go (softmax-cross-entropy, one-hot, mean squared error).
+// linalg.go (matmul), loss.go (softmax-cross-entropy, one-hot, mean squared error), and the
+// CNN ops of chapters 7 and 8: conv.go (conv2d and its input and filter gradients), im2col.go
+// (im2col, col2im and the kernels' worker pool), pool.go (max and average pooling) and
+// norm.go (batch normalization and dropout, switched between training and inference by a
+// Mode read at run time).
 //
 // Each op is a small value implementing graph.Op, and its file holds everything about it,
 // a few lines apart: the shape rule, the forward kernel over raw slices (float32 and
