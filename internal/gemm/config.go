@@ -1,0 +1,77 @@
+package gemm
+
+import "sync"
+
+// scalar is the element type of a gemm: the package's public functions are
+// plain (Sgemm, Dgemm), the machinery behind them is written once.
+type scalar interface{ ~float32 | ~float64 }
+
+// call holds the arguments of one gemm call, exactly as the caller gave them.
+type call[T scalar] struct {
+	transA, transB bool
+	m, n, k        int
+	alpha          T
+	a              []T
+	lda            int
+	b              []T
+	ldb            int
+	beta           T
+	c              []T
+	ldc            int
+}
+
+// kernelFunc is a micro-kernel, run down a column of register tiles. Tile
+// t (of tiles) multiplies an MR x k sliver of op(A) by a k x NR sliver of
+// op(B), where MR x NR is the kernel's register tile, and stores the
+// top-left mr x nr corner of the product (mr is MR, or mrLast for the last
+// tile) into the C tile MR*t rows down:
+//
+//	c[(MR*t+i)*ldc+j] = alpha * sum_p a[t*sa+i*rsa+p*csa]*b[p*rsb+j] + beta*c[(MR*t+i)*ldc+j]
+//
+// reading c only when beta != 0. The strides let the same kernel read
+// packed slivers (rsa=1, csa=MR, sa=MR*k, rsb=NR) or the caller's matrices
+// in place (A with either transpose, B untransposed). It reads the whole
+// MR x k and k x NR windows: rows and columns past mr and nr feed only
+// results it does not store, so they may hold anything, but they must lie
+// inside a and b.
+type kernelFunc[T scalar] func(k int, a []T, rsa, csa, sa int, b []T, rsb int, c []T, ldc int, alpha, beta T, tiles, mrLast, nr int)
+
+// config is one implementation of gemm for one element type: a micro-kernel,
+// its register tile, the cache blocking that feeds it, and the pools of
+// packing buffers it reuses.
+type config[T scalar] struct {
+	name   string
+	mr, nr int // register tile: the kernel updates mr x nr elements of C
+	// Cache blocks. A packed mc x kc block of op(A) stays in L2 while the
+	// kernel sweeps it against kc x nr slivers of a packed kc x nc block of
+	// op(B), each of which stays in L1; the whole B block lives in L3.
+	mc, kc, nc int
+	kernel     kernelFunc[T]
+
+	aBufs, bBufs sync.Pool // *[]T: packed A, packed B
+	jobs         sync.Pool // *parallelGemm[T]
+}
+
+// getBuf returns a buffer of length n from pool, reusing a pooled one when it
+// is big enough. Put it back with pool.Put.
+func getBuf[T scalar](pool *sync.Pool, n int) *[]T {
+	if p, _ := pool.Get().(*[]T); p != nil && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]T, n)
+	return &s
+}
+
+// blockSize splits total into the fewest blocks of at most max, and returns a
+// block size, a multiple of mult, that makes them as even as it can: k=257
+// with max 256 gives two blocks of 129, not 256 and 1.
+func blockSize(total, max, mult int) int {
+	if total <= 0 {
+		return mult
+	}
+	nb := (total + max - 1) / max
+	return roundUp((total+nb-1)/nb, mult)
+}
+
+func roundUp(x, mult int) int { return (x + mult - 1) / mult * mult }

@@ -1,0 +1,46 @@
+// Package gemm multiplies row-major matrices of float32 and float64 fast,
+// in pure Go with assembly micro-kernels where the CPU has them.
+//
+// It is the one kernel behind matmul, affine layers and im2col convolution:
+//
+//	Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+//
+// computes C = alpha*op(A)*op(B) + beta*C, where op(X) is X or its transpose,
+// op(A) is m x k, op(B) is k x n and C is m x n. All matrices are row-major:
+// element (i, j) of a matrix with row stride ld sits at index i*ld+j. A
+// transposed operand is given as stored, so op(A) = A^T with transA=true
+// means a holds a k x m matrix with lda >= m. Dgemm is the float64 twin.
+//
+// # How it is fast
+//
+// The algorithm is the one of GotoBLAS and BLIS. C is cut into blocks; for
+// each block a kc x nc panel of op(B) and an mc x kc panel of op(A) are
+// copied ("packed") into contiguous buffers in exactly the order the
+// micro-kernel reads them, transposing on the way if asked. The buffers are
+// sized to stay in the L3 and L2 caches, and come from a sync.Pool, so a
+// steady stream of calls allocates nothing. The micro-kernel then updates a
+// small register tile of C (6x16 float32 or 6x8 float64 on AVX2) from one
+// sliver of each panel: on amd64 with AVX2 and FMA it is written in Go
+// assembly (kernel_amd64.s), elsewhere, or when built with the purego tag,
+// a portable Go kernel (kernel_generic.go) takes its place.
+//
+// Problems of at least 64^3 multiply-adds are spread over GOMAXPROCS
+// goroutines: over blocks of rows of C, over columns when C is short, and
+// over k (each worker summing a part of the inner dimension into its own
+// copy of C) when C is small and k long, as in the weight gradient of a
+// convolution. Tiny problems take a plain triple loop on the calling
+// goroutine.
+//
+// Built with the openblas tag and cgo, Sgemm and Dgemm call cblas_sgemm and
+// cblas_dgemm from OpenBLAS instead (link with -lopenblas).
+//
+// # Error handling
+//
+// As in the reference BLAS and gonum's blas64, wrong dimensions are the
+// caller's bug: Sgemm and Dgemm panic, with a message starting with
+// "gemm: ", when m, n or k is negative, a leading dimension is smaller than
+// the row it describes, or a slice is too short for the matrix it holds.
+// Values are never checked: NaN and Inf flow through as IEEE arithmetic
+// says. When beta is zero, C is not read, so it may hold garbage (even
+// NaN) on entry; when alpha is zero or k is zero, A and B are not read.
+package gemm

@@ -1,0 +1,206 @@
+package gemm
+
+import "runtime"
+
+// Size thresholds, in multiply-adds (m*n*k).
+const (
+	// Up to smallWork the packing and kernel calls cost more than they
+	// save: a plain triple loop is faster.
+	smallWork = 4096
+	// From parallelWork on, the problem is split over goroutines.
+	parallelWork = 64 * 64 * 64
+)
+
+// gemm is the entry point behind Sgemm and Dgemm, after argument checks.
+func (cfg *config[T]) gemm(p call[T]) {
+	if p.m == 0 || p.n == 0 {
+		return
+	}
+	if p.alpha == 0 || p.k == 0 {
+		scaleC(p.m, p.n, p.beta, p.c, p.ldc)
+		return
+	}
+	work := float64(p.m) * float64(p.n) * float64(p.k)
+	if work <= smallWork {
+		naive(&p)
+		return
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if work < parallelWork || workers == 1 {
+		cfg.serial(&p)
+		return
+	}
+	cfg.parallel(&p, workers)
+}
+
+// Skinny products read A or B in place instead of packing them, when the
+// packed copy would be used too few times to pay for itself: A when C has
+// at most directN slivers of columns, B (untransposed only, the kernel reads
+// its rows as vectors) when C has at most directM slivers of rows.
+const (
+	directN = 2
+	directM = 4
+)
+
+// inPlace says which operands of p the kernels read in place.
+func (cfg *config[T]) inPlace(p *call[T]) (a, b bool) {
+	return p.n <= directN*cfg.nr, !p.transB && p.m <= directM*cfg.mr
+}
+
+// block is one block of the product: rows i0..i0+mc of C, columns
+// j0..j0+nc, and the range p0..p0+kc of k, with its packed operands.
+type block[T scalar] struct {
+	i0, mc, j0, nc, p0, kc int
+	ap, bp                 []T // packed op(A) and op(B) blocks, nil where read in place
+	edge                   []T // room for one sliver of each, (mr+nr)*kc
+	beta                   T
+}
+
+// aBufSize is the length of the A buffer of one worker: the packed block
+// (unless A is read in place) and the edge slivers.
+func (cfg *config[T]) aBufSize(mc, kc int, inPlaceA bool) int {
+	n := (cfg.mr + cfg.nr) * kc
+	if !inPlaceA {
+		n += roundUp(mc, cfg.mr) * kc
+	}
+	return n
+}
+
+// serial runs the blocked algorithm on the calling goroutine. The loops,
+// outermost first, walk column blocks of C (jc), the inner dimension (pc),
+// row blocks of C (ic), and then, in macro, the register tiles.
+func (cfg *config[T]) serial(p *call[T]) {
+	kc := blockSize(p.k, cfg.kc, 1)
+	mc := blockSize(p.m, cfg.mc, cfg.mr)
+	nc := blockSize(p.n, cfg.nc, cfg.nr)
+	dA, dB := cfg.inPlace(p)
+	abuf := getBuf[T](&cfg.aBufs, cfg.aBufSize(mc, kc, dA))
+	var bbuf *[]T
+	var blk block[T]
+	blk.edge = (*abuf)[:(cfg.mr+cfg.nr)*kc]
+	if !dA {
+		blk.ap = (*abuf)[len(blk.edge):]
+	}
+	if !dB {
+		bbuf = getBuf[T](&cfg.bBufs, nc*kc)
+		blk.bp = *bbuf
+	}
+	for jc := 0; jc < p.n; jc += nc {
+		blk.j0, blk.nc = jc, min(nc, p.n-jc)
+		for pc := 0; pc < p.k; pc += kc {
+			blk.p0, blk.kc = pc, min(kc, p.k-pc)
+			// The first pass over k applies beta; later ones add to it.
+			blk.beta = p.beta
+			if pc > 0 {
+				blk.beta = 1
+			}
+			if !dB {
+				packB(cfg.nr, blk.bp, p, pc, blk.kc, jc, blk.nc)
+			}
+			for ic := 0; ic < p.m; ic += mc {
+				blk.i0, blk.mc = ic, min(mc, p.m-ic)
+				if !dA {
+					packA(cfg.mr, blk.ap, p, ic, blk.mc, pc, blk.kc)
+				}
+				cfg.macro(p, &blk)
+			}
+		}
+	}
+	cfg.aBufs.Put(abuf)
+	if bbuf != nil {
+		cfg.bBufs.Put(bbuf)
+	}
+}
+
+// macro multiplies one block, one column of register tiles at a time: the
+// B sliver (kc x nr) stays in L1 while the kernel runs down all the A
+// slivers.
+func (cfg *config[T]) macro(p *call[T], blk *block[T]) {
+	MR, NR, kernel := cfg.mr, cfg.nr, cfg.kernel
+	kc := blk.kc
+	edgeA, edgeB := blk.edge[:MR*kc], blk.edge[MR*kc:]
+	for jr := 0; jr < blk.nc; jr += NR {
+		nr := min(NR, blk.nc-jr)
+		j := blk.j0 + jr
+		var b []T
+		rsb := NR
+		if blk.bp != nil {
+			b = blk.bp[jr*kc:]
+		} else if o := blk.p0*p.ldb + j; o+(kc-1)*p.ldb+NR <= len(p.b) {
+			b, rsb = p.b[o:], p.ldb
+		} else {
+			// The kernel's window would run off the end of b.
+			packB(NR, edgeB, p, blk.p0, kc, j, nr)
+			b = edgeB
+		}
+		c := p.c[blk.i0*p.ldc+j:]
+		tiles := (blk.mc + MR - 1) / MR
+		mrLast := blk.mc - (tiles-1)*MR
+		if blk.ap != nil {
+			kernel(kc, blk.ap, 1, MR, MR*kc, b, rsb, c, p.ldc, p.alpha, blk.beta, tiles, mrLast, nr)
+			continue
+		}
+		// A in place: rows lda apart, or columns when transposed.
+		o, rsa, csa, sa := blk.i0*p.lda+blk.p0, p.lda, 1, MR*p.lda
+		if p.transA {
+			o, rsa, csa, sa = blk.p0*p.lda+blk.i0, 1, p.lda, MR
+		}
+		if o+(tiles-1)*sa+(MR-1)*rsa+(kc-1)*csa < len(p.a) {
+			kernel(kc, p.a[o:], rsa, csa, sa, b, rsb, c, p.ldc, p.alpha, blk.beta, tiles, mrLast, nr)
+			continue
+		}
+		// The window of the last tile would run off the end of a: it is short
+		// of rows, and we pack it.
+		if tiles > 1 {
+			kernel(kc, p.a[o:], rsa, csa, sa, b, rsb, c, p.ldc, p.alpha, blk.beta, tiles-1, MR, nr)
+		}
+		i := blk.i0 + (tiles-1)*MR
+		packA(MR, edgeA, p, i, mrLast, blk.p0, kc)
+		kernel(kc, edgeA, 1, MR, 0, b, rsb, p.c[i*p.ldc+j:], p.ldc, p.alpha, blk.beta, 1, mrLast, nr)
+	}
+}
+
+// scaleC sets C = beta*C, writing zeros without reading C when beta is 0.
+func scaleC[T scalar](m, n int, beta T, c []T, ldc int) {
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		switch beta {
+		case 0:
+			clear(row)
+		case 1:
+		default:
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+}
+
+// naive is the textbook triple loop, used for problems too small to pay for
+// packing. It also shows, in a few lines, what every other path computes.
+func naive[T scalar](p *call[T]) {
+	// Strides of op(A) and op(B) along their rows (i, p) and columns (p, j).
+	ai, ap := p.lda, 1
+	if p.transA {
+		ai, ap = 1, p.lda
+	}
+	bp, bj := p.ldb, 1
+	if p.transB {
+		bp, bj = 1, p.ldb
+	}
+	a, b := p.a, p.b
+	for i := range p.m {
+		row := p.c[i*p.ldc : i*p.ldc+p.n]
+		for j := range row {
+			var s T
+			for q := range p.k {
+				s += a[i*ai+q*ap] * b[q*bp+j*bj]
+			}
+			if p.beta == 0 {
+				row[j] = p.alpha * s
+			} else {
+				row[j] = p.alpha*s + p.beta*row[j]
+			}
+		}
+	}
+}

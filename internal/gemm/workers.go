@@ -1,0 +1,87 @@
+package gemm
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// A small pool of long-lived helper goroutines runs the tasks of parallel
+// gemm calls. Keeping them alive, instead of starting goroutines per call,
+// makes a parallel call cost a channel send per helper and allocate nothing.
+
+// tasks is a set of independent tasks, numbered from 0.
+type tasks interface{ run(i int) }
+
+// forJob is one parallelFor in flight: helpers and the caller take task
+// numbers from next until they run out.
+type forJob struct {
+	t    tasks
+	n    int64
+	next atomic.Int64
+	wg   sync.WaitGroup // one count per helper asked to join
+}
+
+func (j *forJob) work() {
+	for {
+		i := j.next.Add(1) - 1
+		if i >= j.n {
+			return
+		}
+		j.t.run(int(i))
+	}
+}
+
+var (
+	helpersMu sync.Mutex
+	helpers   int                        // helper goroutines started so far
+	helpCh    = make(chan *forJob, 1024) // jobs waiting for a helper
+	forJobs   = sync.Pool{New: func() any { return new(forJob) }}
+)
+
+// helper runs jobs forever.
+func helper() {
+	for j := range helpCh {
+		j.work()
+		j.wg.Done()
+	}
+}
+
+// startHelpers makes sure at least n helper goroutines exist.
+func startHelpers(n int) {
+	helpersMu.Lock()
+	for helpers < n {
+		helpers++
+		go helper()
+	}
+	helpersMu.Unlock()
+}
+
+// parallelFor runs t.run(0) ... t.run(n-1) on the calling goroutine and up to
+// workers-1 helpers, handing out tasks one by one so that a worker slowed
+// down by something else on the machine simply takes fewer of them. It
+// returns when all tasks are done.
+func parallelFor(t tasks, n, workers int) {
+	h := min(workers, n) - 1
+	if h <= 0 {
+		for i := range n {
+			t.run(i)
+		}
+		return
+	}
+	startHelpers(h)
+	j := forJobs.Get().(*forJob)
+	j.t, j.n = t, int64(n)
+	j.next.Store(0)
+	j.wg.Add(h)
+	for range h {
+		select {
+		case helpCh <- j:
+		default: // every helper is busy and the queue is full: do it ourselves
+			j.wg.Done()
+		}
+	}
+	j.work()
+	j.wg.Wait()
+	j.t = nil
+	forJobs.Put(j)
+}
