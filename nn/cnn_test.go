@@ -168,3 +168,30 @@ func TestMultiLayerNetExtendTrains(t *testing.T) {
 		t.Fatal("the predictor did not restore training mode")
 	}
 }
+
+// A ResNet-style block: ReLU(conv(ReLU(conv(x)))) + x, and one with a 1x1 projection.
+func TestResidualGradients(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 11))
+	g := graph.New()
+	body := &nn.Sequential{Layers: []nn.Layer{
+		nn.NewConv2D(g, "1", 2, 2, 3, 3, 1, 1, nn.He(), graph.Float64, rng), nn.ReLU,
+		nn.NewConv2D(g, "2", 2, 2, 3, 3, 1, 1, nn.He(), graph.Float64, rng),
+	}}
+	same := &nn.Residual{Body: body}
+	proj := &nn.Residual{
+		Body:     nn.NewConv2D(g, "3", 3, 2, 3, 3, 1, 1, nn.He(), graph.Float64, rng),
+		Shortcut: nn.NewConv2D(g, "4", 3, 2, 1, 1, 1, 0, nn.He(), graph.Float64, rng),
+	}
+	x := g.Param("x", nn.RandomTensor(rng, graph.Float64, 1, 2, 2, 4, 4))
+	y := proj.Forward(same.Forward(x))
+	if !y.Shape().Equal(graph.Shape{2, 3, 4, 4}) {
+		t.Fatalf("shape %v", y.Shape())
+	}
+	if n := len(same.Params()) + len(proj.Params()); n != 8 {
+		t.Fatalf("%d params", n)
+	}
+	scores := nn.NewAffine(g, "5", 3*4*4, 3, nn.Normal(0.3), graph.Float64, rng).Forward(y)
+	tl, feeds := labelsInput(g, rng, 2, 3)
+	params := append(append(same.Params(), proj.Params()...), x)
+	checkAll(t, nn.SoftmaxCrossEntropy(scores, tl), params, feeds)
+}

@@ -26,6 +26,27 @@
 // shape and dtype first and reporting every mismatch in one *AssignError; nothing is
 // written unless all match.
 //
+// # The book's trained parameters
+//
+// The book's repository ships pickles of trained networks. Build the network with the
+// book's sizes, then load the file; float64 arrays are converted to the model's float32:
+//
+//	net := nn.NewInferenceNet(g, graph.Float32, rng)                         // ch03: sample_weight.pkl
+//	err := nn.LoadBookPickle("sample_weight.pkl", net)
+//
+//	simple := nn.NewSimpleConvNet(g, nn.SimpleConvNetConfig{}, graph.Float32, rng) // ch07: params.pkl
+//	err = nn.LoadBookPickle("params.pkl", simple)
+//
+//	deep := nn.NewDeepConvNet(g, nn.DeepConvNetConfig{}, graph.Float32, rng)     // ch08: deep_convnet_params.pkl
+//	err = nn.LoadBookPickle("deep_convnet_params.pkl", deep)
+//
+// A TwoLayerNet-like pickle (W1 b1 W2 b2 of the book's train_neuralnet.py, saved by the
+// reader with pickle.dump(network.params, f)) loads the same way into
+// nn.NewTwoLayerNet(g, 784, 50, 10, ...), and a MultiLayerNet's into NewMultiLayerNet with
+// the same hidden sizes. Every name, shape and dtype is checked first; a mismatch loads
+// nothing and names each offending parameter. Then nn.NewPredictor(...).Accuracy evaluates
+// the network (examples/ch03-2-mnist-inference, ch07-1 and ch08-1 take -weights FILE).
+//
 // # Error handling
 //
 // Building layers with inputs that do not fit panics with a *graph.ShapeError, as every op
