@@ -52,12 +52,15 @@ func TestSmallNet(t *testing.T) {
 	if r, _ := strconv.Atoi(m[1]); r < 100 {
 		t.Fatalf("backprop only %d times faster", r)
 	}
-	f, err := os.Open(filepath.Join(dir, "loss.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, _, err := image.Decode(f); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"gradients.png", "loss.png"} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = image.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
 	}
 }

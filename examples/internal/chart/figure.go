@@ -37,6 +37,7 @@ type Line struct {
 	X, Y   []float64
 	Dashed bool        // the book's '--'
 	Points bool        // a dot on every point, as the book's 'o-'
+	NoLine bool        // only the dots (a scatter plot, the book's 'o')
 	Color  color.Color // nil: the i-th color of plotutil's palette
 }
 
@@ -160,9 +161,12 @@ func (f Figure) plot() (*plot.Plot, error) {
 		if l.Dashed {
 			line.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 		}
-		p.Add(line)
-		var thumbs []plot.Thumbnailer = []plot.Thumbnailer{line}
-		if l.Points {
+		var thumbs []plot.Thumbnailer
+		if !l.NoLine {
+			p.Add(line)
+			thumbs = append(thumbs, line)
+		}
+		if l.Points || l.NoLine {
 			sc, err := plotter.NewScatter(pts)
 			if err != nil {
 				return nil, fmt.Errorf("line %q: %w", l.Name, err)
