@@ -53,10 +53,6 @@ func run(w io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	// ops.ReLU is a leaky ReLU of slope 0, so negative inputs give -0; adding 0 prints 0 as NumPy does.
-	for i := range r {
-		r[i] += 0
-	}
 	fmt.Fprintf(w, "x = [-1 1 2]\nstep    %v\nsigmoid %.8f\nrelu    %v\n", s, sg, r)
 
 	var x []float64
