@@ -2,7 +2,7 @@
 // Adam (lr 0.001, batch 100), prints the test accuracy, saves the parameters and draws the
 // loss and accuracy curves into -out.
 //
-//	go run ./examples/ch07-1-simple-convnet                  # a short run: 1 epoch (above 98%)
+//	go run ./examples/ch07-1-simple-convnet                  # a short run: 3 epochs, 98.3% in about 70 s on 2 cores
 //	go run ./examples/ch07-1-simple-convnet -epochs 20       # the book's run (about 98.9%)
 //	go run ./examples/ch07-1-simple-convnet -weights params.pkl   # evaluate the book's trained network
 //
@@ -39,7 +39,7 @@ func main() {
 
 func run(ctx context.Context, w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("ch07-1-simple-convnet", flag.ContinueOnError)
-	epochs := fs.Int("epochs", 1, "training epochs (the book: 20)")
+	epochs := fs.Int("epochs", 3, "training epochs (the book: 20)")
 	batch := fs.Int("batch", 100, "mini-batch size")
 	lr := fs.Float64("lr", 0.001, "Adam learning rate")
 	trainN := fs.Int("train", 0, "use only the first N training images (0: all 60000)")
