@@ -25,7 +25,7 @@ func TestShortTrainingAndWeights(t *testing.T) {
 	if !accuracyLine.MatchString(out.String()) {
 		t.Fatalf("printed %q", out.String())
 	}
-	for _, f := range []string{"params.safetensors", "checkpoint.safetensors", "loss.png", "accuracy.png"} {
+	for _, f := range []string{"params.safetensors", "checkpoint.safetensors", "loss.png", "accuracy.png", "augmented.png"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Fatalf("%s: %v", f, err)
 		}
