@@ -12,7 +12,8 @@
 // One epoch is 600 steps of about a quarter of a second each on 2 quiet cores (3 minutes,
 // and so about an hour for the book's 20). Ctrl-C finishes the current step and saves a
 // checkpoint; -resume continues from it with the same batches and augmentations (dropout's
-// masks, drawn afresh, differ).
+// masks, drawn afresh, differ). Training is nn.Trainer's; the augmentation is its
+// TrainConfig.Augment hook.
 package main
 
 import (
@@ -85,34 +86,34 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return evaluate(w, g, net, test)
 	}
 
-	if *batch > train.N {
-		return fmt.Errorf("batch size %d is larger than the %d training images", *batch, train.N)
-	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	tr := &trainer{
-		net: net, train: train, test: test, opt: optim.NewAdam(*lr, 0.9, 0.999),
-		epochs: *epochs, batch: *batch, seed: *seed, evalSample: *evalN,
-		checkpoint: filepath.Join(*out, "checkpoint.safetensors"), log: os.Stderr, afterStep: afterStep,
+	ckpt := filepath.Join(*out, "checkpoint.safetensors")
+	cfg := nn.TrainConfig{
+		Epochs: *epochs, BatchSize: *batch, Optimizer: optim.NewAdam(*lr, 0.9, 0.999),
+		EvalSample: *evalN, Seed: *seed, Checkpoint: ckpt, Log: os.Stderr, OnStep: afterStep,
 	}
 	if *shift > 0 || *rotate > 0 {
-		tr.augment = augment.New(train.Rows, train.Cols, *shift, *rotate).Apply
-		if err := drawAugmented(filepath.Join(*out, "augmented.png"), train, tr.augment, *seed); err != nil {
+		// Each batch, image by image, before the step; the rng is seeded by the step's
+		// position, so a resumed run sees the same augmented batches.
+		cfg.Augment = augment.New(train.Rows, train.Cols, *shift, *rotate).Apply
+		if err := drawAugmented(filepath.Join(*out, "augmented.png"), train, cfg.Augment, *seed); err != nil {
 			return err
 		}
 	}
-	if err := tr.build(g); err != nil {
+	tr, err := nn.NewTrainer(g, net, train, test, cfg)
+	if err != nil {
 		return err
 	}
 	if *resume {
-		if err := tr.resume(tr.checkpoint); err != nil {
+		if err := tr.Resume(ckpt); err != nil {
 			return err
 		}
 	}
-	err = tr.run(ctx)
+	hist, err := tr.Train(ctx)
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintf(w, "interrupted; run again with -resume to continue from %s\n", tr.checkpoint)
+		fmt.Fprintf(w, "interrupted; run again with -resume to continue from %s\n", ckpt)
 		return nil
 	}
 	if err != nil {
@@ -121,15 +122,15 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if err := nn.Save(filepath.Join(*out, "params.safetensors"), net); err != nil {
 		return err
 	}
-	if len(tr.hist.Loss) > 0 {
+	if len(hist.Loss) > 0 {
 		if err := chart.Lines(filepath.Join(*out, "loss.png"), "DeepConvNet training loss", "iteration", "loss",
-			chart.Series{Name: "loss", Y: tr.hist.Loss}); err != nil {
+			chart.Series{Name: "loss", Y: hist.Loss}); err != nil {
 			return err
 		}
 	}
-	if len(tr.hist.TestAcc) > 0 {
+	if len(hist.TestAcc) > 0 {
 		if err := chart.Lines(filepath.Join(*out, "accuracy.png"), "DeepConvNet accuracy", "epoch", "accuracy",
-			chart.Series{Name: "train", Y: tr.hist.TrainAcc}, chart.Series{Name: "test", Y: tr.hist.TestAcc}); err != nil {
+			chart.Series{Name: "train", Y: hist.TrainAcc}, chart.Series{Name: "test", Y: hist.TestAcc}); err != nil {
 			return err
 		}
 	}
