@@ -6,7 +6,7 @@
 // backpropagation (autodiff.Grad, compiled once), the two gradients are compared, and the
 // program prints how many times faster backpropagation is (chapter 5's point).
 //
-//	go run ./examples/ch04-2-two-layer-net-numerical             # 1 iteration: about 100 s on 2 cores
+//	go run ./examples/ch04-2-two-layer-net-numerical             # 1 iteration: about 30 s on 2 cores
 //	go run ./examples/ch04-2-two-layer-net-numerical -iters 3 -hidden 10 -batch 10
 //
 // Both trainings start from the same weights and see the same batches. Pictures:
