@@ -34,8 +34,9 @@ func NewInferenceNet(g *graph.Graph, dt graph.DType, rng *rand.Rand) *InferenceN
 // Predict returns class probabilities (the book's predict ends with softmax here).
 func (n *InferenceNet) Predict(x *graph.Node) *graph.Node { return n.Forward(x) }
 
-// TwoLayerNet is the network of chapters 4 and 5: Affine, Sigmoid, Affine, then
-// softmax-cross-entropy as the loss; parameters W1 b1 W2 b2.
+// TwoLayerNet is chapter 4's network: Affine, Sigmoid, Affine, then softmax-cross-entropy
+// as the loss; parameters W1 b1 W2 b2. (Chapter 5's version puts a ReLU where this has the
+// sigmoid: NewMultiLayerNet with one hidden layer and Activation "relu".)
 type TwoLayerNet struct {
 	Affine1, Affine2 *Affine
 }

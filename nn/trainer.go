@@ -206,8 +206,12 @@ func (tr *Trainer) evaluate(start time.Time) error {
 	if n := len(tr.History.Loss); n > 0 {
 		loss = tr.History.Loss[n-1]
 	}
-	fmt.Fprintf(tr.cfg.Log, "epoch %d: loss %.4f, train acc %.4f, test acc %.4f (%s)\n",
-		tr.epoch+1, loss, accs[0], accs[1], time.Since(start).Round(time.Second/10))
+	testAcc := "-"
+	if tr.test != nil {
+		testAcc = fmt.Sprintf("%.4f", accs[1])
+	}
+	fmt.Fprintf(tr.cfg.Log, "epoch %d: loss %.4f, train acc %.4f, test acc %s (%s)\n",
+		tr.epoch+1, loss, accs[0], testAcc, time.Since(start).Round(time.Second/10))
 	return nil
 }
 
