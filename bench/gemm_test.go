@@ -17,7 +17,8 @@ type gemmCase struct {
 	transA, transB bool
 }
 
-// gemmCases are square products and the GEMMs of the book's SimpleConvNet
+// gemmCases are tiny products (where the cost per call shows), square
+// products, and the GEMMs of the book's SimpleConvNet
 // (conv 30 filters 5x5 on 1x28x28 MNIST, batch 100, im2col):
 //
 //	conv_fwd:  out  = col (57600x25) @ W (25x30)
@@ -25,6 +26,9 @@ type gemmCase struct {
 //	conv_dW:   dW   = col^T (25x57600) @ dy (57600x30)
 //	conv_dcol: dcol = dy (57600x30) @ W^T (30x25)
 var gemmCases = []gemmCase{
+	{"1x1x1", 1, 1, 1, false, false},
+	{"2x3x4", 2, 3, 4, false, false},
+	{"100x10x50", 100, 10, 50, false, false},
 	{"256", 256, 256, 256, false, false},
 	{"1024", 1024, 1024, 1024, false, false},
 	{"2048", 2048, 2048, 2048, false, false},

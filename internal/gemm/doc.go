@@ -20,19 +20,30 @@
 // sized to stay in the L3 and L2 caches, and come from a sync.Pool, so a
 // steady stream of calls allocates nothing. The micro-kernel then updates a
 // small register tile of C (6x16 float32 or 6x8 float64 on AVX2) from one
-// sliver of each panel: on amd64 with AVX2 and FMA it is written in Go
-// assembly (kernel_amd64.s), elsewhere, or when built with the purego tag,
-// a portable Go kernel (kernel_generic.go) takes its place.
+// sliver of each panel, and runs down a whole column of tiles per call. On
+// amd64 with AVX2 and FMA it is written in Go assembly (kernel_amd64.s);
+// elsewhere, or when built with the purego tag, a portable Go kernel with a
+// 4x4 tile (kernel_generic.go) takes its place. The choice is made at run
+// time with golang.org/x/sys/cpu. There is no AVX-512 kernel.
+//
+// Packing pays for itself by being reused; a skinny product does not reuse
+// it much. When C has few columns (as in an im2col convolution, 57600 x 30)
+// the kernel reads A where it is, transposed or not, and when C has few rows
+// (a weight gradient, 25 x 30) it reads B where it is. Only the last sliver,
+// where the kernel's window would run past the end of the slice, is packed.
 //
 // Problems of at least 64^3 multiply-adds are spread over GOMAXPROCS
-// goroutines: over blocks of rows of C, over columns when C is short, and
-// over k (each worker summing a part of the inner dimension into its own
-// copy of C) when C is small and k long, as in the weight gradient of a
-// convolution. Tiny problems take a plain triple loop on the calling
-// goroutine.
+// goroutines (a few long-lived helpers and the caller): over blocks of rows
+// of C, handed out one at a time, and over columns when C has few rows; and
+// over k, each worker summing a part of the inner dimension into its own
+// copy of C, when C is small and k long, as in the weight gradient of a
+// convolution. Problems of at most 256 multiply-adds take a plain loop.
 //
 // Built with the openblas tag and cgo, Sgemm and Dgemm call cblas_sgemm and
-// cblas_dgemm from OpenBLAS instead (link with -lopenblas).
+// cblas_dgemm from OpenBLAS instead (link with -lopenblas). Go does not
+// assemble Go assembly in a package that uses cgo, so that build keeps only
+// the portable kernel for the cases it handles itself (empty products,
+// alpha or k zero, sizes past the 32-bit ints of CBLAS).
 //
 // # Error handling
 //

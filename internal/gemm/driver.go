@@ -1,18 +1,21 @@
 package gemm
 
-import "runtime"
+import (
+	"runtime"
+	"unsafe"
+)
 
 // Size thresholds, in multiply-adds (m*n*k).
 const (
 	// Up to smallWork the packing and kernel calls cost more than they
 	// save: a plain triple loop is faster.
-	smallWork = 4096
+	smallWork = 256
 	// From parallelWork on, the problem is split over goroutines.
 	parallelWork = 64 * 64 * 64
 )
 
 // gemm is the entry point behind Sgemm and Dgemm, after argument checks.
-func (cfg *config[T]) gemm(p call[T]) {
+func (cfg *config[T]) gemm(p *call[T]) {
 	if p.m == 0 || p.n == 0 {
 		return
 	}
@@ -22,29 +25,47 @@ func (cfg *config[T]) gemm(p call[T]) {
 	}
 	work := float64(p.m) * float64(p.n) * float64(p.k)
 	if work <= smallWork {
-		naive(&p)
+		naive(p)
 		return
 	}
 	workers := runtime.GOMAXPROCS(0)
 	if work < parallelWork || workers == 1 {
-		cfg.serial(&p)
+		cfg.serial(p)
 		return
 	}
-	cfg.parallel(&p, workers)
+	cfg.parallel(p, workers)
 }
 
 // Skinny products read A or B in place instead of packing them, when the
-// packed copy would be used too few times to pay for itself: A when C has
-// at most directN slivers of columns, B (untransposed only, the kernel reads
-// its rows as vectors) when C has at most directM slivers of rows.
+// packed copy would be used too few times to pay for itself: A is reused
+// once per sliver of B, B once per sliver of A. The limits, in slivers,
+// were measured on Zen 3 (see inPlace).
 const (
-	directN = 2
-	directM = 4
+	directN = 8  // A in place when C has at most this many slivers of columns
+	directM = 17 // B in place when C has at most this many slivers of rows
 )
 
-// inPlace says which operands of p the kernels read in place.
+// inPlace says which operands of p the kernels read in place. Reading in
+// place walks the operand with its own stride, so strides that are a
+// multiple of 1 KiB, which send successive rows to the same few cache sets,
+// get a tighter limit (A^T) or none (B).
 func (cfg *config[T]) inPlace(p *call[T]) (a, b bool) {
-	return p.n <= directN*cfg.nr, !p.transB && p.m <= directM*cfg.mr
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	aliased := func(ld int) bool { return ld*size%1024 == 0 }
+	nSlivers := (p.n + cfg.nr - 1) / cfg.nr
+	mSlivers := (p.m + cfg.mr - 1) / cfg.mr
+	switch {
+	case !p.transA:
+		a = nSlivers <= directN
+	case aliased(p.lda):
+		a = nSlivers <= 2
+	default:
+		a = nSlivers <= directN/2
+	}
+	// B is read in rows of nr along k; only untransposed B has them.
+	b = !p.transB && mSlivers <= directM && nSlivers <= 16 && !aliased(p.ldb)
+	return a, b
 }
 
 // block is one block of the product: rows i0..i0+mc of C, columns
@@ -179,27 +200,37 @@ func scaleC[T scalar](m, n int, beta T, c []T, ldc int) {
 // naive is the textbook triple loop, used for problems too small to pay for
 // packing. It also shows, in a few lines, what every other path computes.
 func naive[T scalar](p *call[T]) {
-	// Strides of op(A) and op(B) along their rows (i, p) and columns (p, j).
-	ai, ap := p.lda, 1
+	// Strides of op(A) along its rows (i) and columns (q).
+	ai, aq := p.lda, 1
 	if p.transA {
-		ai, ap = 1, p.lda
+		ai, aq = 1, p.lda
 	}
-	bp, bj := p.ldb, 1
-	if p.transB {
-		bp, bj = 1, p.ldb
-	}
-	a, b := p.a, p.b
+	a, b, n, k := p.a, p.b, p.n, p.k
 	for i := range p.m {
-		row := p.c[i*p.ldc : i*p.ldc+p.n]
-		for j := range row {
-			var s T
-			for q := range p.k {
-				s += a[i*ai+q*ap] * b[q*bp+j*bj]
+		row := p.c[i*p.ldc : i*p.ldc+n]
+		if p.transB {
+			// Row j of the stored B is column j of op(B): dot products.
+			for j := range row {
+				bj := b[j*p.ldb : j*p.ldb+k]
+				var s T
+				for q, v := range bj {
+					s += a[i*ai+q*aq] * v
+				}
+				if p.beta == 0 {
+					row[j] = p.alpha * s
+				} else {
+					row[j] = p.alpha*s + p.beta*row[j]
+				}
 			}
-			if p.beta == 0 {
-				row[j] = p.alpha * s
-			} else {
-				row[j] = p.alpha*s + p.beta*row[j]
+			continue
+		}
+		// C[i,:] = beta*C[i,:] + sum over q of alpha*A[i,q] * B[q,:], a row at
+		// a time, so that the inner loop runs along rows of B and C.
+		scaleC(1, n, p.beta, row, n)
+		for q := range k {
+			x := p.alpha * a[i*ai+q*aq]
+			for j, v := range b[q*p.ldb : q*p.ldb+n] {
+				row[j] += x * v
 			}
 		}
 	}

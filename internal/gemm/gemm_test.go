@@ -158,24 +158,24 @@ func runners[T scalar](cfgs ...*config[T]) []runner[T] {
 	var out []runner[T]
 	for _, cfg := range cfgs {
 		out = append(out,
-			runner[T]{cfg.name + "/auto", cfg, func(cfg *config[T], p call[T]) { cfg.gemm(p) }},
+			runner[T]{cfg.name + "/auto", cfg, func(cfg *config[T], p call[T]) { cfg.gemm(&p) }},
 			runner[T]{cfg.name + "/serial", cfg, func(cfg *config[T], p call[T]) {
 				if p.m == 0 || p.n == 0 || p.k == 0 || p.alpha == 0 {
-					cfg.gemm(p) // serial assumes a non-trivial product
+					cfg.gemm(&p) // serial assumes a non-trivial product
 					return
 				}
 				cfg.serial(&p)
 			}},
 			runner[T]{cfg.name + "/parallel2", cfg, func(cfg *config[T], p call[T]) {
 				if p.m == 0 || p.n == 0 || p.k == 0 || p.alpha == 0 {
-					cfg.gemm(p)
+					cfg.gemm(&p)
 					return
 				}
 				cfg.parallel(&p, 2)
 			}},
 			runner[T]{cfg.name + "/parallel3", cfg, func(cfg *config[T], p call[T]) {
 				if p.m == 0 || p.n == 0 || p.k == 0 || p.alpha == 0 {
-					cfg.gemm(p)
+					cfg.gemm(&p)
 					return
 				}
 				cfg.parallel(&p, 3)

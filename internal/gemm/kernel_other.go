@@ -1,9 +1,11 @@
-//go:build !amd64 || purego
+//go:build !amd64 || purego || (openblas && cgo)
 
 package gemm
 
 // Without assembly kernels (other architectures, or the purego tag) the
-// portable kernel runs everywhere.
+// portable kernel runs everywhere. The openblas build lands here too: Go
+// does not assemble Go assembly in a package that uses cgo, and there
+// OpenBLAS does the work anyway.
 var (
 	sgemmCfg = sgemmGeneric
 	dgemmCfg = dgemmGeneric

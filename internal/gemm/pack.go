@@ -11,11 +11,41 @@ package gemm
 // zeroed.
 func packA[T scalar](mr int, dst []T, p *call[T], i0, mc, p0, kc int) {
 	a, lda := p.a, p.lda
+	if p.transA {
+		// op(A) = A^T: row p of the stored A holds column p of op(A). Read it
+		// row by row, in memory order, dealing each row out to the slivers:
+		// each k step of a sliver is a contiguous run of the stored row.
+		full := mc / mr * mr
+		for q := range kc {
+			o := (p0+q)*lda + i0
+			src := a[o : o+mc]
+			d := dst[q*mr:]
+			switch mr {
+			case 6:
+				for ir := 0; ir < full; ir += 6 {
+					x, y := d[ir*kc:ir*kc+6:ir*kc+6], src[ir:ir+6:ir+6]
+					x[0], x[1], x[2], x[3], x[4], x[5] = y[0], y[1], y[2], y[3], y[4], y[5]
+				}
+			case 4:
+				for ir := 0; ir < full; ir += 4 {
+					x, y := d[ir*kc:ir*kc+4:ir*kc+4], src[ir:ir+4:ir+4]
+					x[0], x[1], x[2], x[3] = y[0], y[1], y[2], y[3]
+				}
+			default:
+				for ir := 0; ir < full; ir += mr {
+					copy(d[ir*kc:ir*kc+mr], src[ir:ir+mr])
+				}
+			}
+			if full < mc {
+				copyShort(d[full*kc:full*kc+mr], src[full:])
+			}
+		}
+		return
+	}
 	for ir := 0; ir < mc; ir += mr {
 		rows := min(mr, mc-ir)
 		s := dst[ir*kc : ir*kc+mr*kc]
-		switch {
-		case !p.transA && rows == 6 && mr == 6:
+		if rows == 6 && mr == 6 {
 			// The common case of the AVX2 kernels: six rows of A read side by side.
 			o := (i0+ir)*lda + p0
 			r0 := a[o : o+kc]
@@ -28,29 +58,17 @@ func packA[T scalar](mr int, dst []T, p *call[T], i0, mc, p0, kc int) {
 				d := s[q*6 : q*6+6 : q*6+6]
 				d[0], d[1], d[2], d[3], d[4], d[5] = v, r1[q], r2[q], r3[q], r4[q], r5[q]
 			}
-		case !p.transA:
-			for i := range rows {
-				o := (i0+ir+i)*lda + p0
-				for q, v := range a[o : o+kc] {
-					s[q*mr+i] = v
-				}
+			continue
+		}
+		for i := range rows {
+			o := (i0+ir+i)*lda + p0
+			for q, v := range a[o : o+kc] {
+				s[q*mr+i] = v
 			}
-			if rows < mr {
-				for q := range kc {
-					clear(s[q*mr+rows : q*mr+mr])
-				}
-			}
-		case rows == 6 && mr == 6:
-			// op(A) = A^T: row p of the stored A holds column p of op(A), so each
-			// k step of the sliver is a contiguous run of the stored row.
+		}
+		if rows < mr {
 			for q := range kc {
-				o := (p0+q)*lda + i0 + ir
-				*(*[6]T)(s[q*6:]) = *(*[6]T)(a[o:])
-			}
-		default:
-			for q := range kc {
-				o := (p0+q)*lda + i0 + ir
-				copyShort(s[q*mr:q*mr+mr], a[o:o+rows])
+				clear(s[q*mr+rows : q*mr+mr])
 			}
 		}
 	}
@@ -71,11 +89,14 @@ func packB[T scalar](nr int, dst []T, p *call[T], p0, kc, j0, nc int) {
 			switch nr {
 			case 16:
 				for jr := 0; jr < full; jr += 16 {
-					*(*[16]T)(d[jr*kc:]) = *(*[16]T)(src[jr:])
+					x, y := d[jr*kc:jr*kc+16:jr*kc+16], src[jr:jr+16:jr+16]
+					x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7] = y[0], y[1], y[2], y[3], y[4], y[5], y[6], y[7]
+					x[8], x[9], x[10], x[11], x[12], x[13], x[14], x[15] = y[8], y[9], y[10], y[11], y[12], y[13], y[14], y[15]
 				}
 			case 8:
 				for jr := 0; jr < full; jr += 8 {
-					*(*[8]T)(d[jr*kc:]) = *(*[8]T)(src[jr:])
+					x, y := d[jr*kc:jr*kc+8:jr*kc+8], src[jr:jr+8:jr+8]
+					x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7] = y[0], y[1], y[2], y[3], y[4], y[5], y[6], y[7]
 				}
 			default:
 				for jr := 0; jr < full; jr += nr {
@@ -108,7 +129,9 @@ func packB[T scalar](nr int, dst []T, p *call[T], p0, kc, j0, nc int) {
 
 // copyShort copies src into the start of dst and zeroes the rest of dst. It
 // is a plain loop: for the dozen elements of a sliver row, calling memmove
-// through copy costs more than the copy.
+// through copy costs more than the copy. (For the same reason the full
+// slivers above are copied element by element: in generic code an array
+// assignment *(*[16]T)(x) = *(*[16]T)(y) becomes a call to memmove.)
 func copyShort[T scalar](dst, src []T) {
 	dst = dst[:len(dst):len(dst)]
 	n := len(src)

@@ -67,11 +67,18 @@ func (s *parallelGemm[T]) run(i int) {
 	}
 }
 
-// kSplit: worker i computes alpha*op(A)[:, K_i]*op(B)[K_i, :] over its range
-// K_i of k; worker 0 adds beta*C and writes to C, the others to tmp.
+// kSplit cuts k into parts K_i. Part i computes alpha*op(A)[:, K_i]*op(B)[K_i, :];
+// part 0 adds beta*C and writes to C, the others write to tmp, which is
+// then added to C.
 func (s *parallelGemm[T]) kSplit(workers int) {
 	p := &s.p
+	// Two parts per worker when k is long enough, so that a worker slowed
+	// down by something else on the machine leaves its second part to the
+	// others instead of making them wait.
 	parts := workers
+	if p.k >= 2*workers*s.cfg.kc {
+		parts = 2 * workers
+	}
 	s.kpart = (p.k + parts - 1) / parts
 	parts = (p.k + s.kpart - 1) / s.kpart
 	mn := p.m * p.n
@@ -93,6 +100,7 @@ func (s *parallelGemm[T]) kSplit(workers int) {
 	}
 }
 
+// runKPart runs part w of a k split on the serial path.
 func (s *parallelGemm[T]) runKPart(w int) {
 	q := s.p
 	k0 := w * s.kpart
