@@ -1,6 +1,7 @@
 package nn_test
 
 import (
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -103,18 +104,10 @@ func TestInitStd(t *testing.T) {
 		for _, x := range v {
 			s += x * x
 		}
-		if std := sqrt(s / float64(len(v))); std < c.want*0.98 || std > c.want*1.02 {
+		if std := math.Sqrt(s / float64(len(v))); std < c.want*0.98 || std > c.want*1.02 {
 			t.Errorf("sample std %v, want about %v", std, c.want)
 		}
 	}
-}
-
-func sqrt(x float64) float64 {
-	z := x
-	for i := 0; i < 60; i++ {
-		z = (z + x/z) / 2
-	}
-	return z
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {

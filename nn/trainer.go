@@ -58,7 +58,9 @@ type Trainer struct {
 	x, t        *tensor.Dense
 	feeds       graph.Feeds
 	trainPred   *Predictor
-	epoch, iter int // position: completed epochs, completed steps in the current epoch
+	epoch, iter int       // position: completed epochs, completed steps in the current epoch
+	augSrc      *rand.PCG // reseeded for each step's augmentation
+	augRng      *rand.Rand
 	History     History
 }
 
@@ -161,7 +163,12 @@ func (tr *Trainer) Train(ctx context.Context) (History, error) {
 func (tr *Trainer) step(idx []int, step int) (float64, error) {
 	tr.train.Batch(idx, tr.x.Float32s(), nil)
 	if tr.cfg.Augment != nil {
-		tr.cfg.Augment(tr.x.Float32s(), rand.New(rand.NewPCG(tr.cfg.Seed+1, uint64(tr.epoch)<<32|uint64(step))))
+		if tr.augSrc == nil {
+			tr.augSrc = rand.NewPCG(0, 0)
+			tr.augRng = rand.New(tr.augSrc)
+		}
+		tr.augSrc.Seed(tr.cfg.Seed+1, uint64(tr.epoch)<<32|uint64(step))
+		tr.cfg.Augment(tr.x.Float32s(), tr.augRng)
 	}
 	t := tr.t.Float32s()
 	for j, i := range idx {

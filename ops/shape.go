@@ -325,9 +325,7 @@ func (o embedOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 
 func embedK[T float](y, x []T, outer, m, inner, lo, n int) {
 	clear(y)
-	for o := 0; o < outer; o++ {
-		copy(y[(o*n+lo)*inner:(o*n+lo+m)*inner], x[o*m*inner:(o+1)*m*inner])
-	}
+	embedRowsK(y, x, outer, m, inner, lo, n)
 }
 
 // ---- concat ----
