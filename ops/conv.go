@@ -16,26 +16,37 @@ import (
 //	conv2d_filter_grad(x, gy) gW = gy im2col(x)^T            [FN C FH FW]
 //
 // It is a cross-correlation (the filter is not flipped), with stride S and zero padding P
-// on both axes: OH = (H + 2P - FH)/S + 1. The kernels unroll the patches of the whole batch
-// into a column matrix [C*FH*FW, N*OH*OW] (im2col, on all cores), multiply it by the filters
-// [FN, C*FH*FW] in one GEMM, and reorder the [FN, N*OH*OW] result to NCHW (adding the bias on
-// the way). The two gradients are the transposed products, with col2im in place of im2col.
-// For the book's SimpleConvNet (30 filters 5x5 on [100 1 28 28]) the three GEMMs are
-// m x n x k = 30 x 57600 x 25 (forward), 25 x 57600 x 30 with A transposed (input
-// gradient) and 30 x 25 x 57600 with B transposed (filter gradient).
+// on both axes: OH = (H + 2P - FH)/S + 1.
+//
+// # The kernels
+//
+// The batch is split over the cores, and each core walks its images in small groups: it
+// unrolls the group's patches into a column matrix [C*FH*FW, G*OH*OW] (im2col), multiplies
+// it by the filters [FN, C*FH*FW] on that core alone, and writes the product, which is
+// already image-major when the group is one image, straight into the NCHW output. The
+// column matrix of a group is a few hundred KiB, so it is still in cache when the GEMM
+// reads it: nothing the size of the batch is unrolled. A group holds one image when its
+// output has enough pixels for the GEMM to run at speed (at least convColumns), and
+// several when the images are small (the deep layers of a CNN). The input gradient runs
+// the same loop with the transposed product and col2im; the filter gradient sums the
+// groups' products gy im2col(x)^T into one partial result per core, added at the end.
+// For the book's SimpleConvNet (30 filters 5x5 on [100 1 28 28]) each image is one GEMM
+// of m x n x k = 30 x 576 x 25.
 //
 // # Scratch memory and concurrency
 //
-// Each convolution node owns a scratch buffer for its column matrix and its filter-major
-// product, grown on its first run and reused by every later one, so a training step
-// allocates nothing here. A lock guards it: programs of one graph that run a convolution
-// node from several goroutines at once take turns on that node.
+// Each convolution node owns a scratch buffer for its cores' column matrices, grown on its
+// first run and reused by every later one, so a training step allocates nothing here. A
+// lock guards it: programs of one graph that run a convolution node from several
+// goroutines at once take turns on that node.
 
-// convScratch is the working memory of one convolution node.
+// convScratch is the working memory of one convolution node, and its parallel task.
 type convScratch struct {
 	mu  sync.Mutex
 	f32 []float32
 	f64 []float64
+	t32 convTask[float32]
+	t64 convTask[float64]
 }
 
 // buffer returns the scratch as n values of type T, growing it when it is too small.
@@ -50,43 +61,153 @@ func buffer[T float](s *convScratch, n int) []T {
 	return (*p)[:n]
 }
 
-// gemmFunc is sgemm or dgemm (gemm.go): C = alpha op(A) op(B) + beta C, row-major.
+// gemmFunc is sgemm1 or dgemm1 (gemm.go): C = alpha op(A) op(B) + beta C, row-major, on
+// the calling goroutine.
 type gemmFunc[T float] func(tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
 
-// convForwardK computes y [N FN OH OW] = W [FN K] im2col(x) [K N*OH*OW] + b.
-func convForwardK[T float](s *convScratch, gemm gemmFunc[T], y, x, w, b []T, g window, fn int) {
-	k, pn := g.patch(), g.n*g.pixels()
-	buf := buffer[T](s, (k+fn)*pn)
-	col, y2 := buf[:k*pn], buf[k*pn:]
-	runWindow(kIm2col, g, convLayout(g), col, x, nil)
-	gemm(false, false, fn, pn, k, 1, w, k, col, pn, 0, y2, pn)
-	out := g
-	out.c = fn
-	runWindow(kToNCHW, out, layout{}, y, y2, b)
+// convColumns is the number of output pixels a group of images aims at: below a few
+// hundred columns the GEMM spends its time on the edges of its register tiles.
+const convColumns = 256
+
+type convKind uint8
+
+const (
+	convForward    convKind = iota // y = W im2col(x) + b
+	convInputGrad                  // gx = col2im(W^T gy)
+	convFilterGrad                 // gw = gy im2col(x)^T
+)
+
+// convTask is one run of a convolution kernel, split over the images of the batch.
+type convTask[T float] struct {
+	kind  convKind
+	g     window // the input images and the filters' window
+	fn    int    // filters
+	group int    // images per GEMM
+	parts int    // parts of the batch, each with its own scratch
+	gemm  gemmFunc[T]
+	// conv: y, x, w, b (b may be nil); input grad: gx, gy, w; filter grad: gw, x, gy.
+	y, x, w, b, gx, gy, gw []T
+	scratch                []T // per part: columns, a filter-major product, a filter gradient
+	per                    int // scratch values per part
 }
 
-// convInputGradK computes gx [N C H W] = col2im(W^T [K FN] gy [FN N*OH*OW]).
-func convInputGradK[T float](s *convScratch, gemm gemmFunc[T], gx, gy, w []T, g window, fn int) {
-	k, pn := g.patch(), g.n*g.pixels()
-	buf := buffer[T](s, (k+fn)*pn)
-	col, gy2 := buf[:k*pn], buf[k*pn:]
-	out := g
-	out.c = fn
-	runWindow(kFromNCHW, out, layout{}, gy2, gy, nil)
-	gemm(true, false, k, pn, fn, 1, w, k, gy2, pn, 0, col, pn)
-	runWindow(kCol2im, g, convLayout(g), gx, col, nil)
+// convKernel runs kind over the batch, in parts computed on all cores when the work is
+// big. The batch is cut into the same parts however many cores are free (a part per core
+// the machine has), so that the filter gradient, summed part by part, comes out the same
+// bit for bit whether the parts ran in parallel or one after another.
+func convKernel[T float](s *convScratch, kind convKind, g window, fn int, y, x, w, b, gx, gy, gw []T) {
+	k, pix := g.patch(), g.pixels()
+	group := min(g.n, max(1, (convColumns+pix-1)/pix))
+	cols := group * pix
+	per := k*cols + fn*cols + fn*k
+	p := acquireWorkers(g.n, g.n*pix*k*fn)
+	parts := min(g.n, workers.n+1)
+	t, ok := any(&s.t32).(*convTask[T])
+	if !ok {
+		t = any(&s.t64).(*convTask[T])
+	}
+	*t = convTask[T]{kind: kind, g: g, fn: fn, group: group, parts: parts, gemm: serialGemm[T](),
+		y: y, x: x, w: w, b: b, gx: gx, gy: gy, gw: gw,
+		scratch: buffer[T](s, parts*per), per: per}
+	if p < 2 {
+		t.run(0, parts)
+	} else {
+		fanOut(t, parts, min(p, parts))
+		workers.mu.Unlock()
+	}
+	if kind == convFilterGrad { // add the other parts' sums, in order
+		for c := 1; c < parts; c++ {
+			part := t.scratch[(c+1)*per-fn*k : (c+1)*per]
+			for i, v := range part {
+				gw[i] += v
+			}
+		}
+	}
+	*t = convTask[T]{} // drop the caller's slices
 }
 
-// convFilterGradK computes gW [FN K] = gy [FN N*OH*OW] im2col(x)^T [N*OH*OW K].
-func convFilterGradK[T float](s *convScratch, gemm gemmFunc[T], gw, x, gy []T, g window, fn int) {
-	k, pn := g.patch(), g.n*g.pixels()
-	buf := buffer[T](s, (k+fn)*pn)
-	col, gy2 := buf[:k*pn], buf[k*pn:]
-	runWindow(kIm2col, g, convLayout(g), col, x, nil)
-	out := g
-	out.c = fn
-	runWindow(kFromNCHW, out, layout{}, gy2, gy, nil)
-	gemm(false, true, fn, k, pn, 1, gy2, pn, col, pn, 0, gw, k)
+// run computes parts [lo, hi) of the batch, each in groups of images, with its own scratch.
+func (t *convTask[T]) run(lo, hi int) {
+	for c := lo; c < hi; c++ {
+		t.part(c, c*t.g.n/t.parts, (c+1)*t.g.n/t.parts)
+	}
+}
+
+// part computes images [lo, hi), part c of the batch.
+func (t *convTask[T]) part(c, lo, hi int) {
+	buf := t.scratch[c*t.per:][:t.per]
+	g, fn, k, pix := t.g, t.fn, t.g.patch(), t.g.pixels()
+	img, out := g.c*g.h*g.w, fn*pix // values per input image and per output image
+	part := t.gw
+	if t.kind == convFilterGrad && c > 0 {
+		part = buf[t.per-fn*k:]
+	}
+	if t.kind == convFilterGrad {
+		clear(part)
+	}
+	for n0 := lo; n0 < hi; n0 += t.group {
+		gn := min(t.group, hi-n0)
+		cols := gn * pix
+		col, prod := buf[:k*cols], buf[k*t.group*pix:][:fn*cols]
+		l := layout{ns: pix, rs: cols, ps: 1}
+		switch t.kind {
+		case convForward:
+			im2colK(col, t.x[n0*img:], g, l, 0, gn)
+			y := t.y[n0*out : (n0+gn)*out]
+			if gn == 1 {
+				t.gemm(false, false, fn, pix, k, 1, t.w, k, col, pix, 0, y, pix)
+				prod = y
+			} else {
+				t.gemm(false, false, fn, cols, k, 1, t.w, k, col, cols, 0, prod, cols)
+			}
+			toNCHW(y, prod, t.b, gn, fn, pix)
+		case convInputGrad:
+			gy := t.gy[n0*out : (n0+gn)*out]
+			if gn > 1 {
+				fromNCHW(prod, gy, gn, fn, pix)
+				gy = prod
+			}
+			t.gemm(true, false, k, cols, fn, 1, t.w, k, gy, cols, 0, col, cols)
+			col2imK(t.gx[n0*img:], col, g, l, 0, gn)
+		case convFilterGrad:
+			im2colK(col, t.x[n0*img:], g, l, 0, gn)
+			gy := t.gy[n0*out : (n0+gn)*out]
+			if gn > 1 {
+				fromNCHW(prod, gy, gn, fn, pix)
+				gy = prod
+			}
+			t.gemm(false, true, fn, k, cols, 1, gy, cols, col, cols, 1, part, k)
+		}
+	}
+}
+
+// toNCHW writes the filter-major product src [FN, G*P] of a group of G images into y
+// [G FN P] and adds the bias b [FN] (nil: none). When src is y (a group of one image) only
+// the bias is added.
+func toNCHW[T float](y, src, b []T, group, fn, pix int) {
+	for i := range group {
+		for f := range fn {
+			dst := y[(i*fn+f)*pix:][:pix]
+			if group > 1 {
+				copy(dst, src[(f*group+i)*pix:][:pix])
+			}
+			if b != nil {
+				bias := b[f]
+				for j := range dst {
+					dst[j] += bias
+				}
+			}
+		}
+	}
+}
+
+// fromNCHW is toNCHW's transpose without the bias: dst [FN, G*P] from gy [G FN P].
+func fromNCHW[T float](dst, gy []T, group, fn, pix int) {
+	for i := range group {
+		for f := range fn {
+			copy(dst[(f*group+i)*pix:][:pix], gy[(i*fn+f)*pix:][:pix])
+		}
+	}
 }
 
 // ---- conv2d ----
@@ -132,14 +253,14 @@ func (o conv2dOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 		if len(in) == 3 {
 			b = in[2].Float32s()
 		}
-		convForwardK(o.s, sgemm, y.Float32s(), in[0].Float32s(), in[1].Float32s(), b, g, ws[0])
+		convKernel(o.s, convForward, g, ws[0], y.Float32s(), in[0].Float32s(), in[1].Float32s(), b, nil, nil, nil)
 		return nil
 	}
 	var b []float64
 	if len(in) == 3 {
 		b = in[2].Float64s()
 	}
-	convForwardK(o.s, dgemm, y.Float64s(), in[0].Float64s(), in[1].Float64s(), b, g, ws[0])
+	convKernel(o.s, convForward, g, ws[0], y.Float64s(), in[0].Float64s(), in[1].Float64s(), b, nil, nil, nil)
 	return nil
 }
 
@@ -210,9 +331,9 @@ func (o conv2dInputGradOp) Forward(gx *tensor.Dense, in ...*tensor.Dense) error 
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
 	if is32(gx) {
-		convInputGradK(o.s, sgemm, gx.Float32s(), in[0].Float32s(), in[1].Float32s(), g, ws[0])
+		convKernel(o.s, convInputGrad, g, ws[0], nil, nil, in[1].Float32s(), nil, gx.Float32s(), in[0].Float32s(), nil)
 	} else {
-		convInputGradK(o.s, dgemm, gx.Float64s(), in[0].Float64s(), in[1].Float64s(), g, ws[0])
+		convKernel(o.s, convInputGrad, g, ws[0], nil, nil, in[1].Float64s(), nil, gx.Float64s(), in[0].Float64s(), nil)
 	}
 	return nil
 }
@@ -268,9 +389,9 @@ func (o conv2dFilterGradOp) Forward(gw *tensor.Dense, in ...*tensor.Dense) error
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
 	if is32(gw) {
-		convFilterGradK(o.s, sgemm, gw.Float32s(), in[0].Float32s(), in[1].Float32s(), g, fn)
+		convKernel(o.s, convFilterGrad, g, fn, nil, in[0].Float32s(), nil, nil, nil, in[1].Float32s(), gw.Float32s())
 	} else {
-		convFilterGradK(o.s, dgemm, gw.Float64s(), in[0].Float64s(), in[1].Float64s(), g, fn)
+		convKernel(o.s, convFilterGrad, g, fn, nil, in[0].Float64s(), nil, nil, nil, in[1].Float64s(), gw.Float64s())
 	}
 	return nil
 }

@@ -241,8 +241,6 @@ type winKind uint8
 const (
 	kIm2col     winKind = iota // dst = columns of src, per image
 	kCol2im                    // dst = images summed from columns src, per image
-	kToNCHW                    // dst[n][f] = src[f][n] + aux[f] (aux may be nil), per image
-	kFromNCHW                  // dst[f][n] = src[n][f], per image
 	kMaxPool                   // dst = max over windows of src, per plane
 	kMaxScatter                // dst = src routed to the argmax of aux's windows, per plane
 	kMaxGather                 // dst = src read at the argmax of aux's windows, per plane
@@ -265,25 +263,6 @@ func (t *winTask[T]) run(lo, hi int) {
 		im2colK(t.dst, t.src, g, t.l, lo, hi)
 	case kCol2im:
 		col2imK(t.dst, t.src, g, t.l, lo, hi)
-	case kToNCHW, kFromNCHW:
-		fn, p := g.c, g.pixels() // conv passes its filters as g.c
-		for n := lo; n < hi; n++ {
-			for f := 0; f < fn; f++ {
-				nchw, fnp := (n*fn+f)*p, (f*g.n+n)*p
-				if t.kind == kFromNCHW {
-					copy(t.dst[fnp:fnp+p], t.src[nchw:nchw+p])
-					continue
-				}
-				y := t.dst[nchw : nchw+p]
-				copy(y, t.src[fnp:fnp+p])
-				if t.aux != nil {
-					bias := t.aux[f]
-					for i := range y {
-						y[i] += bias
-					}
-				}
-			}
-		}
 	default:
 		poolK(t, lo, hi)
 	}

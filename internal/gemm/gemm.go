@@ -15,3 +15,18 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	dgemmCfg.gemm(&call[float64]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc})
 }
+
+// SgemmSerial is Sgemm run on the calling goroutine only, never split over
+// workers: for callers that already spread their own work over the cores
+// (a convolution running one group of images per core) and want no nested
+// fan-out.
+func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	sgemmCfg.gemmSerial(&call[float32]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc})
+}
+
+// DgemmSerial is Dgemm run on the calling goroutine only (see SgemmSerial).
+func DgemmSerial(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	dgemmCfg.gemmSerial(&call[float64]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc})
+}

@@ -277,6 +277,12 @@ func TestPublic(t *testing.T) {
 		c64 := append([]float64(nil), c...)
 		Dgemm(s.transA, s.transB, s.m, s.n, s.k, s.alpha, a, lda, b, ldb, s.beta, c64, ldc)
 		checkResult(t, "Dgemm", s, c64, ldc, want, scale, 4e-16*float64(s.k+2))
+		c32 = convert[float32](c)
+		SgemmSerial(s.transA, s.transB, s.m, s.n, s.k, float32(s.alpha), a32, lda, b32, ldb, float32(s.beta), c32, ldc)
+		checkResult(t, "SgemmSerial", s, convert[float64](c32), ldc, want, scale, 2e-7*float64(s.k+2))
+		c64 = append(c64[:0], c...)
+		DgemmSerial(s.transA, s.transB, s.m, s.n, s.k, s.alpha, a, lda, b, ldb, s.beta, c64, ldc)
+		checkResult(t, "DgemmSerial", s, c64, ldc, want, scale, 4e-16*float64(s.k+2))
 	}
 }
 
