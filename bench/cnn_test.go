@@ -2,6 +2,8 @@ package bench
 
 import (
 	"math/rand/v2"
+	"runtime"
+	"runtime/debug"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -63,14 +65,15 @@ func newSimpleConvNet() *simpleConvNet {
 	return n
 }
 
-func BenchmarkSimpleConvNetStep(b *testing.B) {
+// simpleConvNetStep builds the net and returns one training step.
+func simpleConvNetStep(tb testing.TB) func() {
 	n := newSimpleConvNet()
 	grads := autodiff.Grad(n.loss, n.params...)
 	prog := graph.MustCompile(append([]*graph.Node{n.loss}, grads...)...)
-	step := func() {
+	return func() {
 		out, err := prog.Run(n.feeds)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		for i, p := range n.params {
 			w, gw := p.Value().Float32s(), out[i+1].Float32s()
@@ -79,13 +82,42 @@ func BenchmarkSimpleConvNetStep(b *testing.B) {
 			}
 		}
 	}
+}
+
+// peakHeapMB builds a training step and runs it once with the garbage collector off, and
+// returns the megabytes allocated meanwhile: an upper bound of the peak heap of training,
+// model, scratch buffers and one batch included (a step allocates nothing after the first).
+func peakHeapMB(build func() func()) (float64, func()) {
+	runtime.GC()
+	old := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(old)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	step := build()
 	step()
+	runtime.ReadMemStats(&after)
+	return float64(after.TotalAlloc-before.TotalAlloc) / 1e6, step
+}
+
+func BenchmarkSimpleConvNetStep(b *testing.B) {
+	heap, step := peakHeapMB(func() func() { return simpleConvNetStep(b) })
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		step()
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(heap, "peak-heap-MB")
+}
+
+// TestSimpleConvNetStepHeap holds a SimpleConvNet training step (batch 100, float32) under
+// 100 MB of heap, everything it allocates counted.
+func TestSimpleConvNetStepHeap(t *testing.T) {
+	heap, _ := peakHeapMB(func() func() { return simpleConvNetStep(t) })
+	t.Logf("SimpleConvNet step: %.1f MB allocated with the collector off", heap)
+	if heap >= 100 {
+		t.Errorf("a SimpleConvNet step allocates %.1f MB, want under 100", heap)
+	}
 }
 
 func BenchmarkSimpleConvNetInfer(b *testing.B) {
@@ -147,26 +179,29 @@ func gorgoniaConvNet(b *testing.B, train bool) (*G.ExprGraph, G.Nodes) {
 }
 
 func BenchmarkSimpleConvNetStepGorgonia(b *testing.B) {
-	g, learnables := gorgoniaConvNet(b, true)
-	m := G.NewTapeMachine(g, G.BindDualValues(learnables...))
+	var m G.VM
+	heap, step := peakHeapMB(func() func() {
+		g, learnables := gorgoniaConvNet(b, true)
+		m = G.NewTapeMachine(g, G.BindDualValues(learnables...))
+		solver := G.NewVanillaSolver(G.WithLearnRate(lr))
+		return func() {
+			if err := m.RunAll(); err != nil {
+				b.Fatal(err)
+			}
+			if err := solver.Step(G.NodesToValueGrads(learnables)); err != nil {
+				b.Fatal(err)
+			}
+			m.Reset()
+		}
+	})
 	defer m.Close()
-	solver := G.NewVanillaSolver(G.WithLearnRate(lr))
-	step := func() {
-		if err := m.RunAll(); err != nil {
-			b.Fatal(err)
-		}
-		if err := solver.Step(G.NodesToValueGrads(learnables)); err != nil {
-			b.Fatal(err)
-		}
-		m.Reset()
-	}
-	step()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		step()
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(heap, "peak-heap-MB")
 }
 
 func BenchmarkSimpleConvNetInferGorgonia(b *testing.B) {

@@ -226,6 +226,7 @@ func TestPoolingMatchesDirectLoops(t *testing.T) {
 		fh, fw, stride, pad int
 	}{
 		{[]int{20, 8, 16, 16}, 2, 2, 2, 0},
+		{[]int{4, 3, 9, 11}, 2, 2, 2, 0}, // odd sides: the last row and column are in no window
 		{[]int{10, 6, 15, 17}, 3, 3, 2, 1},
 		{[]int{8, 8, 12, 12}, 3, 2, 1, 1},
 	} {
@@ -273,6 +274,83 @@ func TestMaxPoolTiesGoToFirst(t *testing.T) {
 	if maxDiff(got[0], []float64{5, 5, 5, 5}) != 0 || maxDiff(got[1], want) != 0 {
 		t.Errorf("y = %v, gx = %v; want gx = %v", got[0], got[1], want)
 	}
+}
+
+// TestMaxPoolArgmaxFloat32AndNaN checks the argmax rule in both element types and on both
+// kernels (the book's 2x2 stride 2 and the general one): ties go to the first maximum, a
+// window holding NaN sends its gradient to its first NaN, and the gather (the gradient of
+// the scatter in gy) reads at the same pixels.
+func TestMaxPoolArgmaxFloat32AndNaN(t *testing.T) {
+	nan := math.NaN()
+	x := []float64{
+		1, 3, 3, nan, 7, 0,
+		3, 2, nan, 1, 7, 7,
+		-1, -1, 4, 4, 2, 9,
+		-1, -2, 4, 4, 9, 2,
+	}
+	// 2x2 windows 2 apart: first maxima (0,1), (0,3) (first NaN), (1,4); (2,0), (2,2), (2,5).
+	wantGx := []float64{
+		0, 10, 0, 20, 30, 0,
+		0, 0, 0, 0, 0, 0,
+		40, 0, 50, 0, 0, 60,
+		0, 0, 0, 0, 0, 0,
+	}
+	gy := []float64{10, 20, 30, 40, 50, 60}
+	for _, dt := range []graph.DType{graph.Float64, graph.Float32} {
+		for _, pad := range []int{0, 1} { // pad 1 with stride 2 and 3x3 takes the general kernel
+			fh, stride := 2, 2
+			if pad == 1 {
+				fh = 3
+			}
+			g := graph.New()
+			xn := g.Param("x", graph.FromFloat64s(dt, []int{1, 1, 4, 6}, x))
+			y := ops.MaxPool2D(xn, fh, fh, stride, pad)
+			gyn := g.Param("gy", graph.FromFloat64s(dt, y.Shape(), gy[:y.Shape().Size()]))
+			gx := autodiff.Grad(ops.Sum(ops.Mul(y, gyn)), xn)[0]
+			c := g.Const("c", graph.FromFloat64s(dt, []int{1, 1, 4, 6}, wantGx))
+			gather := autodiff.Grad(ops.Sum(ops.Mul(gx, c)), gyn)[0]
+			got := runOut(t, y, gx, gather)
+			wy, wgx := naivePoolNaN(x, gy, 4, 6, fh, stride, pad)
+			for i := range wy {
+				if a, b := got[0][i], wy[i]; a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+					t.Errorf("%s pad %d: y[%d] = %v, want %v", dt, pad, i, a, b)
+				}
+			}
+			if maxDiff(got[1], wgx) != 0 {
+				t.Errorf("%s pad %d: gx = %v, want %v", dt, pad, got[1], wgx)
+			}
+			// gather[o] = c[argmax o], and c holds gy[o] at the argmax of window o
+			for o, v := range got[2] {
+				if want := gy[o]; pad == 0 && v != want {
+					t.Errorf("%s: gather[%d] = %v, want %v", dt, o, v, want)
+				}
+			}
+		}
+	}
+}
+
+// naivePoolNaN is max pooling and its gradient on one plane with the NaN rule: a window
+// holding NaN has maximum NaN and argmax its first NaN; otherwise the first maximum.
+func naivePoolNaN(x, gy []float64, h, w, f, stride, pad int) (y, gx []float64) {
+	oh, ow := (h+2*pad-f)/stride+1, (w+2*pad-f)/stride+1
+	gx = make([]float64, len(x))
+	for oy := range oh {
+		for ox := range ow {
+			bi := -1
+			for iy := max(oy*stride-pad, 0); iy < min(oy*stride-pad+f, h); iy++ {
+				for ix := max(ox*stride-pad, 0); ix < min(ox*stride-pad+f, w); ix++ {
+					i := iy*w + ix
+					switch {
+					case bi < 0, math.IsNaN(x[i]) && !math.IsNaN(x[bi]), x[i] > x[bi]:
+						bi = i
+					}
+				}
+			}
+			y = append(y, x[bi])
+			gx[bi] += gy[oy*ow+ox]
+		}
+	}
+	return y, gx
 }
 
 func TestBatchNormTrainEval(t *testing.T) {

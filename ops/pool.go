@@ -1,7 +1,7 @@
 package ops
 
 import (
-	"math"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 
@@ -14,7 +14,8 @@ import (
 //
 // Max pooling ignores padding: a window's maximum is over the pixels it covers. Its
 // gradient goes to the window's argmax; on ties, to the first maximal pixel in row-major
-// order within the window (as gorgonia's MaxPool2D). The ops keep no state: the gradient op
+// order within the window (as gorgonia's MaxPool2D); a window holding a NaN outputs NaN
+// and sends its gradient to its first NaN. The ops keep no state: the gradient op
 // finds the argmax again from x, so a pooling node runs with any batch and from several
 // programs at once.
 //
@@ -246,29 +247,38 @@ func maxPoolPlane[T float](y, x []T, g window) {
 
 // argmaxPlane finds the first maximum in row-major order of each window of x and either
 // adds y's value there into img (scatter: img is zeroed first) or reads img there into y
-// (gather).
+// (gather). A window holding a NaN has NaN for maximum (as max pooling's output) and its
+// first NaN for argmax.
 func argmaxPlane[T float](img, y, x []T, g window, scatter bool) {
 	w, h, ow, oh, s, pad, fh, fw := g.w, g.h, g.ow, g.oh, g.stride, g.pad, g.fh, g.fw
+	if fh == 2 && fw == 2 && s == 2 && pad == 0 { // the book's pooling
+		var z T
+		if unsafe.Sizeof(z) == 4 {
+			argmax2x2(bits[T, uint32](img), bits[T, uint32](y), x, g, scatter)
+		} else {
+			argmax2x2(bits[T, uint64](img), bits[T, uint64](y), x, g, scatter)
+		}
+		return
+	}
 	if scatter {
 		clear(img)
 	}
-	book := fh == 2 && fw == 2 && s == 2 && pad == 0 // the book's pooling
 	for oy := 0; oy < oh; oy++ {
 		y0, y1 := span(oy, fh, s, pad, h)
 		for ox := 0; ox < ow; ox++ {
-			var best int
-			if book {
-				a := 2 * (oy*w + ox)
-				b, m := later(a, orderKey(x[a]), a+1, x[a+1])
-				b, m = later(b, m, a+w, x[a+w])
-				best, _ = later(b, m, a+w+1, x[a+w+1])
-			} else {
-				x0, x1 := span(ox, fw, s, pad, w)
-				best = y0*w + x0
-				m := orderKey(x[best])
-				for iy := y0; iy < y1; iy++ {
-					for ix := x0; ix < x1; ix++ {
-						best, m = later(best, m, iy*w+ix, x[iy*w+ix])
+			x0, x1 := span(ox, fw, s, pad, w)
+			m := x[y0*w+x0]
+			for iy := y0; iy < y1; iy++ {
+				for _, v := range x[iy*w+x0 : iy*w+x1] {
+					m = max(m, v)
+				}
+			}
+			best := -1
+			for iy := y0; iy < y1 && best < 0; iy++ {
+				for ix := x0; ix < x1; ix++ {
+					if v := x[iy*w+ix]; v == m || m != m && v != v {
+						best = iy*w + ix
+						break
 					}
 				}
 			}
@@ -281,22 +291,67 @@ func argmaxPlane[T float](img, y, x []T, g window, scatter bool) {
 	}
 }
 
-// later returns (i, v's key) when v is greater than the maximum so far, whose key is m,
-// and (best, m) otherwise. It selects with masks, not with a branch that random data would
-// mispredict.
-func later[T float](best int, m uint64, i int, v T) (int, uint64) {
-	k, gt := orderKey(v), 0
-	if k > m {
-		gt = 1 // compiles to SETcc
+// argmax2x2 is argmaxPlane for 2x2 windows 2 apart, on the bits of img and y. Each window
+// maps its pixels to integer keys in the order of their values (NaN above all), takes the
+// largest, and builds all-ones masks that pick its first pixel with that key; values move
+// through the masks. Integer compares compile to SETcc and CMOV, so random data costs no
+// mispredicted branches. The windows do not overlap, so scattering writes every pixel they
+// cover instead of adding.
+func argmax2x2[T float, U uint32 | uint64](img, y []U, x []T, g window, scatter bool) {
+	w, ow, oh := g.w, g.ow, g.oh
+	if scatter && (g.h%2 != 0 || g.w%2 != 0) {
+		clear(img) // the last row or column is in no window
 	}
-	mask := -gt
-	return best ^ (best^i)&mask, m ^ (m^k)&uint64(mask)
+	for oy := 0; oy < oh; oy++ {
+		r0, r1 := x[2*oy*w:][:2*ow], x[(2*oy+1)*w:][:2*ow]
+		i0, i1 := img[2*oy*w:][:2*ow], img[(2*oy+1)*w:][:2*ow]
+		yr := y[oy*ow:][:ow]
+		for ox := range yr {
+			j := 2 * ox
+			ka, kb, kc, kd := key[T, U](r0[j]), key[T, U](r0[j+1]), key[T, U](r1[j]), key[T, U](r1[j+1])
+			m := max(max(ka, kb), max(kc, kd))
+			ea, eb, ec := b2u[U](ka == m), b2u[U](kb == m), b2u[U](kc == m)
+			// masks of the first maximal pixel: a, else b, else c, else d
+			ma := -ea
+			mb := -(eb &^ ea)
+			mc := -(ec &^ (ea | eb))
+			md := ^(ma | mb | mc)
+			if scatter {
+				v := yr[ox]
+				i0[j], i0[j+1], i1[j], i1[j+1] = v&ma, v&mb, v&mc, v&md
+			} else {
+				yr[ox] = i0[j]&ma | i0[j+1]&mb | i1[j]&mc | i1[j+1]&md
+			}
+		}
+	}
 }
 
-// orderKey maps floats to integers in the same order (-0 and +0 equal; NaNs at the ends).
-func orderKey[T float](v T) uint64 {
-	b := math.Float64bits(float64(v) + 0)
-	return b ^ (uint64(int64(b)>>63) | 1<<63)
+// key maps a float to an unsigned integer of its size in the order of the values: -0 and
+// +0 equal, every NaN above +Inf.
+func key[T float, U uint32 | uint64](v T) U {
+	v += 0 // -0 becomes +0
+	b := *(*U)(unsafe.Pointer(&v))
+	sign := U(1) << (8*unsafe.Sizeof(b) - 1)
+	neg := -(b >> (8*unsafe.Sizeof(b) - 1)) // all ones for negative values
+	return (b ^ (neg | sign)) | -b2u[U](v != v)
+}
+
+// b2u is 1 for true and 0 for false (a SETcc, not a branch).
+func b2u[U uint32 | uint64](b bool) U {
+	var u U
+	if b {
+		u = 1
+	}
+	return u
+}
+
+// bits views a slice of floats as their bit patterns (uint32 for float32, uint64 for
+// float64; the caller picks U of T's size).
+func bits[T float, U uint32 | uint64](v []T) []U {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*U)(unsafe.Pointer(&v[0])), len(v))
 }
 
 // avgPoolPlane writes each window's mean of img to y, or, spread, adds y's values over
