@@ -81,6 +81,10 @@ func cnnCrossCases() []cnnCrossCase {
 		cnnConvCase([]int{2, 3, 8, 9}, []int{2, 3, 2, 4}, 3, 1, false),
 		cnnConvCase([]int{2, 1, 6, 6}, []int{3, 1, 3, 3}, 2, 0, true),
 		cnnConvCase([]int{3, 1, 12, 12}, []int{5, 1, 5, 5}, 1, 0, true), // SimpleConvNet's layer, small
+		// more filters than patch values: the filter-major products, in groups of images
+		// (small outputs) and one image at a time (large ones)
+		cnnConvCase([]int{3, 1, 7, 7}, []int{12, 1, 3, 3}, 1, 1, true),
+		cnnConvCase([]int{1, 1, 17, 17}, []int{12, 1, 2, 2}, 1, 0, true),
 		cnnPoolCase([]int{2, 3, 6, 6}, 2, 2, 2, 0),
 		cnnPoolCase([]int{2, 2, 7, 7}, 3, 3, 2, 1),
 		cnnPoolCase([]int{1, 2, 5, 5}, 2, 2, 1, 0),

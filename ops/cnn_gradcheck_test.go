@@ -47,6 +47,7 @@ func convGradCases() []gradCase {
 		paramsCase("conv2d bias stride 2 pad 1", false, shapes{{2, 2, 5, 6}, {3, 2, 3, 2}, {3}}, convB(2, 1)),
 		paramsCase("conv2d stride 3 pad 2 uneven", false, shapes{{1, 1, 6, 7}, {2, 1, 2, 3}}, conv(3, 2)),
 		paramsCase("conv2d 1x1 filters", false, shapes{{2, 3, 3, 3}, {2, 3, 1, 1}, {2}}, convB(1, 0)),
+		paramsCase("conv2d more filters than patch", false, shapes{{3, 1, 5, 5}, {6, 1, 2, 2}, {6}}, convB(1, 1)),
 		paramsCase("conv2d_input_grad stride 2 pad 1", false, shapes{{2, 3, 3, 3}, {3, 2, 3, 3}},
 			func(xs []*graph.Node) *graph.Node { return ops.Conv2DInputGrad(xs[0], xs[1], []int{2, 2, 6, 5}, 2, 1) }),
 		paramsCase("conv2d_filter_grad stride 1 pad 1", false, shapes{{2, 2, 4, 4}, {2, 3, 4, 3}},

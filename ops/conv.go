@@ -84,7 +84,10 @@ type convTask[T float] struct {
 	fn    int    // filters
 	group int    // images per GEMM
 	parts int    // parts of the batch, each with its own scratch
-	gemm  gemmFunc[T]
+	// pixelMajor multiplies with the column matrix as the first operand (patches longer than
+	// the filters are many): the GEMM reads it where it is instead of packing it.
+	pixelMajor bool
+	gemm       gemmFunc[T]
 	// conv: y, x, w, b (b may be nil); input grad: gx, gy, w; filter grad: gw, x, gy.
 	y, x, w, b, gx, gy, gw []T
 	scratch                []T // per part: columns, a filter-major product, a filter gradient
@@ -106,7 +109,7 @@ func convKernel[T float](s *convScratch, kind convKind, g window, fn int, y, x, 
 	if !ok {
 		t = any(&s.t64).(*convTask[T])
 	}
-	*t = convTask[T]{kind: kind, g: g, fn: fn, group: group, parts: parts, gemm: serialGemm[T](),
+	*t = convTask[T]{kind: kind, g: g, fn: fn, group: group, parts: parts, pixelMajor: k > fn, gemm: serialGemm[T](),
 		y: y, x: x, w: w, b: b, gx: gx, gy: gy, gw: gw,
 		scratch: buffer[T](s, parts*per), per: per}
 	if p < 2 {
@@ -115,7 +118,19 @@ func convKernel[T float](s *convScratch, kind convKind, g window, fn int, y, x, 
 		fanOut(t, parts, min(p, parts))
 		workers.mu.Unlock()
 	}
-	if kind == convFilterGrad { // add the other parts' sums, in order
+	switch {
+	case kind != convFilterGrad:
+	case t.pixelMajor: // gw [FN K] is the sum of the parts' [K FN], in order
+		for f := range fn {
+			for r := range k {
+				var sum T
+				for c := range parts {
+					sum += t.scratch[(c+1)*per-fn*k+r*fn+f]
+				}
+				gw[f*k+r] = sum
+			}
+		}
+	default: // add the other parts' sums to part 0's, in order
 		for c := 1; c < parts; c++ {
 			part := t.scratch[(c+1)*per-fn*k : (c+1)*per]
 			for i, v := range part {
@@ -139,7 +154,7 @@ func (t *convTask[T]) part(c, lo, hi int) {
 	g, fn, k, pix := t.g, t.fn, t.g.patch(), t.g.pixels()
 	img, out := g.c*g.h*g.w, fn*pix // values per input image and per output image
 	part := t.gw
-	if t.kind == convFilterGrad && c > 0 {
+	if t.kind == convFilterGrad && (c > 0 || t.pixelMajor) {
 		part = buf[t.per-fn*k:]
 	}
 	if t.kind == convFilterGrad {
@@ -154,13 +169,17 @@ func (t *convTask[T]) part(c, lo, hi int) {
 		case convForward:
 			im2colK(col, t.x[n0*img:], g, l, 0, gn)
 			y := t.y[n0*out : (n0+gn)*out]
-			if gn == 1 {
+			switch {
+			case t.pixelMajor: // prod [G*P, FN] = col^T W^T
+				t.gemm(true, true, cols, fn, k, 1, col, cols, t.w, k, 0, prod, fn)
+				fromPixelMajor(y, prod, t.b, gn, fn, pix)
+			case gn == 1:
 				t.gemm(false, false, fn, pix, k, 1, t.w, k, col, pix, 0, y, pix)
-				prod = y
-			} else {
+				toNCHW(y, y, t.b, 1, fn, pix)
+			default:
 				t.gemm(false, false, fn, cols, k, 1, t.w, k, col, cols, 0, prod, cols)
+				toNCHW(y, prod, t.b, gn, fn, pix)
 			}
-			toNCHW(y, prod, t.b, gn, fn, pix)
 		case convInputGrad:
 			gy := t.gy[n0*out : (n0+gn)*out]
 			if gn > 1 {
@@ -176,7 +195,29 @@ func (t *convTask[T]) part(c, lo, hi int) {
 				fromNCHW(prod, gy, gn, fn, pix)
 				gy = prod
 			}
-			t.gemm(false, true, fn, k, cols, 1, gy, cols, col, cols, 1, part, k)
+			if t.pixelMajor { // part [K, FN] += col gy^T
+				t.gemm(false, true, k, fn, cols, 1, col, cols, gy, cols, 1, part, fn)
+			} else { // part [FN, K] += gy col^T
+				t.gemm(false, true, fn, k, cols, 1, gy, cols, col, cols, 1, part, k)
+			}
+		}
+	}
+}
+
+// fromPixelMajor writes the pixel-major product src [G*P, FN] of a group of G images into
+// y [G FN P] and adds the bias b [FN] (nil: none).
+func fromPixelMajor[T float](y, src, b []T, group, fn, pix int) {
+	for i := range group {
+		for f := range fn {
+			dst := y[(i*fn+f)*pix:][:pix]
+			s := src[i*pix*fn+f:]
+			var bias T
+			if b != nil {
+				bias = b[f]
+			}
+			for q := range dst {
+				dst[q] = s[q*fn] + bias
+			}
 		}
 	}
 }

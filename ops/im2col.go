@@ -121,6 +121,10 @@ func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
 
 // zeroCols zeros the entries [a, b) of the row of col that starts at d and steps by ps.
 func zeroCols[T float](col []T, d, ps, a, b int) {
+	if ps == 1 {
+		clear(col[d+a : d+b])
+		return
+	}
 	for ox := a; ox < b; ox++ {
 		col[d+ox*ps] = 0
 	}
