@@ -30,8 +30,11 @@ import (
 // several when the images are small (the deep layers of a CNN). The input gradient runs
 // the same loop with the transposed product and col2im; the filter gradient sums the
 // groups' products gy im2col(x)^T into one partial result per core, added at the end.
-// For the book's SimpleConvNet (30 filters 5x5 on [100 1 28 28]) each image is one GEMM
-// of m x n x k = 30 x 576 x 25.
+// When the patches have more values than there are filters (3x3 filters over 16 or more
+// channels, as in DeepConvNet), the products run pixel-major instead, col^T W^T, so that the
+// GEMM reads the large column matrix where it is rather than packing a copy, and the small
+// [G*OH*OW, FN] result is transposed into NCHW. For the book's SimpleConvNet (30 filters 5x5
+// on [100 1 28 28]) each image is one filter-major GEMM of m x n x k = 30 x 576 x 25.
 //
 // # Scratch memory and concurrency
 //
