@@ -24,6 +24,8 @@ import (
 // unrolls the group's patches into a column matrix [C*FH*FW, G*OH*OW] (im2col), multiplies
 // it by the filters [FN, C*FH*FW] on that core alone, and writes the product, which is
 // already image-major when the group is one image, straight into the NCHW output. The
+// bias rides in the same product: one more column of the filters, over a row of ones
+// appended to the column matrix. The
 // column matrix of a group is a few hundred KiB, so it is still in cache when the GEMM
 // reads it: nothing the size of the batch is unrolled. A group holds one image when its
 // output has enough pixels for the GEMM to run at speed (at least convColumns), and
@@ -92,9 +94,10 @@ type convTask[T float] struct {
 	pixelMajor bool
 	gemm       gemmFunc[T]
 	// conv: y, x, w, b (b may be nil); input grad: gx, gy, w; filter grad: gw, x, gy.
-	y, x, w, b, gx, gy, gw []T
-	scratch                []T // per part: columns, a filter-major product, a filter gradient
-	per                    int // scratch values per part
+	y, x, w, gx, gy, gw []T
+	kw                  int // columns of w: the patch, and one more for the bias
+	scratch             []T // per part: columns, a filter-major product, a filter gradient
+	per                 int // scratch values per part
 }
 
 // convKernel runs kind over the batch, in parts computed on all cores when the work is
@@ -105,7 +108,7 @@ func convKernel[T float](s *convScratch, kind convKind, g window, fn int, y, x, 
 	k, pix := g.patch(), g.pixels()
 	group := min(g.n, max(1, (convColumns+pix-1)/pix))
 	cols := group * pix
-	per := k*cols + fn*cols + fn*k
+	per := (k+1)*cols + fn*cols + fn*k
 	p := acquireWorkers(g.n, g.n*pix*k*fn)
 	parts := min(g.n, workers.n+1)
 	t, ok := any(&s.t32).(*convTask[T])
@@ -113,8 +116,16 @@ func convKernel[T float](s *convScratch, kind convKind, g window, fn int, y, x, 
 		t = any(&s.t64).(*convTask[T])
 	}
 	*t = convTask[T]{kind: kind, g: g, fn: fn, group: group, parts: parts, pixelMajor: k > fn, gemm: serialGemm[T](),
-		y: y, x: x, w: w, b: b, gx: gx, gy: gy, gw: gw,
-		scratch: buffer[T](s, parts*per), per: per}
+		y: y, x: x, w: w, gx: gx, gy: gy, gw: gw, kw: k,
+		scratch: buffer[T](s, parts*per+fn*(k+1)), per: per}
+	if b != nil { // the bias as one more column of the filters, over a row of ones
+		wb := t.scratch[parts*per:]
+		for f := range fn {
+			copy(wb[f*(k+1):], w[f*k:(f+1)*k])
+			wb[f*(k+1)+k] = b[f]
+		}
+		t.w, t.kw = wb, k+1
+	}
 	if p < 2 {
 		t.run(0, parts)
 	} else {
@@ -166,22 +177,25 @@ func (t *convTask[T]) part(c, lo, hi int) {
 	for n0 := lo; n0 < hi; n0 += t.group {
 		gn := min(t.group, hi-n0)
 		cols := gn * pix
-		col, prod := buf[:k*cols], buf[k*t.group*pix:][:fn*cols]
+		col, prod := buf[:t.kw*cols], buf[(k+1)*t.group*pix:][:fn*cols]
 		l := layout{ns: pix, rs: cols, ps: 1}
 		switch t.kind {
 		case convForward:
 			im2colK(col, t.x[n0*img:], g, l, 0, gn)
-			y := t.y[n0*out : (n0+gn)*out]
+			ones := col[k*cols:]
+			for i := range ones { // the bias's row (none without bias)
+				ones[i] = 1
+			}
+			y, kw := t.y[n0*out:(n0+gn)*out], t.kw
 			switch {
 			case t.pixelMajor: // prod [G*P, FN] = col^T W^T
-				t.gemm(true, true, cols, fn, k, 1, col, cols, t.w, k, 0, prod, fn)
-				fromPixelMajor(y, prod, t.b, gn, fn, pix)
+				t.gemm(true, true, cols, fn, kw, 1, col, cols, t.w, kw, 0, prod, fn)
+				fromPixelMajor(y, prod, gn, fn, pix)
 			case gn == 1:
-				t.gemm(false, false, fn, pix, k, 1, t.w, k, col, pix, 0, y, pix)
-				toNCHW(y, y, t.b, 1, fn, pix)
+				t.gemm(false, false, fn, pix, kw, 1, t.w, kw, col, pix, 0, y, pix)
 			default:
-				t.gemm(false, false, fn, cols, k, 1, t.w, k, col, cols, 0, prod, cols)
-				toNCHW(y, prod, t.b, gn, fn, pix)
+				t.gemm(false, false, fn, cols, kw, 1, t.w, kw, col, cols, 0, prod, cols)
+				toNCHW(y, prod, gn, fn, pix)
 			}
 		case convInputGrad:
 			gy := t.gy[n0*out : (n0+gn)*out]
@@ -208,44 +222,30 @@ func (t *convTask[T]) part(c, lo, hi int) {
 }
 
 // fromPixelMajor writes the pixel-major product src [G*P, FN] of a group of G images into
-// y [G FN P] and adds the bias b [FN] (nil: none).
-func fromPixelMajor[T float](y, src, b []T, group, fn, pix int) {
+// y [G FN P].
+func fromPixelMajor[T float](y, src []T, group, fn, pix int) {
 	for i := range group {
 		for f := range fn {
 			dst := y[(i*fn+f)*pix:][:pix]
 			s := src[i*pix*fn+f:]
-			var bias T
-			if b != nil {
-				bias = b[f]
-			}
 			for q := range dst {
-				dst[q] = s[q*fn] + bias
+				dst[q] = s[q*fn]
 			}
 		}
 	}
 }
 
 // toNCHW writes the filter-major product src [FN, G*P] of a group of G images into y
-// [G FN P] and adds the bias b [FN] (nil: none). When src is y (a group of one image) only
-// the bias is added.
-func toNCHW[T float](y, src, b []T, group, fn, pix int) {
+// [G FN P].
+func toNCHW[T float](y, src []T, group, fn, pix int) {
 	for i := range group {
 		for f := range fn {
-			dst := y[(i*fn+f)*pix:][:pix]
-			if group > 1 {
-				copy(dst, src[(f*group+i)*pix:][:pix])
-			}
-			if b != nil {
-				bias := b[f]
-				for j := range dst {
-					dst[j] += bias
-				}
-			}
+			copy(y[(i*fn+f)*pix:][:pix], src[(f*group+i)*pix:][:pix])
 		}
 	}
 }
 
-// fromNCHW is toNCHW's transpose without the bias: dst [FN, G*P] from gy [G FN P].
+// fromNCHW is toNCHW's transpose: dst [FN, G*P] from gy [G FN P].
 func fromNCHW[T float](dst, gy []T, group, fn, pix int) {
 	for i := range group {
 		for f := range fn {
