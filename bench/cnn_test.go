@@ -12,13 +12,14 @@ import (
 	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/ops"
+	"github.com/zerograd/zerograd/optim"
 )
 
 // The book's SimpleConvNet (chapter 7): conv 30 filters 5x5 stride 1 pad 0 on MNIST-shaped
 // images [100 1 28 28], ReLU, max pool 2x2 stride 2, affine 4320-100, ReLU, affine 100-10,
-// softmax-cross-entropy; batch 100, float32. One training step is forward, backward and a
-// plain SGD loop over the parameter values. Ours and gorgonia's side by side, and our
-// forward pass alone (inference).
+// softmax-cross-entropy; batch 100, float32. One training step is forward, backward and an
+// Adam update (lr 0.001), as in the book's train_convnet.py. Ours and gorgonia's side by
+// side, and our forward pass alone (inference).
 
 const (
 	convFilters = 30
@@ -70,16 +71,14 @@ func simpleConvNetStep(tb testing.TB) func() {
 	n := newSimpleConvNet()
 	grads := autodiff.Grad(n.loss, n.params...)
 	prog := graph.MustCompile(append([]*graph.Node{n.loss}, grads...)...)
+	adam := optim.DefaultAdam()
 	return func() {
 		out, err := prog.Run(n.feeds)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		for i, p := range n.params {
-			w, gw := p.Value().Float32s(), out[i+1].Float32s()
-			for j := range w {
-				w[j] -= lr * gw[j]
-			}
+		if err := adam.Step(n.params, out[1:]); err != nil {
+			tb.Fatal(err)
 		}
 	}
 }
@@ -183,7 +182,7 @@ func BenchmarkSimpleConvNetStepGorgonia(b *testing.B) {
 	heap, step := peakHeapMB(func() func() {
 		g, learnables := gorgoniaConvNet(b, true)
 		m = G.NewTapeMachine(g, G.BindDualValues(learnables...))
-		solver := G.NewVanillaSolver(G.WithLearnRate(lr))
+		solver := G.NewAdamSolver(G.WithLearnRate(0.001))
 		return func() {
 			if err := m.RunAll(); err != nil {
 				b.Fatal(err)
