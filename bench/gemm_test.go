@@ -18,13 +18,23 @@ type gemmCase struct {
 }
 
 // gemmCases are tiny products (where the cost per call shows), square
-// products, and the GEMMs of the book's SimpleConvNet
+// products, the GEMMs of the book's SimpleConvNet as one product per batch
 // (conv 30 filters 5x5 on 1x28x28 MNIST, batch 100, im2col):
 //
 //	conv_fwd:  out  = col (57600x25) @ W (25x30)
 //	affine:    out  = x (100x4320) @ W (4320x100)
 //	conv_dW:   dW   = col^T (25x57600) @ dy (57600x30)
 //	conv_dcol: dcol = dy (57600x30) @ W^T (30x25)
+//
+// and the per-image products the convolution kernels now run on each core
+// (ops/conv.go), SimpleConvNet's and one of DeepConvNet's (16 filters 3x3
+// over 16 channels at 28x28, run pixel-major):
+//
+//	img_fwd:      y (30x576) = W|b (30x26) @ col|1 (26x576)
+//	img_dcol:     col (25x576) = W^T (25x30) @ dy (30x576)
+//	img_dW:       dW (30x25) = dy (30x576) @ col^T (576x25)
+//	deep_fwd:     y^T (784x16) = col^T (784x145) @ W|b^T (145x16)
+//	deep_dW:      dW^T (144x16) = col (144x784) @ dy^T (784x16)
 var gemmCases = []gemmCase{
 	{"1x1x1", 1, 1, 1, false, false},
 	{"2x3x4", 2, 3, 4, false, false},
@@ -36,6 +46,11 @@ var gemmCases = []gemmCase{
 	{"affine", 100, 100, 4320, false, false},
 	{"conv_dW", 25, 30, 57600, true, false},
 	{"conv_dcol", 57600, 25, 30, false, true},
+	{"img_fwd", 30, 576, 26, false, false},
+	{"img_dcol", 25, 576, 30, true, false},
+	{"img_dW", 30, 25, 576, false, true},
+	{"deep_fwd", 784, 16, 145, true, true},
+	{"deep_dW", 144, 16, 784, false, true},
 }
 
 // operands returns A, B and C of c as stored (a transposed operand is stored
