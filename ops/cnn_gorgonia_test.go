@@ -85,6 +85,10 @@ func cnnCrossCases() []cnnCrossCase {
 		// (small outputs) and one image at a time (large ones)
 		cnnConvCase([]int{3, 1, 7, 7}, []int{12, 1, 3, 3}, 1, 1, true),
 		cnnConvCase([]int{1, 1, 17, 17}, []int{12, 1, 2, 2}, 1, 0, true),
+		// stride 1 and output rows as wide as the input's: im2col copies shifted planes
+		cnnConvCase([]int{2, 2, 6, 9}, []int{3, 2, 5, 3}, 1, 1, true),
+		cnnConvCase([]int{2, 16, 7, 7}, []int{4, 16, 3, 3}, 1, 1, false),
+		cnnConvCase([]int{1, 1, 3, 4}, []int{2, 1, 5, 3}, 1, 1, false), // window rows wholly in padding
 		cnnPoolCase([]int{2, 3, 6, 6}, 2, 2, 2, 0),
 		cnnPoolCase([]int{2, 2, 7, 7}, 3, 3, 2, 1),
 		cnnPoolCase([]int{1, 2, 5, 5}, 2, 2, 1, 0),

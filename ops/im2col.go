@@ -82,10 +82,12 @@ func (g window) inside(kj int) (lo, hi int) {
 type layout struct{ ns, rs, ps int }
 
 func bookLayout(g window) layout { return layout{g.pixels() * g.patch(), 1, g.patch()} }
-func convLayout(g window) layout { return layout{g.pixels(), g.n * g.pixels(), 1} }
 
 // im2colK copies the patches of images [n0, n1) of x into col, zeros where they read padding.
 func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
+	// With stride 1 and rows as wide as the image's (3x3 windows padded by 1, say), a patch
+	// value's row of col is the image plane shifted: one copy, and zeros at the edges.
+	shift := l.ps == 1 && g.stride == 1 && g.ow == g.w
 	for n := n0; n < n1; n++ {
 		for c := 0; c < g.c; c++ {
 			plane := x[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
@@ -93,6 +95,10 @@ func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
 				for kj := 0; kj < g.fw; kj++ {
 					lo, hi := g.inside(kj)
 					r := (c*g.fh+ki)*g.fw + kj
+					if shift {
+						shiftRow(col[n*l.ns+r*l.rs:][:g.oh*g.ow], plane, g, ki, kj, lo, hi)
+						continue
+					}
 					for oy := 0; oy < g.oh; oy++ {
 						d := n*l.ns + r*l.rs + oy*g.ow*l.ps
 						iy := oy*g.stride - g.pad + ki
@@ -115,6 +121,39 @@ func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// shiftRow writes the row of col of window offset (ki, kj), dst [OH*OW], for stride 1 and
+// OW = W: dst[i] = plane[i + (ki-P)*W + kj-P] where that pixel is inside the image, else 0.
+func shiftRow[T float](dst, plane []T, g window, ki, kj, lo, hi int) {
+	w := g.w
+	off := (ki-g.pad)*w + kj - g.pad
+	a, b := max(0, -off), min(len(dst), len(plane)-off)
+	if a >= b {
+		clear(dst)
+		return
+	}
+	clear(dst[:a])
+	copy(dst[a:b], plane[a+off:b+off])
+	clear(dst[b:])
+	// rows that read padding above or below the image
+	oy0, oy1 := max(0, g.pad-ki), min(g.oh, g.h+g.pad-ki)
+	if oy0 >= oy1 {
+		clear(dst)
+		return
+	}
+	clear(dst[:oy0*w])
+	clear(dst[oy1*w:])
+	// columns that read padding left or right (the copy wrapped them from the next row)
+	for oy := oy0; oy < oy1; oy++ {
+		row := dst[oy*w:][:w]
+		for ox := 0; ox < lo; ox++ {
+			row[ox] = 0
+		}
+		for ox := hi; ox < w; ox++ {
+			row[ox] = 0
 		}
 	}
 }
