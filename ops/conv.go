@@ -204,7 +204,7 @@ func (t *convTask[T]) part(c, lo, hi int) {
 				gy = prod
 			}
 			t.gemm(true, false, k, cols, fn, 1, t.w, k, gy, cols, 0, col, cols)
-			col2imK(t.gx[n0*img:], col, g, l, 0, gn)
+			col2imK(t.gx[n0*img:], col, g, l, 0, gn, true)
 		case convFilterGrad:
 			im2colK(col, t.x[n0*img:], g, l, 0, gn)
 			gy := t.gy[n0*out : (n0+gn)*out]

@@ -158,6 +158,38 @@ func shiftRow[T float](dst, plane []T, g window, ki, kj, lo, hi int) {
 	}
 }
 
+// shiftAdd is shiftRow's adjoint: plane[i + (ki-P)*W + kj-P] += src[i] for the entries
+// src [OH*OW] whose pixel is inside the image. It zeros src's entries that read padding at
+// the left or right, so that the rows that read the image add in one run (the zeros land
+// on the neighbouring row's pixels, unchanged).
+func shiftAdd[T float](plane, src []T, g window, ki, kj, lo, hi int) {
+	w := g.w
+	off := (ki-g.pad)*w + kj - g.pad
+	oy0, oy1 := max(0, g.pad-ki), min(g.oh, g.h+g.pad-ki)
+	if oy0 >= oy1 {
+		return
+	}
+	if lo > 0 || hi < w {
+		for oy := oy0; oy < oy1; oy++ {
+			row := src[oy*w:][:w]
+			for ox := 0; ox < lo; ox++ {
+				row[ox] = 0
+			}
+			for ox := hi; ox < w; ox++ {
+				row[ox] = 0
+			}
+		}
+	}
+	a, b := max(oy0*w, -off), min(oy1*w, len(plane)-off)
+	if a >= b {
+		return
+	}
+	s, d := src[a:b], plane[a+off:b+off]
+	for i, v := range s {
+		d[i] += v
+	}
+}
+
 // zeroCols zeros the entries [a, b) of the row of col that starts at d and steps by ps.
 func zeroCols[T float](col []T, d, ps, a, b int) {
 	if ps == 1 {
@@ -170,9 +202,12 @@ func zeroCols[T float](col []T, d, ps, a, b int) {
 }
 
 // col2imK is im2colK's adjoint: it zeros images [n0, n1) of x and adds each patch value of
-// col back onto the pixel it was read from (padding reads are dropped).
-func col2imK[T float](x, col []T, g window, l layout, n0, n1 int) {
+// col back onto the pixel it was read from (padding reads are dropped). When scratch is
+// true col is the caller's to overwrite: with stride 1 and OW = W, col2imK zeros the values
+// that read padding and adds each row of col onto its plane in one run (shiftAdd).
+func col2imK[T float](x, col []T, g window, l layout, n0, n1 int, scratch bool) {
 	clear(x[n0*g.c*g.h*g.w : n1*g.c*g.h*g.w])
+	shift := scratch && l.ps == 1 && g.stride == 1 && g.ow == g.w
 	for n := n0; n < n1; n++ {
 		for c := 0; c < g.c; c++ {
 			plane := x[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
@@ -180,6 +215,10 @@ func col2imK[T float](x, col []T, g window, l layout, n0, n1 int) {
 				for kj := 0; kj < g.fw; kj++ {
 					lo, hi := g.inside(kj)
 					r := (c*g.fh+ki)*g.fw + kj
+					if shift {
+						shiftAdd(plane, col[n*l.ns+r*l.rs:][:g.oh*g.ow], g, ki, kj, lo, hi)
+						continue
+					}
 					for oy := 0; oy < g.oh; oy++ {
 						iy := oy*g.stride - g.pad + ki
 						if iy < 0 || iy >= g.h {
@@ -305,7 +344,7 @@ func (t *winTask[T]) run(lo, hi int) {
 	case kIm2col:
 		im2colK(t.dst, t.src, g, t.l, lo, hi)
 	case kCol2im:
-		col2imK(t.dst, t.src, g, t.l, lo, hi)
+		col2imK(t.dst, t.src, g, t.l, lo, hi, false) // the Col2Im op: col is its input
 	default:
 		poolK(t, lo, hi)
 	}
