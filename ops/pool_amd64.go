@@ -1,0 +1,26 @@
+//go:build amd64 && !purego
+
+package ops
+
+import "golang.org/x/sys/cpu"
+
+// poolAVX2 says whether maxPool2x2Rows32 runs the AVX2 kernel of pool_amd64.s.
+var poolAVX2 = cpu.X86.HasAVX2
+
+// maxPool2x2RowsAVX2 sets y[i] = max of r0[2i], r0[2i+1], r1[2i], r1[2i+1] for each i, with
+// Go's max semantics (NaN if any is NaN, +0 over -0). len(y) is a multiple of 8; r0 and r1
+// hold at least 2*len(y) values.
+//
+//go:noescape
+func maxPool2x2RowsAVX2(y, r0, r1 []float32)
+
+// maxPool2x2Rows32 pools as many leading outputs of a row as the AVX2 kernel takes (a
+// multiple of 8; none without AVX2) and returns how many; the caller does the rest.
+func maxPool2x2Rows32(y, r0, r1 []float32) int {
+	n := len(y) &^ 7
+	if !poolAVX2 || n == 0 {
+		return 0
+	}
+	maxPool2x2RowsAVX2(y[:n], r0[:2*n], r1[:2*n])
+	return n
+}

@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package ops
+
+// maxPool2x2Rows32 has no vector kernel here: the caller pools the whole row.
+func maxPool2x2Rows32(y, r0, r1 []float32) int { return 0 }
+
+// poolAVX2 is false: there is no vector kernel.
+const poolAVX2 = false
