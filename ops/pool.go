@@ -310,8 +310,11 @@ func argmax2x2[T float, U uint32 | uint64](img, y []U, x []T, g window, scatter 
 	for oy := 0; oy < oh; oy++ {
 		r0, r1 := x[2*oy*w:][:2*ow], x[(2*oy+1)*w:][:2*ow]
 		i0, i1 := img[2*oy*w:][:2*ow], img[(2*oy+1)*w:][:2*ow]
-		yr := y[oy*ow:][:ow]
-		for ox := range yr {
+		yr, done := y[oy*ow:][:ow], 0
+		if unsafe.Sizeof(yr[0]) == 4 { // float32: AVX2 where there is (pool_amd64.s)
+			done = argmax2x2Rows32(scatter, u32s(i0), u32s(i1), u32s(yr), f32s(r0), f32s(r1))
+		}
+		for ox := done; ox < len(yr); ox++ {
 			j := 2 * ox
 			ka, kb, kc, kd := key[T, U](r0[j]), key[T, U](r0[j+1]), key[T, U](r1[j]), key[T, U](r1[j+1])
 			m := max(max(ka, kb), max(kc, kd))
@@ -348,6 +351,11 @@ func b2u[U uint32 | uint64](b bool) U {
 		u = 1
 	}
 	return u
+}
+
+// u32s views bits of float32s as []uint32 (U is uint32 where it is called).
+func u32s[U uint32 | uint64](v []U) []uint32 {
+	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(v))), len(v))
 }
 
 // bits views a slice of floats as their bit patterns (uint32 for float32, uint64 for

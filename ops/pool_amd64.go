@@ -24,3 +24,30 @@ func maxPool2x2Rows32(y, r0, r1 []float32) int {
 	maxPool2x2RowsAVX2(y[:n], r0[:2*n], r1[:2*n])
 	return n
 }
+
+// maxPoolScatter2x2AVX2 routes gy[i] to the first maximal pixel of window i of rows r0, r1
+// (columns 2i and 2i+1), writing all four pixels of the window into i0 and i1 (the others
+// get +0); maxPoolGather2x2AVX2 reads i0, i1 at those pixels into y. A window holding NaN
+// routes to its first NaN. The counts (len(gy), len(y)) are multiples of 8; the rows hold at
+// least twice as many values.
+//
+//go:noescape
+func maxPoolScatter2x2AVX2(i0, i1, gy []uint32, r0, r1 []float32)
+
+//go:noescape
+func maxPoolGather2x2AVX2(y, i0, i1 []uint32, r0, r1 []float32)
+
+// argmax2x2Rows32 runs the AVX2 scatter or gather over as many leading windows of a row
+// as it takes (a multiple of 8; none without AVX2) and returns how many.
+func argmax2x2Rows32(scatter bool, i0, i1, y []uint32, r0, r1 []float32) int {
+	n := len(y) &^ 7
+	if !poolAVX2 || n == 0 {
+		return 0
+	}
+	if scatter {
+		maxPoolScatter2x2AVX2(i0[:2*n], i1[:2*n], y[:n], r0[:2*n], r1[:2*n])
+	} else {
+		maxPoolGather2x2AVX2(y[:n], i0[:2*n], i1[:2*n], r0[:2*n], r1[:2*n])
+	}
+	return n
+}

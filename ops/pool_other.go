@@ -7,3 +7,6 @@ func maxPool2x2Rows32(y, r0, r1 []float32) int { return 0 }
 
 // poolAVX2 is false: there is no vector kernel.
 const poolAVX2 = false
+
+// argmax2x2Rows32 has no vector kernel here: the caller routes the whole row.
+func argmax2x2Rows32(scatter bool, i0, i1, y []uint32, r0, r1 []float32) int { return 0 }
