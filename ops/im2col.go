@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 
@@ -184,9 +185,19 @@ func shiftAdd[T float](plane, src []T, g window, ki, kj, lo, hi int) {
 	if a >= b {
 		return
 	}
-	s, d := src[a:b], plane[a+off:b+off]
-	for i, v := range s {
-		d[i] += v
+	addTo(plane[a+off:b+off], src[a:b])
+}
+
+// addTo sets dst[i] += src[i] over dst: with the vector kernel (vec_amd64.s) in float32.
+func addTo[T float](dst, src []T) {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		addTo32(f32s(dst), f32s(src))
+		return
+	}
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] += v
 	}
 }
 
@@ -228,11 +239,7 @@ func col2imK[T float](x, col []T, g window, l layout, n0, n1 int, scratch bool) 
 						row := plane[iy*g.w:][:g.w]
 						ix := lo*g.stride - g.pad + kj
 						if l.ps == 1 && g.stride == 1 {
-							src := col[d+lo : d+hi]
-							dst := row[ix : ix+len(src)]
-							for i, v := range src {
-								dst[i] += v
-							}
+							addTo(row[ix:ix+hi-lo], col[d+lo:d+hi])
 							continue
 						}
 						for ox := lo; ox < hi; ox++ {
