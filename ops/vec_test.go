@@ -34,3 +34,24 @@ func TestAddTo32(t *testing.T) {
 		}
 	}
 }
+
+// TestSumK checks the interleaved sum against a float64 running sum on every length up to
+// 100, within float32's rounding.
+func TestSumK(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for n := 0; n <= 100; n++ {
+		v := make([]float32, n)
+		var want, abs float64
+		for i := range v {
+			v[i] = float32(r.NormFloat64())
+			want += float64(v[i])
+			abs += math.Abs(float64(v[i]))
+		}
+		if got := float64(sumK(v)); math.Abs(got-want) > 1e-6*abs+1e-30 {
+			t.Errorf("n %d: sum %v, want %v", n, got, want)
+		}
+	}
+	if got := sumK([]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}); got != 66 {
+		t.Errorf("sum of 1..11 = %v", got)
+	}
+}
