@@ -134,7 +134,12 @@ func BenchmarkSimpleConvNetInfer(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "images/s")
+	b.ReportMetric(testSetImages/float64(b.N*batch)*b.Elapsed().Seconds(), "s/test-set")
 }
+
+// testSetImages is the size of MNIST's test set: the inference benchmarks also report the
+// time to classify all of it in batches of 100.
+const testSetImages = 10000
 
 // gorgoniaConvNet builds the same network in gorgonia: G.Conv2d, G.BroadcastAdd, G.Rectify,
 // G.MaxPool2D, G.Reshape, G.Mul, softmax and log cross entropy; the bias of the
@@ -220,4 +225,5 @@ func BenchmarkSimpleConvNetInferGorgonia(b *testing.B) {
 		run()
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "images/s")
+	b.ReportMetric(testSetImages/float64(b.N*batch)*b.Elapsed().Seconds(), "s/test-set")
 }
