@@ -14,15 +14,21 @@ var poolAVX2 = cpu.X86.HasAVX2
 //go:noescape
 func maxPool2x2RowsAVX2(y, r0, r1 []float32)
 
-// maxPool2x2Rows32 pools as many leading outputs of a row as the AVX2 kernel takes (a
-// multiple of 8; none without AVX2) and returns how many; the caller does the rest.
+// maxPool2x2Rows32 pools a row of outputs with the AVX2 kernel and returns how many it did:
+// all of them when there are at least 8 (the last 8 again when their count is not a
+// multiple of 8: recomputing a window writes the same value), none when there are fewer or
+// no AVX2; the caller does the rest.
 func maxPool2x2Rows32(y, r0, r1 []float32) int {
-	n := len(y) &^ 7
+	m := len(y)
+	n := m &^ 7
 	if !poolAVX2 || n == 0 {
 		return 0
 	}
 	maxPool2x2RowsAVX2(y[:n], r0[:2*n], r1[:2*n])
-	return n
+	if n < m {
+		maxPool2x2RowsAVX2(y[m-8:m], r0[2*(m-8):2*m], r1[2*(m-8):2*m])
+	}
+	return m
 }
 
 // maxPoolScatter2x2AVX2 routes gy[i] to the first maximal pixel of window i of rows r0, r1
@@ -37,17 +43,29 @@ func maxPoolScatter2x2AVX2(i0, i1, gy []uint32, r0, r1 []float32)
 //go:noescape
 func maxPoolGather2x2AVX2(y, i0, i1 []uint32, r0, r1 []float32)
 
-// argmax2x2Rows32 runs the AVX2 scatter or gather over as many leading windows of a row
-// as it takes (a multiple of 8; none without AVX2) and returns how many.
+// argmax2x2Rows32 runs the AVX2 scatter or gather over a row of windows and returns how
+// many it did: all when there are at least 8 (as maxPool2x2Rows32: a window done twice
+// writes the same values), else none.
 func argmax2x2Rows32(scatter bool, i0, i1, y []uint32, r0, r1 []float32) int {
-	n := len(y) &^ 7
+	m := len(y)
+	n := m &^ 7
 	if !poolAVX2 || n == 0 {
 		return 0
 	}
-	if scatter {
-		maxPoolScatter2x2AVX2(i0[:2*n], i1[:2*n], y[:n], r0[:2*n], r1[:2*n])
-	} else {
-		maxPoolGather2x2AVX2(y[:n], i0[:2*n], i1[:2*n], r0[:2*n], r1[:2*n])
+	for _, o := range [2]int{0, m - 8} {
+		k := n
+		if o > 0 {
+			if n == m {
+				break
+			}
+			k = 8
+		}
+		i0, i1, y, r0, r1 := i0[2*o:2*(o+k)], i1[2*o:2*(o+k)], y[o:o+k], r0[2*o:2*(o+k)], r1[2*o:2*(o+k)]
+		if scatter {
+			maxPoolScatter2x2AVX2(i0, i1, y, r0, r1)
+		} else {
+			maxPoolGather2x2AVX2(y, i0, i1, r0, r1)
+		}
 	}
-	return n
+	return m
 }

@@ -29,8 +29,12 @@ func TestMaxPool2x2RowsMatchesGo(t *testing.T) {
 			r0, r1 := draw(2*ow+r.IntN(3)), draw(2*ow+r.IntN(3)) // rows may be longer
 			y := make([]float32, ow)
 			done := maxPool2x2Rows32(y, r0, r1)
-			if done > ow || done%8 != 0 || (poolAVX2 && done != ow&^7) {
-				t.Fatalf("ow %d: the kernel did %d outputs", ow, done)
+			want := 0 // the kernel does whole rows of at least 8 outputs
+			if poolAVX2 && ow >= 8 {
+				want = ow
+			}
+			if done != want {
+				t.Fatalf("ow %d: the kernel did %d outputs, want %d", ow, done, want)
 			}
 			for i := range done {
 				want := max(max(r0[2*i], r0[2*i+1]), max(r1[2*i], r1[2*i+1]))
