@@ -98,6 +98,11 @@ func elementwise(kind ewKind, c float64, y, a, b *tensor.Dense) {
 func leakyK[T float](y, x []T, slope T) {
 	y = y[:len(x)]
 	if slope == 0 {
+		var z T
+		if unsafe.Sizeof(z) == 4 { // AVX2 where there is (vec_amd64.s)
+			n := relu32Vec(f32s(y), f32s(x))
+			y, x = y[n:], x[n:]
+		}
 		for i, v := range x {
 			y[i] = max(v, 0)
 		}
@@ -124,6 +129,8 @@ func reluGradK[T float](out, gy, x []T, slope T) {
 func reluGrad32(out, gy, x []float32, slope float32) {
 	x = x[:len(gy)]
 	out = out[:len(gy)]
+	n := reluGrad32Vec(out, gy, x, slope) // AVX2 where there is (vec_amd64.s)
+	out, gy, x = out[n:], gy[n:], x[n:]
 	for i, g := range gy {
 		b := math.Float32bits(x[i])
 		m := uint32(int32(b-1)>>31) | uint32(int32(b)>>31) // all ones where x <= 0 (or -0)

@@ -24,3 +24,30 @@ func addTo32(dst, src []float32) {
 		dst[i] += v
 	}
 }
+
+//go:noescape
+func reluAVX2(y, x []float32)
+
+//go:noescape
+func reluGradAVX2(out, gy, x []float32, slope float32)
+
+// relu32Vec sets y = max(x, 0) over as many leading elements as the AVX2 kernel takes (a
+// multiple of 8; none without AVX2) and returns how many.
+func relu32Vec(y, x []float32) int {
+	n := len(y) &^ 7
+	if !vecAVX2 || n == 0 {
+		return 0
+	}
+	reluAVX2(y[:n], x[:n])
+	return n
+}
+
+// reluGrad32Vec is reluGrad32's kernel over as many leading elements as AVX2 takes.
+func reluGrad32Vec(out, gy, x []float32, slope float32) int {
+	n := len(out) &^ 7
+	if !vecAVX2 || n == 0 {
+		return 0
+	}
+	reluGradAVX2(out[:n], gy[:n], x[:n], slope)
+	return n
+}

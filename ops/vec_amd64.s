@@ -47,3 +47,64 @@ loop8:
 done:
 	VZEROUPPER
 	RET
+
+// func reluAVX2(y, x []float32)
+// y = max(x, 0) as Go computes it: VMAXPS keeps x when it is NaN (its second source) and
+// adding +0 turns -0 into +0. len(y) is a multiple of 8.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-48
+	MOVQ   y_base+0(FP), DI
+	MOVQ   y_len+8(FP), CX
+	MOVQ   x_base+24(FP), SI
+	VXORPS Y15, Y15, Y15
+	SHRQ   $3, CX
+	JZ     rdone
+
+rloop:
+	VMOVUPS (SI), Y0
+	VMAXPS  Y0, Y15, Y0
+	VADDPS  Y15, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     rloop
+
+rdone:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX2(out, gy, x []float32, slope float32)
+// out = gy where x > 0 (as bits: not negative and not +0), else slope*gy: the mask is
+// (bits(x)-1)>>31 | bits(x)>>31, arithmetic shifts, as reluGrad32 computes it.
+// len(out) is a multiple of 8.
+TEXT ·reluGradAVX2(SB), NOSPLIT, $0-76
+	MOVQ         out_base+0(FP), DI
+	MOVQ         out_len+8(FP), CX
+	MOVQ         gy_base+24(FP), SI
+	MOVQ         x_base+48(FP), DX
+	VBROADCASTSS slope+72(FP), Y14
+	VPCMPEQD     Y15, Y15, Y15 // -1 in every lane
+	SHRQ         $3, CX
+	JZ           gdone
+
+gloop:
+	VMOVUPS (DX), Y0          // x's bits
+	VMOVUPS (SI), Y1          // gy
+	VPADDD  Y15, Y0, Y2       // bits - 1
+	VPSRAD  $31, Y2, Y2
+	VPSRAD  $31, Y0, Y3
+	VPOR    Y3, Y2, Y2        // all ones where x <= 0
+	VMULPS  Y14, Y1, Y4       // slope gy
+	VANDNPS Y1, Y2, Y5        // gy where x > 0
+	VANDPS  Y2, Y4, Y4        // slope gy elsewhere
+	VORPS   Y4, Y5, Y5
+	VMOVUPS Y5, (DI)
+	ADDQ    $32, DX
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     gloop
+
+gdone:
+	VZEROUPPER
+	RET

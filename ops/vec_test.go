@@ -55,3 +55,55 @@ func TestSumK(t *testing.T) {
 		t.Errorf("sum of 1..11 = %v", got)
 	}
 }
+
+// specials32 draws float32s, a third of them special: NaN, zeros of both signs,
+// infinities, denormals.
+func specials32(r *rand.Rand, n int) []float32 {
+	sp := []float32{float32(math.NaN()), 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)),
+		float32(math.Inf(-1)), 1e-40, -1e-40}
+	v := make([]float32, n)
+	for i := range v {
+		if r.IntN(3) == 0 {
+			v[i] = sp[r.IntN(len(sp))]
+		} else {
+			v[i] = float32(r.NormFloat64())
+		}
+	}
+	return v
+}
+
+// sameBits32 compares float32s bit for bit, any NaN matching any NaN.
+func sameBits32(a, b float32) bool {
+	return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b
+}
+
+// TestReLU32Kernels checks the ReLU and its gradient in float32 (AVX2 where the CPU has
+// it) against Go's max and the mask rule of reluGrad32, element by element, on lengths up
+// to 100 full of special values, for slope 0 and a leaky one.
+func TestReLU32Kernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for n := 0; n <= 100; n++ {
+		x, gy := specials32(r, n), specials32(r, n)
+		y := make([]float32, n)
+		leakyK(y, x, 0)
+		for i, v := range x {
+			if want := max(v, 0); !sameBits32(y[i], want) {
+				t.Fatalf("n %d: relu(%v) = %v (%#x), want %v (%#x)", n, v, y[i], math.Float32bits(y[i]), want, math.Float32bits(want))
+			}
+		}
+		for _, slope := range []float32{0, 0.01} {
+			out := make([]float32, n)
+			reluGrad32(out, gy, x, slope)
+			for i, g := range gy {
+				b := math.Float32bits(x[i])
+				want := g
+				if b == 0 || b>>31 == 1 { // x is +0 or has its sign bit set
+					want = slope * g
+				}
+				if !sameBits32(out[i], want) {
+					t.Fatalf("n %d slope %v: grad at x %v, gy %v = %v, want %v", n, slope, x[i], g, out[i], want)
+				}
+			}
+		}
+	}
+}
