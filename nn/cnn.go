@@ -93,12 +93,20 @@ func (l *BatchNorm) Buffers() []NamedTensor {
 // Dropout is the book's Dropout layer. With Inverted false (the book's scaling) training
 // zeros a random fraction Ratio of the units and inference multiplies by 1 - Ratio; with
 // Inverted true training scales kept units by 1/(1 - Ratio) and inference is the identity.
+//
+// Each graph built from the layer (each Forward) draws its masks from a random stream of
+// its own, a PCG seeded by two draws from the layer's rng when the graph is built. The
+// streams' states are the layer's random state (RandomState), which nn.Trainer saves in
+// its checkpoints, so that a resumed run draws the masks an uninterrupted one would.
 type Dropout struct {
 	Ratio    float64
 	Inverted bool
 	rng      *rand.Rand
 	mode     *ops.Mode
+	streams  []*rand.PCG // one per Forward, in the order the graphs were built
 }
+
+var _ Random = (*Dropout)(nil)
 
 // NewDropout makes a dropout layer drawing its masks from rng, switched by mode.
 func NewDropout(ratio float64, inverted bool, rng *rand.Rand, mode *ops.Mode) *Dropout {
@@ -107,12 +115,56 @@ func NewDropout(ratio float64, inverted bool, rng *rand.Rand, mode *ops.Mode) *D
 
 func (l *Dropout) Forward(x *graph.Node) *graph.Node {
 	// Each use gets its own random stream, split from the layer's, so that two graphs built
-	// from one layer (training and evaluation) do not share a source.
-	rng := rand.New(rand.NewPCG(l.rng.Uint64(), l.rng.Uint64()))
+	// from one layer (training and evaluation) do not share a source: the op locks its
+	// stream while it draws, and no other op touches it.
+	src := rand.NewPCG(l.rng.Uint64(), l.rng.Uint64())
+	l.streams = append(l.streams, src)
+	rng := rand.New(src)
 	if l.Inverted {
 		return ops.InvertedDropout(x, l.Ratio, rng, l.mode)
 	}
 	return ops.Dropout(x, l.Ratio, rng, l.mode)
+}
+
+// pcgStateSize is the length of a PCG's MarshalBinary: "pcg:" and two 64-bit words.
+const pcgStateSize = 20
+
+// RandomState returns the states of the layer's streams, one per graph built from it, in
+// the order the graphs were built (20 bytes each, PCG's MarshalBinary). Call it between
+// runs, not while a program built from the layer runs.
+func (l *Dropout) RandomState() ([]byte, error) {
+	state := make([]byte, 0, pcgStateSize*len(l.streams))
+	for _, s := range l.streams {
+		b, err := s.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		state = append(state, b...)
+	}
+	return state, nil
+}
+
+// SetRandomState restores states returned by RandomState into the layer's streams. The
+// layer must have been used by as many graphs as when the state was taken (build the
+// same graphs first); on any mismatch it returns an error and changes nothing. Call it
+// between runs.
+func (l *Dropout) SetRandomState(state []byte) error {
+	if len(state)%pcgStateSize != 0 {
+		return fmt.Errorf("nn: dropout: a random state of %d bytes is not a whole number of %d-byte streams", len(state), pcgStateSize)
+	}
+	if n := len(state) / pcgStateSize; n != len(l.streams) {
+		return fmt.Errorf("nn: dropout: the random state holds %d streams, the layer has %d (one per graph built from it)", n, len(l.streams))
+	}
+	srcs := make([]rand.PCG, len(l.streams))
+	for i := range srcs {
+		if err := srcs[i].UnmarshalBinary(state[i*pcgStateSize : (i+1)*pcgStateSize]); err != nil {
+			return fmt.Errorf("nn: dropout: stream %d: %w", i, err)
+		}
+	}
+	for i, s := range l.streams {
+		*s = srcs[i]
+	}
+	return nil
 }
 
 func (*Dropout) Params() []*graph.Node { return nil }

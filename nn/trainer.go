@@ -233,7 +233,8 @@ func (tr *Trainer) interrupt(cause error) error {
 	return cause
 }
 
-// save writes parameters, optimizer state and the position in training.
+// save writes parameters, optimizer state, the position in training and the random
+// state of the model's dropout layers (in the metadata, see randstate.go).
 func (tr *Trainer) save() error {
 	ts := State(tr.model)
 	for _, s := range tr.cfg.Optimizer.State() {
@@ -241,10 +242,19 @@ func (tr *Trainer) save() error {
 	}
 	meta := map[string]string{"format": "zerograd-checkpoint", "epoch": strconv.Itoa(tr.epoch), "iter": strconv.Itoa(tr.iter),
 		"steps": strconv.Itoa(len(tr.History.Loss))}
+	if err := putRandomStates(meta, randomLayers(tr.model)); err != nil {
+		return fmt.Errorf("nn: checkpoint %s: %w", tr.cfg.Checkpoint, err)
+	}
 	return SaveSafetensors(tr.cfg.Checkpoint, ts, meta)
 }
 
-// Resume loads a checkpoint saved by Train: parameters, optimizer state and position.
+// Resume loads a checkpoint saved by Train: parameters, optimizer state, position, and
+// the random state of every Random layer (dropout) of the model, found through its
+// Containers (Sequential, Residual), so that the rest of the run draws the same masks as
+// an uninterrupted one. A checkpoint whose model has a different number of random layers
+// is an error. One saved before random states were kept has none: Resume then goes on
+// with the layers' fresh states (masks differ from an uninterrupted run's) and says so
+// in cfg.Log.
 func (tr *Trainer) Resume(path string) error {
 	ts, meta, err := LoadSafetensors(path)
 	if err != nil {
@@ -257,6 +267,15 @@ func (tr *Trainer) Resume(path string) error {
 	iter, err2 := strconv.Atoi(meta["iter"])
 	if err1 != nil || err2 != nil {
 		return fmt.Errorf("nn: resume %s: bad position epoch=%q iter=%q", path, meta["epoch"], meta["iter"])
+	}
+	layers := randomLayers(tr.model)
+	restored, err := setRandomStates(meta, layers)
+	if err != nil {
+		return fmt.Errorf("nn: resume %s: %w", path, err)
+	}
+	if !restored && len(layers) > 0 {
+		fmt.Fprintf(tr.cfg.Log, "resume %s: the checkpoint has no random state for the %d dropout layers (saved by an older version): their masks will differ from an uninterrupted run's\n",
+			path, len(layers))
 	}
 	state := State(tr.model)
 	n := len(state)

@@ -2,7 +2,9 @@ package nn_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
 
@@ -89,4 +92,188 @@ func TestTrainerLearnsAndResumesExactly(t *testing.T) {
 	if err := second.Resume(params); err == nil || !strings.Contains(err.Error(), "not a training checkpoint") {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// dropNet is a model built by hand around a Sequential, with dropout at the top level and
+// inside a residual block: the trainer finds both through Sequential and Residual.
+type dropNet struct {
+	nn.Sequential
+	mode *ops.Mode
+}
+
+func newDropNet(g *graph.Graph, blocks int) *dropNet {
+	rng := rand.New(rand.NewPCG(3, 4))
+	mode := ops.NewMode(false)
+	layers := []nn.Layer{nn.NewAffine(g, "1", 784, 30, nn.He(), graph.Float32, rng), nn.ReLU, nn.NewDropout(0.3, false, rng, mode)}
+	for i := range blocks {
+		layers = append(layers, &nn.Residual{Body: &nn.Sequential{Layers: []nn.Layer{
+			nn.NewAffine(g, fmt.Sprint(2+i), 30, 30, nn.He(), graph.Float32, rng), nn.ReLU, nn.NewDropout(0.2, true, rng, mode),
+		}}})
+	}
+	layers = append(layers, nn.NewAffine(g, "out", 30, 10, nn.He(), graph.Float32, rng))
+	return &dropNet{Sequential: nn.Sequential{Layers: layers}, mode: mode}
+}
+
+func (n *dropNet) Predict(x *graph.Node) *graph.Node { return n.Forward(x) }
+func (n *dropNet) Loss(x, t *graph.Node) *graph.Node { return ops.SoftmaxCrossEntropy(n.Forward(x), t) }
+func (n *dropNet) Mode() *ops.Mode                   { return n.mode }
+
+func newDropRun(t *testing.T, train *dataset.Set, blocks int, cfg nn.TrainConfig) (*dropNet, *nn.Trainer) {
+	t.Helper()
+	g := graph.New()
+	net := newDropNet(g, blocks)
+	cfg.Optimizer = optim.NewAdam(0.01, 0.9, 0.999)
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	tr, err := nn.NewTrainer(g, net, train, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net, tr
+}
+
+// interruptAt trains a new run until step, saving a checkpoint to cfg.Checkpoint.
+func interruptAt(t *testing.T, train *dataset.Set, cfg nn.TrainConfig, step int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg.OnStep = func(s int) {
+		if s == step {
+			cancel()
+		}
+	}
+	_, tr := newDropRun(t, train, 1, cfg)
+	if _, err := tr.Train(ctx); err != context.Canceled {
+		t.Fatalf("interrupted run returned %v", err)
+	}
+}
+
+// Dropout's masks are part of the checkpoint: a resumed run ends bit for bit where an
+// uninterrupted one does.
+func TestTrainerResumesDropoutExactly(t *testing.T) {
+	train, _ := mnistSlice(t)
+	train = train.Slice(0, 400)
+	cfg := nn.TrainConfig{Epochs: 2, BatchSize: 50, Seed: 5, EvalSample: 50}
+	whole, tr := newDropRun(t, train, 1, cfg)
+	if _, err := tr.Train(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg.Checkpoint = filepath.Join(t.TempDir(), "ckpt.safetensors")
+	interruptAt(t, train, cfg, 11) // inside the second epoch
+	var log strings.Builder
+	cfg.Log = &log
+	resumed, second := newDropRun(t, train, 1, cfg)
+	if err := second.Resume(cfg.Checkpoint); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := second.Train(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(log.String(), "random state") {
+		t.Fatalf("log: %s", log.String())
+	}
+	for i, p := range whole.Params() {
+		a, b := p.Value().Float32s(), resumed.Params()[i].Value().Float32s()
+		for j := range a {
+			if a[j] != b[j] {
+				t.Fatalf("%s[%d]: uninterrupted %v, resumed %v", p.Name(), j, a[j], b[j])
+			}
+		}
+	}
+}
+
+// A checkpoint's random states must fit the model: another number of dropout layers, or
+// a state damaged in the file, is reported and changes nothing; a checkpoint without
+// random states (an older one) resumes and says that the masks will differ.
+func TestTrainerResumeRandomStateMismatch(t *testing.T) {
+	train, _ := mnistSlice(t)
+	train = train.Slice(0, 100)
+	dir := t.TempDir()
+	cfg := nn.TrainConfig{Epochs: 1, BatchSize: 50, Seed: 5, Checkpoint: filepath.Join(dir, "ckpt.safetensors")}
+	interruptAt(t, train, cfg, 1)
+	ts, meta, err := nn.LoadSafetensors(cfg.Checkpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta["random_layers"] != "2" || len(meta["random_state.2"]) != 2*2*20 || meta["random_state.3.0.2"] == "" {
+		t.Fatalf("metadata %v", meta)
+	}
+	rewrite := func(name string, change func(meta map[string]string)) string {
+		m := maps.Clone(meta)
+		change(m)
+		path := filepath.Join(dir, name)
+		if err := nn.SaveSafetensors(path, ts, m); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+
+	// Another model: a second residual block brings a third dropout layer (and its
+	// parameters, but the random states are checked first).
+	_, other := newDropRun(t, train, 2, cfg)
+	if err := other.Resume(cfg.Checkpoint); err == nil || !strings.Contains(err.Error(), "random state of 2 layers (dropout), the model has 3") {
+		t.Fatalf("got %v", err)
+	}
+
+	probe := cfg
+	probe.Checkpoint = filepath.Join(dir, "probe.safetensors")
+	for _, c := range []struct {
+		name   string
+		change func(map[string]string)
+		want   string
+	}{
+		{"odd.safetensors", func(m map[string]string) { m["random_state.2"] = m["random_state.2"][:30] }, "not a whole number"},
+		{"nothex.safetensors", func(m map[string]string) { m["random_state.2"] = "zz" + m["random_state.2"][2:] }, "invalid byte"},
+		{"prefix.safetensors", func(m map[string]string) { m["random_state.3.0.2"] = "00" + m["random_state.3.0.2"][2:] }, "stream 0"},
+		{"streams.safetensors", func(m map[string]string) { m["random_state.2"] = m["random_state.2"][:40] }, "holds 1 streams, the layer has 2"},
+		{"moved.safetensors", func(m map[string]string) {
+			m["random_state.9"] = m["random_state.2"]
+			delete(m, "random_state.2")
+		}, `no random state for layer "2"`},
+		{"count.safetensors", func(m map[string]string) { m["random_layers"] = "x" }, "bad random_layers"},
+	} {
+		_, tr := newDropRun(t, train, 1, probe)
+		before := randomStates(t, tr, probe.Checkpoint)
+		err := tr.Resume(rewrite(c.name, c.change))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Fatalf("%s: got %v, want %q", c.name, err, c.want)
+		}
+		if after := randomStates(t, tr, probe.Checkpoint); after != before {
+			t.Fatalf("%s: a failed resume changed the random states:\n%s\n%s", c.name, before, after)
+		}
+	}
+
+	var log strings.Builder
+	cfg.Log = &log
+	_, old := newDropRun(t, train, 1, cfg)
+	if err := old.Resume(rewrite("old.safetensors", func(m map[string]string) {
+		for k := range m {
+			if strings.HasPrefix(k, "random_") {
+				delete(m, k)
+			}
+		}
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "no random state for the 2 dropout layers") {
+		t.Fatalf("log: %q", log.String())
+	}
+}
+
+// randomStates reads the trainer's dropout states through a checkpoint saved at once (a
+// run cancelled before its first step).
+func randomStates(t *testing.T, tr *nn.Trainer, ckpt string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := tr.Train(ctx); err != context.Canceled {
+		t.Fatal(err)
+	}
+	_, meta, err := nn.LoadSafetensors(ckpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return meta["random_state.2"] + " " + meta["random_state.3.0.2"]
 }

@@ -11,8 +11,9 @@
 //
 // One epoch is 600 steps of about a quarter of a second each on 2 quiet cores (3 minutes,
 // and so about an hour for the book's 20). Ctrl-C finishes the current step and saves a
-// checkpoint; -resume continues from it with the same batches and augmentations (dropout's
-// masks, drawn afresh, differ). Training is nn.Trainer's; the augmentation is its
+// checkpoint; -resume continues from it with the same batches, augmentations and dropout
+// masks (the checkpoint keeps the dropout layers' random state), so it ends with the
+// parameters an uninterrupted run would. Training is nn.Trainer's; the augmentation is its
 // TrainConfig.Augment hook.
 package main
 
