@@ -39,6 +39,10 @@ type TrainConfig struct {
 	// augmentation: shifts, rotations). Its rng is seeded by (Seed, epoch, step), so an
 	// interrupted and resumed run sees the same augmented batches.
 	Augment func(x []float32, rng *rand.Rand)
+	// BeforeEpoch, when set, is called with the epoch's number (from 0) before its first
+	// step, and before the first step after Resume: the place for a learning-rate schedule
+	// that depends on the epoch (set the optimizer's LR), which a resumed run then repeats.
+	BeforeEpoch func(epoch int)
 }
 
 // History is what training measured: the loss of every step, accuracies after every epoch.
@@ -123,6 +127,9 @@ func (tr *Trainer) Train(ctx context.Context) (History, error) {
 	}
 	start := time.Now()
 	for ; tr.epoch < tr.cfg.Epochs; tr.epoch++ {
+		if tr.cfg.BeforeEpoch != nil {
+			tr.cfg.BeforeEpoch(tr.epoch)
+		}
 		it := tr.train.Batches(tr.cfg.BatchSize, rand.New(rand.NewPCG(tr.cfg.Seed, uint64(tr.epoch))))
 		for step := 0; step < perEpoch && it.Next(); step++ {
 			if step < tr.iter {

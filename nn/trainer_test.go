@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -276,4 +278,57 @@ func randomStates(t *testing.T, tr *nn.Trainer, ckpt string) string {
 		t.Fatal(err)
 	}
 	return meta["random_state.2"] + " " + meta["random_state.3.0.2"]
+}
+
+// TestTrainerBeforeEpochSchedule halves SGD's learning rate every epoch through
+// BeforeEpoch: it is called once per epoch in order, again for the epoch a resumed run
+// continues, and the resumed run ends with the uninterrupted one's parameters.
+func TestTrainerBeforeEpochSchedule(t *testing.T) {
+	train, test := mnistSlice(t)
+	run := func(stopAt int, ckpt string, resume bool) (*nn.TwoLayerNet, []int, error) {
+		g := graph.New()
+		net := nn.NewTwoLayerNet(g, 784, 30, 10, 0.01, graph.Float32, rand.New(rand.NewPCG(1, 2)))
+		sgd := optim.NewSGD(0.5)
+		var epochs []int
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		cfg := nn.TrainConfig{Epochs: 3, BatchSize: 50, Seed: 7, Optimizer: sgd, Log: io.Discard, Checkpoint: ckpt,
+			BeforeEpoch: func(e int) {
+				epochs = append(epochs, e)
+				sgd.LR = 0.5 * math.Pow(0.5, float64(e))
+			},
+			OnStep: func(step int) {
+				if step == stopAt {
+					cancel()
+				}
+			}}
+		tr, err := nn.NewTrainer(g, net, train, test, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resume {
+			if err := tr.Resume(ckpt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err = tr.Train(ctx)
+		return net, epochs, err
+	}
+	whole, epochs, err := run(-1, "", false)
+	if err != nil || !slices.Equal(epochs, []int{0, 1, 2}) {
+		t.Fatalf("uninterrupted: epochs %v, error %v", epochs, err)
+	}
+	ckpt := filepath.Join(t.TempDir(), "ckpt.safetensors")
+	if _, epochs, err := run(27, ckpt, false); err != context.Canceled || !slices.Equal(epochs, []int{0, 1}) {
+		t.Fatalf("interrupted: epochs %v, error %v", epochs, err)
+	}
+	resumed, epochs, err := run(-1, ckpt, true)
+	if err != nil || !slices.Equal(epochs, []int{1, 2}) {
+		t.Fatalf("resumed: epochs %v, error %v", epochs, err)
+	}
+	for i, p := range whole.Params() {
+		if !slices.Equal(p.Value().Float32s(), resumed.Params()[i].Value().Float32s()) {
+			t.Fatalf("%s differs after resuming with the schedule", p.Name())
+		}
+	}
 }

@@ -23,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/signal"
@@ -54,6 +55,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	epochs := fs.Int("epochs", 20, "training epochs")
 	batch := fs.Int("batch", 100, "mini-batch size")
 	lr := fs.Float64("lr", 0.001, "Adam learning rate")
+	decay := fs.Float64("lr-decay", 0.85, "learning rate multiplier per epoch (1: the book's constant rate)")
 	shift := fs.Int("shift", 2, "augmentation: largest shift in pixels (0 with -rotate 0: no augmentation)")
 	rotate := fs.Float64("rotate", 10, "augmentation: largest rotation in degrees")
 	trainN := fs.Int("train", 0, "use only the first N training images (0: all 60000)")
@@ -91,9 +93,12 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 	ckpt := filepath.Join(*out, "checkpoint.safetensors")
+	adam := optim.NewAdam(*lr, 0.9, 0.999)
 	cfg := nn.TrainConfig{
-		Epochs: *epochs, BatchSize: *batch, Optimizer: optim.NewAdam(*lr, 0.9, 0.999),
+		Epochs: *epochs, BatchSize: *batch, Optimizer: adam,
 		EvalSample: *evalN, Seed: *seed, Checkpoint: ckpt, Log: os.Stderr, OnStep: afterStep,
+		// epoch e trains at lr * decay^e (a resumed run sets the same rate again)
+		BeforeEpoch: func(e int) { adam.LR = *lr * math.Pow(*decay, float64(e)) },
 	}
 	if *shift > 0 || *rotate > 0 {
 		// Each batch, image by image, before the step; the rng is seeded by the step's
