@@ -20,23 +20,26 @@ import (
 //
 // # The kernels
 //
-// The batch is split over the cores, and each core walks its images in small groups: it
-// unrolls the group's patches into a column matrix [C*FH*FW, G*OH*OW] (im2col), multiplies
-// it by the filters [FN, C*FH*FW] on that core alone, and writes the product, which is
-// already image-major when the group is one image, straight into the NCHW output. The
-// bias rides in the same product: one more column of the filters, over a row of ones
-// appended to the column matrix. The
-// column matrix of a group is a few hundred KiB, so it is still in cache when the GEMM
+// The batch is cut into parts, one per core, and each core walks its images in small
+// groups: it unrolls the group's patches into a column matrix [C*FH*FW, G*OH*OW] (im2col),
+// multiplies it by the filters [FN, C*FH*FW] on that core alone, and writes the product,
+// which is already image-major when the group is one image, straight into the NCHW output.
+// The column matrix of a group is a few hundred KiB, so it is still in cache when the GEMM
 // reads it: nothing the size of the batch is unrolled. A group holds one image when its
-// output has enough pixels for the GEMM to run at speed (at least convColumns), and
-// several when the images are small (the deep layers of a CNN). The input gradient runs
-// the same loop with the transposed product and col2im; the filter gradient sums the
-// groups' products gy im2col(x)^T into one partial result per core, added at the end.
+// output has enough pixels for the GEMM to run at speed (at least convColumns), and several
+// when the images are small (the deep layers of a CNN). The bias rides in the same product:
+// one more column of the filters, over a row of ones appended to the column matrix.
+//
+// The input gradient runs the same loop with the transposed product and col2im; the filter
+// gradient sums the groups' products gy im2col(x)^T into one partial result per part, added
+// in order at the end (the parts do not depend on how many cores are free, so the sum is
+// the same bit for bit run after run).
+//
 // When the patches have more values than there are filters (3x3 filters over 16 or more
 // channels, as in DeepConvNet), the products run pixel-major instead, col^T W^T, so that the
 // GEMM reads the large column matrix where it is rather than packing a copy, and the small
 // [G*OH*OW, FN] result is transposed into NCHW. For the book's SimpleConvNet (30 filters 5x5
-// on [100 1 28 28]) each image is one filter-major GEMM of m x n x k = 30 x 576 x 25.
+// on [100 1 28 28]) each image is one filter-major GEMM of m x n x k = 30 x 576 x 26.
 //
 // # Scratch memory and concurrency
 //
