@@ -58,6 +58,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	decay := fs.Float64("lr-decay", 0.85, "learning rate multiplier per epoch (1: the book's constant rate)")
 	shift := fs.Int("shift", 2, "augmentation: largest shift in pixels (0 with -rotate 0: no augmentation)")
 	rotate := fs.Float64("rotate", 10, "augmentation: largest rotation in degrees")
+	keep := fs.Float64("keep", 0, "augmentation: share of the training images left as they are")
 	trainN := fs.Int("train", 0, "use only the first N training images (0: all 60000)")
 	testN := fs.Int("test", 0, "measure the test accuracy on the first N test images (0: all 10000)")
 	evalN := fs.Int("eval-sample", 1000, "images for the per-epoch accuracy (0: all)")
@@ -103,7 +104,9 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if *shift > 0 || *rotate > 0 {
 		// Each batch, image by image, before the step; the rng is seeded by the step's
 		// position, so a resumed run sees the same augmented batches.
-		cfg.Augment = augment.New(train.Rows, train.Cols, *shift, *rotate).Apply
+		aug := augment.New(train.Rows, train.Cols, *shift, *rotate)
+		aug.Keep = *keep
+		cfg.Augment = aug.Apply
 		if err := drawAugmented(filepath.Join(*out, "augmented.png"), train, cfg.Augment, *seed); err != nil {
 			return err
 		}

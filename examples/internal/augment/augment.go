@@ -80,7 +80,11 @@ type Augmenter struct {
 	H, W       int     // image size
 	MaxShift   int     // each axis shifts by a whole number of pixels in [-MaxShift, MaxShift]
 	MaxDegrees float64 // the rotation is uniform in [-MaxDegrees, MaxDegrees]
-	buf        []float32
+	// Keep is the share of images left as they are, drawn image by image (0: every image
+	// moves). Rotations resample, which blurs a little; keeping some originals keeps the
+	// sharp digits of the test set in the training stream too.
+	Keep float64
+	buf  []float32
 }
 
 // New returns an Augmenter of h x w images.
@@ -102,6 +106,9 @@ func (a *Augmenter) Apply(x []float32, rng *rand.Rand) {
 	buf := a.buf[:n]
 	for i := 0; i < len(x); i += n {
 		img := x[i : i+n]
+		if a.Keep > 0 && rng.Float64() < a.Keep {
+			continue
+		}
 		dx := rng.IntN(2*a.MaxShift+1) - a.MaxShift
 		dy := rng.IntN(2*a.MaxShift+1) - a.MaxShift
 		angle := (2*rng.Float64() - 1) * a.MaxDegrees

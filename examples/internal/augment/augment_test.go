@@ -161,6 +161,25 @@ func TestApply(t *testing.T) {
 	if slices.Equal(b1, b3) || slices.Equal(b1, orig) {
 		t.Fatal("augmentation did not change the batch")
 	}
+	// Keep leaves that share of the images alone: all of them at 1, some of them at 1/2.
+	for _, c := range []struct {
+		keep     float64
+		min, max int
+	}{{1, n, n}, {0.5, 3, n - 3}} {
+		b := slices.Clone(orig)
+		k := New(h, w, 2, 10)
+		k.Keep = c.keep
+		k.Apply(b, rand.New(rand.NewPCG(5, 6)))
+		kept := 0
+		for i := range n {
+			if slices.Equal(b[i*h*w:(i+1)*h*w], orig[i*h*w:(i+1)*h*w]) {
+				kept++
+			}
+		}
+		if kept < c.min || kept > c.max {
+			t.Fatalf("Keep %v left %d of %d images alone", c.keep, kept, n)
+		}
+	}
 	if allocs := testing.AllocsPerRun(10, func() { aug.Apply(b1, rng) }); allocs != 0 {
 		t.Fatalf("Apply allocates %v times per batch", allocs)
 	}
