@@ -1,20 +1,22 @@
 // Command ch08-1-deep-convnet trains the book's DeepConvNet (chapter 8.1, train_deepnet.py)
-// on MNIST with Adam (lr 0.001, batch 100, 20 epochs) and data augmentation: every training
+// on MNIST with Adam (lr 0.001 decaying by -lr-decay 0.85 per epoch, batch 100, 20 epochs;
+// the book keeps the rate constant: -lr-decay 1) and data augmentation: every training
 // batch is moved on the fly, image by image, by a random shift of up to 2 pixels and a
 // rotation of up to ±10 degrees, drawn from a seeded rng (package examples/internal/augment).
 // It prints the test accuracy, saves the parameters (params.safetensors) and draws the loss
 // and accuracy curves and a sample of augmented images (augmented.png) into -out.
 //
-//	go run ./examples/ch08-1-deep-convnet                            # the book's run: 20 epochs (the book: 99.3% and up)
-//	go run ./examples/ch08-1-deep-convnet -epochs 1                  # one epoch: 0.9843
+//	go run ./examples/ch08-1-deep-convnet                            # 20 epochs: 0.9953 in 25 minutes (the book: 99.3% and up)
+//	go run ./examples/ch08-1-deep-convnet -epochs 1                  # one epoch: 0.9810
 //	go run ./examples/ch08-1-deep-convnet -weights deep_convnet_params.pkl   # evaluate the book's trained network
 //
-// One epoch is 600 steps of about a quarter of a second each on 2 quiet cores (3 minutes,
-// and so about an hour for the book's 20). Ctrl-C finishes the current step and saves a
-// checkpoint; -resume continues from it with the same batches, augmentations and dropout
-// masks (the checkpoint keeps the dropout layers' random state), so it ends with the
-// parameters an uninterrupted run would. Training is nn.Trainer's; the augmentation is its
-// TrainConfig.Augment hook.
+// One epoch is 600 steps of about an eighth of a second each on 2 cores, augmentation and
+// the per-epoch accuracies included (75 s; 25 minutes for the book's 20). Ctrl-C finishes
+// the current step and saves a checkpoint; -resume continues from it with the same
+// batches, augmentations, dropout masks (the checkpoint keeps the dropout layers' random
+// state) and learning rates, so it ends with the parameters an uninterrupted run would.
+// Training is nn.Trainer's; the augmentation is its TrainConfig.Augment hook, the decay
+// its BeforeEpoch hook.
 package main
 
 import (
