@@ -49,20 +49,23 @@ done:
 	RET
 
 // func reluAVX2(y, x []float32)
-// y = max(x, 0) as Go computes it: VMAXPS keeps x when it is NaN (its second source) and
-// adding +0 turns -0 into +0. len(y) is a multiple of 8.
+// y = max(x, 0) bit for bit as Go computes it on amd64 (-min(-x, -0)): VMAXPS keeps x when
+// it is NaN (its second source), and clearing the sign bit turns -0 into +0 and gives a NaN
+// Go's sign (payload kept, not quieted). len(y) is a multiple of 8.
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
 	MOVQ   y_base+0(FP), DI
 	MOVQ   y_len+8(FP), CX
 	MOVQ   x_base+24(FP), SI
-	VXORPS Y15, Y15, Y15
-	SHRQ   $3, CX
-	JZ     rdone
+	VXORPS   Y15, Y15, Y15
+	VPCMPEQD Y14, Y14, Y14
+	VPSRLD   $1, Y14, Y14 // 0x7fffffff: every bit but the sign
+	SHRQ     $3, CX
+	JZ       rdone
 
 rloop:
 	VMOVUPS (SI), Y0
 	VMAXPS  Y0, Y15, Y0
-	VADDPS  Y15, Y0, Y0
+	VANDPS  Y14, Y0, Y0
 	VMOVUPS Y0, (DI)
 	ADDQ    $32, SI
 	ADDQ    $32, DI

@@ -59,7 +59,8 @@ func TestSumK(t *testing.T) {
 // specials32 draws float32s, a third of them special: NaN, zeros of both signs,
 // infinities, denormals.
 func specials32(r *rand.Rand, n int) []float32 {
-	sp := []float32{float32(math.NaN()), 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)),
+	sp := []float32{float32(math.NaN()), math.Float32frombits(0xffc00001), math.Float32frombits(0x7f800001),
+		math.Float32frombits(0xff800003), 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)),
 		float32(math.Inf(-1)), 1e-40, -1e-40}
 	v := make([]float32, n)
 	for i := range v {
@@ -78,8 +79,9 @@ func sameBits32(a, b float32) bool {
 }
 
 // TestReLU32Kernels checks the ReLU and its gradient in float32 (AVX2 where the CPU has
-// it) against Go's max and the mask rule of reluGrad32, element by element, on lengths up
-// to 100 full of special values, for slope 0 and a leaky one.
+// it) against Go's max (bit for bit, NaNs of either sign and signalling ones included) and
+// the mask rule of reluGrad32, element by element, on lengths up to 100 full of special
+// values, for slope 0 and a leaky one.
 func TestReLU32Kernels(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 18))
 	for n := 0; n <= 100; n++ {
@@ -87,7 +89,7 @@ func TestReLU32Kernels(t *testing.T) {
 		y := make([]float32, n)
 		leakyK(y, x, 0)
 		for i, v := range x {
-			if want := max(v, 0); !sameBits32(y[i], want) {
+			if want := max(v, 0); math.Float32bits(y[i]) != math.Float32bits(want) { // NaNs too
 				t.Fatalf("n %d: relu(%v) = %v (%#x), want %v (%#x)", n, v, y[i], math.Float32bits(y[i]), want, math.Float32bits(want))
 			}
 		}
