@@ -119,9 +119,24 @@ func TestSimpleConvNetStepHeap(t *testing.T) {
 	}
 }
 
+// BenchmarkSimpleConvNetInfer classifies batches of 100 with the compiled forward pass,
+// whose convolution runs the ReLU and the pooling in its kernel (graph.Fuser).
 func BenchmarkSimpleConvNetInfer(b *testing.B) {
+	benchInfer(b, graph.Compile)
+}
+
+// BenchmarkSimpleConvNetInferUnfused is the same forward pass compiled without fusion:
+// every op writes its whole output.
+func BenchmarkSimpleConvNetInferUnfused(b *testing.B) {
+	benchInfer(b, graph.CompileUnfused)
+}
+
+func benchInfer(b *testing.B, compile func(...*graph.Node) (*graph.Program, error)) {
 	n := newSimpleConvNet()
-	prog := graph.MustCompile(n.logits)
+	prog, err := compile(n.logits)
+	if err != nil {
+		b.Fatal(err)
+	}
 	feeds := graph.Feeds{"x": n.feeds["x"]}
 	if _, err := prog.Run(feeds); err != nil {
 		b.Fatal(err)

@@ -40,14 +40,29 @@ type Program struct {
 }
 
 type step struct {
-	node *Node
-	out  int
-	in   []int
-	args []*tensor.Dense // reused argument slice
+	node   *Node
+	kernel Kernel  // node's op, or the fused kernel of chain
+	chain  []*Node // the nodes a fused step computes, in order, node last; nil when not fused
+	out    int
+	in     []int
+	args   []*tensor.Dense // reused argument slice
 }
 
 // Compile plans the evaluation of outputs. All outputs must belong to the same graph.
-func Compile(outputs ...*Node) (*Program, error) {
+//
+// It fuses a node into the op that reads it where the node's kernel can apply that op
+// itself (see Fuser): in a network's forward pass, a convolution runs its ReLU and max
+// pooling image group by image group, while each group's output is in cache, and the
+// values in between are never written out. Trace still visits every node; CompileUnfused
+// plans without fusing.
+func Compile(outputs ...*Node) (*Program, error) { return compile(true, outputs) }
+
+// CompileUnfused is Compile without fusion: every node runs its own op's kernel, in its own
+// step, and Value can return each one's value after Run (unless its buffer was reused). It
+// is there to debug a fused kernel and to measure what fusion saves.
+func CompileUnfused(outputs ...*Node) (*Program, error) { return compile(false, outputs) }
+
+func compile(fusing bool, outputs []*Node) (*Program, error) {
 	if len(outputs) == 0 {
 		return nil, errors.New("graph: Compile needs at least one output")
 	}
@@ -65,13 +80,27 @@ func Compile(outputs ...*Node) (*Program, error) {
 		p.slot[n] = i
 	}
 	p.vals = make([]*tensor.Dense, len(p.nodes))
-	// Liveness: the last step that reads each slot.
+	readers, output := make([]int, len(p.nodes)), make([]bool, len(p.nodes))
+	for _, n := range p.nodes {
+		for _, x := range n.inputs {
+			readers[p.slot[x]]++
+		}
+	}
+	for _, o := range outputs {
+		output[p.slot[o]] = true
+	}
+	f := fuse(p.nodes, p.slot, readers, output, fusing)
+	// Liveness: the last step that reads each slot. A fused step reads the inputs of its
+	// chain's first node.
 	lastUse := make([]int, len(p.nodes))
 	for i := range lastUse {
 		lastUse[i] = -1
 	}
-	for i, n := range p.nodes {
-		for _, x := range n.inputs {
+	for i := range p.nodes {
+		if f.gone[i] {
+			continue
+		}
+		for _, x := range f.in[i] {
 			lastUse[p.slot[x]] = i
 		}
 	}
@@ -101,6 +130,10 @@ func Compile(outputs ...*Node) (*Program, error) {
 			p.vals[i] = n.value
 			continue
 		}
+		if f.gone[i] { // computed inside its reader's fused step: no buffer, no step
+			p.reused[i] = true
+			continue
+		}
 		key := buffer{n.typ.DType, n.typ.Shape.Size()}
 		var id int
 		if ids := free[key]; len(ids) > 0 {
@@ -123,8 +156,9 @@ func Compile(outputs ...*Node) (*Program, error) {
 		if end != math.MaxInt {
 			release[end] = append(release[end], id)
 		}
-		st := step{node: n, out: i, in: make([]int, len(n.inputs)), args: make([]*tensor.Dense, len(n.inputs))}
-		for j, x := range n.inputs {
+		in := f.in[i]
+		st := step{node: n, kernel: f.kernel[i], chain: f.chain[i], out: i, in: make([]int, len(in)), args: make([]*tensor.Dense, len(in))}
+		for j, x := range in {
 			st.in[j] = p.slot[x]
 		}
 		p.steps = append(p.steps, st)
@@ -175,6 +209,18 @@ func (p *Program) Outputs() []*Node { return p.outputs }
 // Nodes returns the nodes the program evaluates, in the order it evaluates them.
 func (p *Program) Nodes() []*Node { return append([]*Node(nil), p.nodes...) }
 
+// Fused returns the chains of nodes that run as one kernel (see Fuser), each in evaluation
+// order, its last node the one whose value the kernel writes; nil when nothing was fused.
+func (p *Program) Fused() [][]*Node {
+	var out [][]*Node
+	for _, st := range p.steps {
+		if st.chain != nil {
+			out = append(out, append([]*Node(nil), st.chain...))
+		}
+	}
+	return out
+}
+
 // Inputs returns the input nodes the program needs fed.
 func (p *Program) Inputs() []*Node {
 	out := make([]*Node, len(p.inputs))
@@ -209,8 +255,8 @@ func (p *Program) RunCopy(feeds Feeds) ([]*tensor.Dense, error) {
 }
 
 // Value returns the value of a node computed by the last Run: nil when the node is not
-// part of the program, or when its buffer was reused by a later node of the same run (use
-// Trace to see every value). It is for inspection and debugging; call it from the goroutine
+// part of the program, when its buffer was reused by a later node of the same run, or when
+// it was fused into the kernel of the node that reads it (use Trace to see every value). It is for inspection and debugging; call it from the goroutine
 // that ran the program.
 func (p *Program) Value(n *Node) *tensor.Dense {
 	i, ok := p.slot[n]
@@ -223,6 +269,7 @@ func (p *Program) Value(n *Node) *tensor.Dense {
 // Trace runs the program like Run and calls visit after each node is computed with the
 // node and its value, in evaluation order (inputs, parameters and constants first visited
 // when first read). Values are only valid during the call. The step-through page uses it.
+// A fused step runs its ops one by one here, so that every node is visited with its value.
 func (p *Program) Trace(feeds Feeds, visit func(n *Node, v *tensor.Dense)) ([]*tensor.Dense, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -242,15 +289,29 @@ func (p *Program) run(feeds Feeds, visit func(*Node, *tensor.Dense)) ([]*tensor.
 	}
 	for k := range p.steps {
 		st := &p.steps[k]
+		out := p.vals[st.out]
+		if visit != nil && st.chain != nil {
+			if err := p.traceChain(st, visit); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		for j, s := range st.in {
 			st.args[j] = p.vals[s]
 		}
-		out := p.vals[st.out]
-		if err := st.node.op.Forward(out, st.args...); err != nil {
-			return nil, fmt.Errorf("graph: run %s (%s): %w", st.node.Label(), st.node.op.Name(), err)
+		if err := st.kernel.Forward(out, st.args...); err != nil {
+			return nil, fmt.Errorf("graph: run %s (%s): %w", st.node.Label(), st.kernel.Name(), err)
 		}
 		if p.debug {
-			if err := p.checkFinite(st); err != nil {
+			in := make([]*Node, len(st.in))
+			for j, s := range st.in {
+				in[j] = p.nodes[s]
+			}
+			var fused Kernel
+			if st.chain != nil {
+				fused = st.kernel
+			}
+			if err := p.checkFinite(st.node, out, in, fused); err != nil {
 				return nil, err
 			}
 		}
@@ -262,6 +323,32 @@ func (p *Program) run(feeds Feeds, visit func(*Node, *tensor.Dense)) ([]*tensor.
 		p.outs[i] = p.vals[p.slot[o]]
 	}
 	return p.outs, nil
+}
+
+// traceChain runs a fused step's ops one by one, as an unfused program would, so that
+// Trace visits every node: the values in between get buffers of their own, made on the
+// first Trace (Run never needs them).
+func (p *Program) traceChain(st *step, visit func(*Node, *tensor.Dense)) error {
+	for _, n := range st.chain {
+		s := p.slot[n]
+		if p.vals[s] == nil {
+			p.vals[s] = NewTensor(n.typ.DType, n.typ.Shape...)
+		}
+		args := make([]*tensor.Dense, len(n.inputs))
+		for j, x := range n.inputs {
+			args[j] = p.vals[p.slot[x]]
+		}
+		if err := n.op.Forward(p.vals[s], args...); err != nil {
+			return fmt.Errorf("graph: run %s (%s): %w", n.Label(), n.op.Name(), err)
+		}
+		if p.debug {
+			if err := p.checkFinite(n, p.vals[s], n.inputs, nil); err != nil {
+				return err
+			}
+		}
+		visit(n, p.vals[s])
+	}
+	return nil
 }
 
 // bind checks the feeds and points input and parameter slots at their values.
@@ -309,16 +396,20 @@ func (p *Program) inputNames(g *Graph) string {
 	return strings.Join(names, ", ")
 }
 
-// checkFinite reports the first NaN or Inf in a step's output, with its inputs' ranges.
-func (p *Program) checkFinite(st *step) error {
-	vals := Float64s(p.vals[st.out])
+// checkFinite reports the first NaN or Inf in the value v of node n, with the ranges of the
+// values it was computed from: n's inputs, or a fused chain's.
+// fused is the kernel of a fused step, or nil.
+func (p *Program) checkFinite(n *Node, v *tensor.Dense, in []*Node, fused Kernel) error {
+	vals := Float64s(v)
 	for i, v := range vals {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			n := st.node
 			var b strings.Builder
 			fmt.Fprintf(&b, "graph: node %s (op %s) produced %v at index %d of %v", n.Label(), n.op.Name(), v, i, n.typ.Shape)
-			for j, x := range n.inputs {
-				lo, hi, bad := valueRange(Float64s(p.vals[st.in[j]]))
+			if fused != nil {
+				fmt.Fprintf(&b, " (fused: %s, computed from the inputs below)", fused.Name())
+			}
+			for j, x := range in {
+				lo, hi, bad := valueRange(Float64s(p.vals[p.slot[x]]))
 				fmt.Fprintf(&b, "; input %d %s%v in [%g, %g]", j, x.Label(), x.typ.Shape, lo, hi)
 				if bad > 0 {
 					fmt.Fprintf(&b, " with %d non-finite", bad)

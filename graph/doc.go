@@ -14,7 +14,9 @@
 // Compile turns outputs into a Program that evaluates only the nodes they need, in
 // topological order (Topo: the one traversal that compiling, autodiff and drawing share),
 // writing into buffers planned once and reused when a value's last reader has run. A
-// training step therefore allocates nothing after its first run.
+// training step therefore allocates nothing after its first run. Where an op's kernel can
+// apply the op that reads its output (a Fuser: a convolution followed by ReLU and max
+// pooling), Compile runs the two as one kernel and the value in between is never stored.
 //
 //	prog := graph.MustCompile(loss, dW)
 //	out, err := prog.Run(graph.Feeds{"x": xBatch, "t": labels})

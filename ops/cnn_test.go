@@ -80,7 +80,13 @@ func maxDiff(a, b []float64) float64 {
 // runOut compiles outs and runs them once, returning float64 copies.
 func runOut(t *testing.T, outs ...*graph.Node) [][]float64 {
 	t.Helper()
-	vals, err := graph.MustCompile(outs...).Run(nil)
+	return runProgram(t, graph.MustCompile(outs...), nil)
+}
+
+// runProgram runs p once with feeds, returning float64 copies of its outputs.
+func runProgram(t *testing.T, p *graph.Program, feeds graph.Feeds) [][]float64 {
+	t.Helper()
+	vals, err := p.Run(feeds)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,17 +101,23 @@ type convTask[T float] struct {
 	kw                  int // columns of w: the patch, and one more for the bias
 	scratch             []T // per part: columns, a filter-major product, a filter gradient
 	per                 int // scratch values per part
+	ep                  epilogue
 }
 
 // convKernel runs kind over the batch, in parts computed on all cores when the work is
 // big. The batch is cut into the same parts however many cores are free (a part per core
 // the machine has), so that the filter gradient, summed part by part, comes out the same
 // bit for bit whether the parts ran in parallel or one after another.
-func convKernel[T float](s *convScratch, kind convKind, g window, fn int, y, x, w, b, gx, gy, gw []T) {
+//
+// A fused forward convolution (fuse.go) also applies ep to each group's output.
+func convKernel[T float](s *convScratch, kind convKind, g window, fn int, y, x, w, b, gx, gy, gw []T, ep epilogue) {
 	k, pix := g.patch(), g.pixels()
 	group := min(g.n, max(1, (convColumns+pix-1)/pix))
 	cols := group * pix
 	per := (k+1)*cols + fn*cols + fn*k
+	if ep.pool { // the group's output before pooling
+		per += fn * cols
+	}
 	p := acquireWorkers(g.n, g.n*pix*k*fn)
 	parts := min(g.n, workers.n+1)
 	t, ok := any(&s.t32).(*convTask[T])
@@ -120,7 +126,7 @@ func convKernel[T float](s *convScratch, kind convKind, g window, fn int, y, x, 
 	}
 	*t = convTask[T]{kind: kind, g: g, fn: fn, group: group, parts: parts, pixelMajor: k > fn, gemm: serialGemm[T](),
 		y: y, x: x, w: w, gx: gx, gy: gy, gw: gw, kw: k,
-		scratch: buffer[T](s, parts*per+fn*(k+1)), per: per}
+		scratch: buffer[T](s, parts*per+fn*(k+1)), per: per, ep: ep}
 	if b != nil { // the bias as one more column of the filters, over a row of ones
 		wb := t.scratch[parts*per:]
 		for f := range fn {
@@ -189,7 +195,13 @@ func (t *convTask[T]) part(c, lo, hi int) {
 			for i := range ones { // the bias's row (none without bias)
 				ones[i] = 1
 			}
-			y, kw := t.y[n0*out:(n0+gn)*out], t.kw
+			var y []T
+			if t.ep.pool { // the output goes to scratch, and its pooling to t.y
+				y = buf[(k+1+fn)*t.group*pix:][:gn*out]
+			} else {
+				y = t.y[n0*out : (n0+gn)*out]
+			}
+			kw := t.kw
 			switch {
 			case t.pixelMajor: // prod [G*P, FN] = col^T W^T
 				t.gemm(true, true, cols, fn, kw, 1, col, cols, t.w, kw, 0, prod, fn)
@@ -200,6 +212,7 @@ func (t *convTask[T]) part(c, lo, hi int) {
 				t.gemm(false, false, fn, cols, kw, 1, t.w, kw, col, cols, 0, prod, cols)
 				toNCHW(y, prod, gn, fn, pix)
 			}
+			apply(&t.ep, t.y, y, n0*fn, gn*fn, pix)
 		case convInputGrad:
 			gy := t.gy[n0*out : (n0+gn)*out]
 			if gn > 1 {
@@ -291,8 +304,16 @@ func (o conv2dOp) Shape(in ...graph.Type) (graph.Type, error) {
 	return graph.Type{Shape: graph.Shape{g.n, ws[0], g.oh, g.ow}, DType: in[0].DType}, nil
 }
 func (o conv2dOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	return o.forward(y, in, epilogue{})
+}
+
+// forward runs the convolution of in into y, applying ep to its output (fuse.go).
+func (o conv2dOp) forward(y *tensor.Dense, in []*tensor.Dense, ep epilogue) error {
 	ws := in[1].Shape()
 	g := mustWindow(in[0].Shape(), ws[2], ws[3], o.stride, o.pad)
+	if ep.pool {
+		ep.pw = ep.poolOp.window([]int{g.n, ws[0], g.oh, g.ow})
+	}
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
 	if is32(y) {
@@ -300,14 +321,14 @@ func (o conv2dOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 		if len(in) == 3 {
 			b = in[2].Float32s()
 		}
-		convKernel(o.s, convForward, g, ws[0], y.Float32s(), in[0].Float32s(), in[1].Float32s(), b, nil, nil, nil)
+		convKernel(o.s, convForward, g, ws[0], y.Float32s(), in[0].Float32s(), in[1].Float32s(), b, nil, nil, nil, ep)
 		return nil
 	}
 	var b []float64
 	if len(in) == 3 {
 		b = in[2].Float64s()
 	}
-	convKernel(o.s, convForward, g, ws[0], y.Float64s(), in[0].Float64s(), in[1].Float64s(), b, nil, nil, nil)
+	convKernel(o.s, convForward, g, ws[0], y.Float64s(), in[0].Float64s(), in[1].Float64s(), b, nil, nil, nil, ep)
 	return nil
 }
 
@@ -378,9 +399,9 @@ func (o conv2dInputGradOp) Forward(gx *tensor.Dense, in ...*tensor.Dense) error 
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
 	if is32(gx) {
-		convKernel(o.s, convInputGrad, g, ws[0], nil, nil, in[1].Float32s(), nil, gx.Float32s(), in[0].Float32s(), nil)
+		convKernel(o.s, convInputGrad, g, ws[0], nil, nil, in[1].Float32s(), nil, gx.Float32s(), in[0].Float32s(), nil, epilogue{})
 	} else {
-		convKernel(o.s, convInputGrad, g, ws[0], nil, nil, in[1].Float64s(), nil, gx.Float64s(), in[0].Float64s(), nil)
+		convKernel(o.s, convInputGrad, g, ws[0], nil, nil, in[1].Float64s(), nil, gx.Float64s(), in[0].Float64s(), nil, epilogue{})
 	}
 	return nil
 }
@@ -436,9 +457,9 @@ func (o conv2dFilterGradOp) Forward(gw *tensor.Dense, in ...*tensor.Dense) error
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
 	if is32(gw) {
-		convKernel(o.s, convFilterGrad, g, fn, nil, in[0].Float32s(), nil, nil, nil, in[1].Float32s(), gw.Float32s())
+		convKernel(o.s, convFilterGrad, g, fn, nil, in[0].Float32s(), nil, nil, nil, in[1].Float32s(), gw.Float32s(), epilogue{})
 	} else {
-		convKernel(o.s, convFilterGrad, g, fn, nil, in[0].Float64s(), nil, nil, nil, in[1].Float64s(), gw.Float64s())
+		convKernel(o.s, convFilterGrad, g, fn, nil, in[0].Float64s(), nil, nil, nil, in[1].Float64s(), gw.Float64s(), epilogue{})
 	}
 	return nil
 }

@@ -6,7 +6,8 @@
 // CNN ops of chapters 7 and 8: conv.go (conv2d and its input and filter gradients), im2col.go
 // (im2col, col2im and the kernels' worker pool), pool.go (max and average pooling) and
 // norm.go (batch normalization and dropout, switched between training and inference by a
-// Mode read at run time).
+// Mode read at run time). fuse.go lets a compiled forward pass run a convolution's ReLU and
+// max pooling inside the convolution's kernel (graph.Fuser).
 //
 // Each op is a small value implementing graph.Op, and its file holds everything about it,
 // a few lines apart: the shape rule, the forward kernel over raw slices (float32 and

@@ -100,6 +100,10 @@ func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
 						shiftRow(col[n*l.ns+r*l.rs:][:g.oh*g.ow], plane, g, ki, kj, lo, hi)
 						continue
 					}
+					if l.ps == 1 && g.stride == 1 {
+						unitRow(col[n*l.ns+r*l.rs:][:g.oh*g.ow], plane, g, ki, kj, lo, hi)
+						continue
+					}
 					for oy := 0; oy < g.oh; oy++ {
 						d := n*l.ns + r*l.rs + oy*g.ow*l.ps
 						iy := oy*g.stride - g.pad + ki
@@ -123,6 +127,31 @@ func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
 				}
 			}
 		}
+	}
+}
+
+// unitRow writes the row of col of window offset (ki, kj), dst [OH*OW], for stride 1: each
+// output row is a run of an image row, and zeros where the window reads padding.
+func unitRow[T float](dst, plane []T, g window, ki, kj, lo, hi int) {
+	ow, w := g.ow, g.w
+	oy0, oy1 := max(0, g.pad-ki), min(g.oh, g.h+g.pad-ki) // the rows that read the image
+	if oy0 >= oy1 {
+		clear(dst)
+		return
+	}
+	clear(dst[:oy0*ow])
+	clear(dst[oy1*ow:])
+	if lo > 0 || hi < ow { // columns that read padding
+		for oy := oy0; oy < oy1; oy++ {
+			clear(dst[oy*ow : oy*ow+lo])
+			clear(dst[oy*ow+hi : oy*ow+ow])
+		}
+	}
+	n := hi - lo
+	src := (oy0-g.pad+ki)*w + lo - g.pad + kj
+	for d := oy0*ow + lo; d < oy1*ow; d += ow {
+		copy(dst[d:d+n], plane[src:src+n])
+		src += w
 	}
 }
 

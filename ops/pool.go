@@ -223,13 +223,12 @@ func maxPoolPlane[T float](y, x []T, g window) {
 	w, h, ow, oh, s, pad, fh, fw := g.w, g.h, g.ow, g.oh, g.stride, g.pad, g.fh, g.fw
 	if fh == 2 && fw == 2 && s == 2 && pad == 0 { // the book's pooling
 		var z T
+		if unsafe.Sizeof(z) == 4 && maxPool2x2Plane32(f32s(y), f32s(x), oh, ow, w) {
+			return
+		}
 		for oy := 0; oy < oh; oy++ {
 			r0, r1 := x[2*oy*w:][:2*ow], x[(2*oy+1)*w:][:2*ow]
-			yr, done := y[oy*ow:][:ow], 0
-			if unsafe.Sizeof(z) == 4 { // AVX2 where there is (pool_amd64.s)
-				done = maxPool2x2Rows32(f32s(yr), f32s(r0), f32s(r1))
-			}
-			for ox := done; ox < len(yr); ox++ {
+			for ox, yr := 0, y[oy*ow:][:ow]; ox < len(yr); ox++ {
 				yr[ox] = max(max(r0[2*ox], r0[2*ox+1]), max(r1[2*ox], r1[2*ox+1]))
 			}
 		}

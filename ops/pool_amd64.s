@@ -12,34 +12,62 @@
 	VCMPPS  $3, b, a, t2; \
 	VORPS   t2, t1, a
 
-// func maxPool2x2RowsAVX2(y, r0, r1 []float32)
-TEXT ·maxPool2x2RowsAVX2(SB), NOSPLIT, $0-72
+// POOL8 writes to (BX) the 8 windows of 16 columns of rows AX and DX. Uses Y0..Y9.
+#define POOL8 \
+	VMOVUPS (AX), Y0;           \
+	VMOVUPS 32(AX), Y1;         \
+	VMOVUPS (DX), Y2;           \
+	VMOVUPS 32(DX), Y3;         \
+	MAXPS(Y0, Y2, Y6, Y7);      \
+	MAXPS(Y1, Y3, Y8, Y9);      \
+	VSHUFPS $0x88, Y1, Y0, Y4;  \
+	VSHUFPS $0xDD, Y1, Y0, Y5;  \
+	MAXPS(Y4, Y5, Y6, Y7);      \
+	VPERMPD $0xD8, Y4, Y4;      \
+	VMOVUPS Y4, (BX)
+
+// func maxPool2x2PlaneAVX2(y, x []float32, rows, ow, w int)
+TEXT ·maxPool2x2PlaneAVX2(SB), NOSPLIT, $0-72
 	MOVQ y_base+0(FP), DI
-	MOVQ y_len+8(FP), CX
-	MOVQ r0_base+24(FP), SI
-	MOVQ r1_base+48(FP), DX
+	MOVQ x_base+24(FP), SI
+	MOVQ rows+48(FP), R8
+	MOVQ ow+56(FP), R9
+	MOVQ w+64(FP), R10
+	SHLQ $2, R10                // a row of x, in bytes
+	TESTQ R8, R8
+	JZ   pdone
+
+prow:
+	MOVQ SI, AX                 // the output row's two input rows
+	LEAQ (SI)(R10*1), DX
+	MOVQ DI, BX
+	MOVQ R9, CX
 	SHRQ $3, CX
-	JZ   done
 
-loop:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS (DX), Y2
-	VMOVUPS 32(DX), Y3
-	MAXPS(Y0, Y2, Y6, Y7)       // the two rows, columns 0..7
-	MAXPS(Y1, Y3, Y8, Y9)       // columns 8..15
-	VSHUFPS $0x88, Y1, Y0, Y4   // even columns: 0 2 8 10 | 4 6 12 14
-	VSHUFPS $0xDD, Y1, Y0, Y5   // odd columns:  1 3 9 11 | 5 7 13 15
-	MAXPS(Y4, Y5, Y6, Y7)       // windows 0 1 4 5 | 2 3 6 7
-	VPERMPD $0xD8, Y4, Y4       // windows 0..7
-	VMOVUPS Y4, (DI)
-	ADDQ    $64, SI
-	ADDQ    $64, DX
-	ADDQ    $32, DI
-	DECQ    CX
-	JNZ     loop
+pblock:
+	POOL8
+	ADDQ $64, AX
+	ADDQ $64, DX
+	ADDQ $32, BX
+	DECQ CX
+	JNZ  pblock
+	MOVQ R9, CX
+	ANDQ $7, CX
+	JZ   pnext
+	MOVQ R9, CX                 // the last 8 windows again: ow-8 .. ow-1
+	SUBQ $8, CX
+	LEAQ (SI)(CX*8), AX
+	LEAQ (AX)(R10*1), DX
+	LEAQ (DI)(CX*4), BX
+	POOL8
 
-done:
+pnext:
+	LEAQ (SI)(R10*2), SI
+	LEAQ (DI)(R9*4), DI
+	DECQ R8
+	JNZ  prow
+
+pdone:
 	VZEROUPPER
 	RET
 

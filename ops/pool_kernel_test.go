@@ -6,45 +6,49 @@ import (
 	"testing"
 )
 
-// TestMaxPool2x2RowsMatchesGo checks the vector kernel of the book's pooling (AVX2 where the
-// CPU has it) against Go's max, bit for bit, on rows of every length up to 40 drawn from
-// special values (NaN, ±0, ±Inf, denormals) and random ones.
-func TestMaxPool2x2RowsMatchesGo(t *testing.T) {
+// TestMaxPool2x2PlaneMatchesGo checks the vector kernel of the book's pooling (AVX2 where
+// the CPU has it) against Go's max, bit for bit, on planes of 0 to 5 output rows of every
+// width up to 40, rows wider than the windows need, drawn from special values (NaN, ±0,
+// ±Inf, denormals) and random ones. NaN counts as equal to any NaN (the vector max makes
+// all NaNs one).
+func TestMaxPool2x2PlaneMatchesGo(t *testing.T) {
 	special := []float32{float32(math.NaN()), 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)),
 		float32(math.Inf(-1)), 1e-40, -1e-40, 1, -1, 3.5}
-	r := rand.New(rand.NewPCG(7, 8))
-	draw := func(n int) []float32 {
-		v := make([]float32, n)
-		for i := range v {
-			if r.IntN(3) == 0 {
-				v[i] = special[r.IntN(len(special))]
-			} else {
-				v[i] = float32(r.NormFloat64())
-			}
-		}
-		return v
-	}
+	r := rand.New(rand.NewPCG(17, 18))
 	for ow := 0; ow <= 40; ow++ {
-		for range 20 {
-			r0, r1 := draw(2*ow+r.IntN(3)), draw(2*ow+r.IntN(3)) // rows may be longer
-			y := make([]float32, ow)
-			done := maxPool2x2Rows32(y, r0, r1)
-			want := 0 // the kernel does whole rows of at least 8 outputs
-			if poolAVX2 && ow >= 8 {
-				want = ow
-			}
-			if done != want {
-				t.Fatalf("ow %d: the kernel did %d outputs, want %d", ow, done, want)
-			}
-			for i := range done {
-				want := max(max(r0[2*i], r0[2*i+1]), max(r1[2*i], r1[2*i+1]))
-				got := y[i]
-				if want != want && got != got {
-					continue // both NaN
+		for rows := range 6 {
+			w := 2*ow + r.IntN(5)
+			x := make([]float32, 2*rows*w)
+			for i := range x {
+				if r.IntN(3) == 0 {
+					x[i] = special[r.IntN(len(special))]
+				} else {
+					x[i] = float32(r.NormFloat64())
 				}
-				if math.Float32bits(got) != math.Float32bits(want) {
-					t.Fatalf("ow %d, window %d of %v %v %v %v: got %v (%#x), want %v (%#x)", ow, i,
-						r0[2*i], r0[2*i+1], r1[2*i], r1[2*i+1], got, math.Float32bits(got), want, math.Float32bits(want))
+			}
+			y := make([]float32, rows*ow+1)
+			y[rows*ow] = 42 // past the end: untouched
+			did := maxPool2x2Plane32(y[:rows*ow], x, rows, ow, w)
+			if want := poolAVX2 && ow >= 8 && rows > 0; did != want {
+				t.Fatalf("ow %d rows %d: kernel ran %v, want %v", ow, rows, did, want)
+			}
+			if !did {
+				continue
+			}
+			if y[rows*ow] != 42 {
+				t.Fatalf("ow %d rows %d: wrote past the plane", ow, rows)
+			}
+			for oy := range rows {
+				r0, r1 := x[2*oy*w:], x[(2*oy+1)*w:]
+				for i := range ow {
+					want := max(max(r0[2*i], r0[2*i+1]), max(r1[2*i], r1[2*i+1]))
+					got := y[oy*ow+i]
+					if want != want && got != got {
+						continue
+					}
+					if math.Float32bits(got) != math.Float32bits(want) {
+						t.Fatalf("ow %d rows %d, window (%d, %d): got %v, want %v", ow, rows, oy, i, got, want)
+					}
 				}
 			}
 		}

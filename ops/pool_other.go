@@ -2,8 +2,8 @@
 
 package ops
 
-// maxPool2x2Rows32 has no vector kernel here: the caller pools the whole row.
-func maxPool2x2Rows32(y, r0, r1 []float32) int { return 0 }
+// maxPool2x2Plane32 has no vector kernel here: the caller pools the plane.
+func maxPool2x2Plane32(y, x []float32, rows, ow, w int) bool { return false }
 
 // poolAVX2 is false: there is no vector kernel.
 const poolAVX2 = false

@@ -43,6 +43,9 @@ func (cfg *config[T]) gemm(p *call[T]) {
 const (
 	directN = 8  // A in place when C has at most this many slivers of columns
 	directM = 17 // B in place when C has at most this many slivers of rows
+
+	directBytesA = 16 << 10  // A in place, whatever n, when it is this small
+	directBytesB = 128 << 10 // B in place, whatever n, when it is this small (and m is small)
 )
 
 // inPlace says which operands of p the kernels read in place. Reading in
@@ -55,16 +58,21 @@ func (cfg *config[T]) inPlace(p *call[T]) (a, b bool) {
 	aliased := func(ld int) bool { return ld*size%1024 == 0 }
 	nSlivers := (p.n + cfg.nr - 1) / cfg.nr
 	mSlivers := (p.m + cfg.mr - 1) / cfg.mr
+	// An operand that fits in L1 (A) or L2 (B) whole, as the filters and the column matrix
+	// of one image of a convolution do, is read where it is: packing it each call would
+	// cost about a third of the product (30 x 576 x 26 runs 1.5x faster in place).
+	smallA := p.m*p.k*size <= directBytesA
+	smallB := p.k*p.n*size <= directBytesB
 	switch {
 	case !p.transA:
-		a = nSlivers <= directN
+		a = nSlivers <= directN || smallA
 	case aliased(p.lda):
 		a = nSlivers <= 2
 	default:
 		a = nSlivers <= directN/2
 	}
 	// B is read in rows of nr along k; only untransposed B has them.
-	b = !p.transB && mSlivers <= directM && nSlivers <= 16 && !aliased(p.ldb)
+	b = !p.transB && mSlivers <= directM && (nSlivers <= 16 || smallB) && !aliased(p.ldb)
 	return a, b
 }
 

@@ -1,0 +1,113 @@
+package ops
+
+import (
+	"strings"
+
+	"gorgonia.org/tensor"
+
+	"github.com/zerograd/zerograd/graph"
+)
+
+// Fused kernels (graph.Fuser): a convolution that also applies the ReLU (or leaky ReLU)
+// and the max pooling after it, as the book's networks stack them. graph.Compile fuses them
+// when the values in between have no other reader: in a forward pass (inference), not in
+// training, where the gradients read them.
+//
+// The convolution kernel computes its output a group of images at a time, one group per
+// core (conv.go); fused, it applies the activation and the pooling to the group's output
+// while it is in cache, and only the pooled result is written out. An unfused forward pass
+// of the book's SimpleConvNet writes its 6.9 MB convolution output, reads it for the ReLU,
+// writes it again and reads it for the pooling: most of the inference time after the GEMM.
+// The fused kernel runs the same element kernels (leakyK, maxPoolPlane) on the same values,
+// so its results equal the unfused ops' bit for bit, NaN where they give NaN.
+
+// epilogue is what a fused convolution applies to each group's output before it leaves
+// the cache: an activation, then a max pooling.
+type epilogue struct {
+	act    bool    // apply max(v, 0) + slope*min(v, 0)
+	slope  float64 // of the leaky ReLU; 0 for ReLU
+	pool   bool    // then max pooling with poolOp
+	poolOp maxPool2DOp
+	pw     window // poolOp's window over one output image, set by conv2dOp.forward
+}
+
+// apply runs the epilogue on y, the planes [G*FN, P] of a group's output, and writes the
+// pooled planes from plane q0 on of out (the fused node's output) when it pools.
+//
+// A ReLU, or a leaky one with a slope of at least 0, is monotone: it commutes with the max
+// of a window, so it runs after the pooling, on a quarter of the values. (Where a window
+// holds a NaN both orders give NaN, though not always the same NaN.)
+func apply[T float](ep *epilogue, out, y []T, q0, planes, pix int) {
+	after := ep.act && ep.pool && ep.slope >= 0
+	if ep.act && !after {
+		leakyK(y, y, T(ep.slope))
+	}
+	if !ep.pool {
+		return
+	}
+	po, pw := ep.pw.pixels(), ep.pw
+	out = out[q0*po : (q0+planes)*po]
+	if pw.fh == 2 && pw.fw == 2 && pw.stride == 2 && pw.pad == 0 && pw.h == 2*pw.oh {
+		// The book's pooling over planes of even height: the planes stacked are one
+		// plane, pooled in one call.
+		pw.h, pw.oh = planes*pw.h, planes*pw.oh
+		maxPoolPlane(out, y[:planes*pix], pw)
+	} else {
+		for q := range planes {
+			maxPoolPlane(out[q*po:][:po], y[q*pix:][:pix], pw)
+		}
+	}
+	if after {
+		leakyK(out, out, T(ep.slope))
+	}
+}
+
+// convFused is a convolution and the ops its kernel applies after it.
+type convFused struct {
+	conv conv2dOp
+	ep   epilogue
+}
+
+var (
+	_ graph.Fuser  = conv2dOp{}
+	_ graph.Fuser  = convFused{}
+	_ graph.Kernel = convFused{}
+)
+
+// Fuse runs a ReLU, a leaky ReLU or a max pooling that reads the convolution's output in
+// its kernel.
+func (o conv2dOp) Fuse(next graph.Op) (graph.Kernel, bool) { return convFused{conv: o}.Fuse(next) }
+
+// Fuse takes an activation (when neither it nor a pooling is fused yet) or a max pooling.
+func (f convFused) Fuse(next graph.Op) (graph.Kernel, bool) {
+	switch n := next.(type) {
+	case leakyReLUOp:
+		if f.ep.act || f.ep.pool {
+			return nil, false
+		}
+		f.ep.act, f.ep.slope = true, n.slope
+	case maxPool2DOp:
+		if f.ep.pool {
+			return nil, false
+		}
+		f.ep.pool, f.ep.poolOp = true, n
+	default:
+		return nil, false
+	}
+	return f, true
+}
+
+func (f convFused) Name() string {
+	names := []string{f.conv.Name()}
+	if f.ep.act {
+		names = append(names, leakyReLUOp{f.ep.slope}.Name())
+	}
+	if f.ep.pool {
+		names = append(names, f.ep.poolOp.Name())
+	}
+	return strings.Join(names, "+")
+}
+
+func (f convFused) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	return f.conv.forward(y, in, f.ep)
+}

@@ -1,0 +1,257 @@
+package ops_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/zerograd/zerograd/autodiff"
+	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/ops"
+)
+
+// Tests of the fused convolution kernels (fuse.go): a compiled forward pass whose
+// convolution runs the activation and the max pooling after it must give what the ops give
+// one by one, bit for bit; fusion happens only where the values in between have no other
+// reader; Trace and the NaN check still see every node.
+
+// fusedCase is a convolution, an optional activation, and an optional max pooling.
+type fusedCase struct {
+	n, c, h, w          int
+	fn, f, stride, pad  int
+	bias                bool
+	act                 string // "", "relu", "leaky", "negleaky"
+	pool, pstride, ppad int    // pool window (0: none)
+}
+
+func (c fusedCase) String() string {
+	return fmt.Sprintf("x[%d %d %d %d] conv %dx%dx%d s%d p%d bias=%v %s pool %d s%d p%d",
+		c.n, c.c, c.h, c.w, c.fn, c.f, c.f, c.stride, c.pad, c.bias, c.act, c.pool, c.pstride, c.ppad)
+}
+
+// build makes the chain on a new graph with random values, NaNs among them when nan is set.
+func (c fusedCase) build(dt graph.DType, nan bool, seed uint64) (out *graph.Node, conv *graph.Node, feeds graph.Feeds) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	vals := func(n int) []float64 {
+		v := randVals(rng, n)
+		if nan {
+			for range 1 + n/50 {
+				v[rng.IntN(n)] = math.NaN()
+			}
+		}
+		return v
+	}
+	g := graph.New()
+	x := g.Input("x", dt, c.n, c.c, c.h, c.w)
+	W := g.Param("W", graph.FromFloat64s(dt, []int{c.fn, c.c, c.f, c.f}, vals(c.fn*c.c*c.f*c.f)))
+	if c.bias {
+		b := g.Param("b", graph.FromFloat64s(dt, []int{c.fn}, randVals(rng, c.fn)))
+		conv = ops.Conv2DBias(x, W, b, c.stride, c.pad)
+	} else {
+		conv = ops.Conv2D(x, W, c.stride, c.pad)
+	}
+	out = conv
+	switch c.act {
+	case "relu":
+		out = ops.ReLU(out)
+	case "leaky":
+		out = ops.LeakyReLU(out, 0.1)
+	case "negleaky":
+		out = ops.LeakyReLU(out, -0.5)
+	}
+	if c.pool > 0 {
+		out = ops.MaxPool2D(out, c.pool, c.pool, c.pstride, c.ppad)
+	}
+	feeds = graph.Feeds{"x": graph.FromFloat64s(dt, []int{c.n, c.c, c.h, c.w}, vals(c.n*c.c*c.h*c.w))}
+	return out, conv, feeds
+}
+
+var fusedCases = []fusedCase{
+	{n: 100, c: 1, h: 28, w: 28, fn: 30, f: 5, stride: 1, bias: true, act: "relu", pool: 2, pstride: 2}, // SimpleConvNet
+	{n: 3, c: 16, h: 14, w: 14, fn: 32, f: 3, stride: 1, pad: 1, bias: true, act: "relu", pool: 2, pstride: 2},
+	{n: 7, c: 3, h: 9, w: 11, fn: 5, f: 3, stride: 2, pad: 1, act: "relu", pool: 2, pstride: 2}, // odd plane heights
+	{n: 5, c: 2, h: 12, w: 12, fn: 4, f: 3, stride: 1, pad: 0, bias: true, act: "leaky", pool: 3, pstride: 2, ppad: 1},
+	{n: 4, c: 2, h: 10, w: 10, fn: 6, f: 3, stride: 1, pad: 2, bias: true, act: "negleaky", pool: 2, pstride: 2},
+	{n: 6, c: 1, h: 20, w: 20, fn: 8, f: 5, stride: 1, bias: true, act: "relu"},         // no pooling
+	{n: 6, c: 2, h: 13, w: 13, fn: 3, f: 2, stride: 1, bias: true, pool: 2, pstride: 2}, // no activation
+	{n: 1, c: 1, h: 5, w: 5, fn: 1, f: 1, stride: 1, act: "relu", pool: 2, pstride: 1},
+	{n: 64, c: 1, h: 8, w: 8, fn: 4, f: 3, stride: 1, pad: 1, bias: true, act: "relu", pool: 2, pstride: 2}, // many images per group
+}
+
+// sameBits says whether a and b are equal bit for bit, any NaN equal to any NaN.
+func sameBits(a, b []float64) (int, bool) {
+	if len(a) != len(b) {
+		return -1, false
+	}
+	for i := range a {
+		if math.IsNaN(a[i]) && math.IsNaN(b[i]) {
+			continue
+		}
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return i, false
+		}
+	}
+	return 0, true
+}
+
+func TestFusedConvMatchesUnfused(t *testing.T) {
+	for _, dt := range []graph.DType{graph.Float32, graph.Float64} {
+		for i, c := range fusedCases {
+			for _, nan := range []bool{false, true} {
+				out, conv, feeds := c.build(dt, nan, uint64(i))
+				fused, unfused := graph.MustCompile(out), must(graph.CompileUnfused(out))
+				if len(fused.Fused()) != 1 || len(unfused.Fused()) != 0 {
+					t.Fatalf("%v: fused chains %d and %d, want 1 and 0", c, len(fused.Fused()), len(unfused.Fused()))
+				}
+				if chain := fused.Fused()[0]; chain[0] != conv || chain[len(chain)-1] != out {
+					t.Fatalf("%v: fused chain %v, want it from %v to %v", c, chain, conv, out)
+				}
+				for run := range 2 { // the second run reuses the scratch
+					got, err := fused.Run(feeds)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := unfused.Run(feeds)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if at, ok := sameBits(graph.Float64s(got[0]), graph.Float64s(want[0])); !ok {
+						t.Fatalf("%s %v nan=%v run %d: fused differs at %d: %v, unfused %v", dt, c, nan, run, at,
+							graph.Float64s(got[0])[max(at, 0)], graph.Float64s(want[0])[max(at, 0)])
+					}
+				}
+				if fused.Value(conv) != nil || unfused.Value(conv) == nil {
+					t.Errorf("%v: Value of the convolution: fused %v (want nil), unfused %v (want a value)", c, fused.Value(conv) != nil, unfused.Value(conv) != nil)
+				}
+			}
+		}
+	}
+}
+
+// runUnfused runs outs once, unfused, and returns float64 copies.
+func runUnfused(t *testing.T, feeds graph.Feeds, outs ...*graph.Node) [][]float64 {
+	t.Helper()
+	return runProgram(t, must(graph.CompileUnfused(outs...)), feeds)
+}
+
+func must(p *graph.Program, err error) *graph.Program {
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// TestFusionNeedsASoleReader: nothing fuses in a training step (the gradients read the
+// convolution's and the ReLU's outputs), nor when a value in between is an output.
+func TestFusionNeedsASoleReader(t *testing.T) {
+	c := fusedCases[1]
+	out, conv, feeds := c.build(graph.Float64, false, 3)
+	loss := ops.Sum(out)
+	W := conv.Inputs()[1]
+	grads := autodiff.Grad(loss, W)
+	if chains := graph.MustCompile(loss, grads[0]).Fused(); len(chains) != 0 {
+		t.Errorf("training step: fused %v, want nothing", chains)
+	}
+	relu := out.Inputs()[0]
+	p := graph.MustCompile(out, relu)
+	if chains := p.Fused(); len(chains) != 1 || len(chains[0]) != 2 || chains[0][1] != relu {
+		t.Errorf("relu as an output: fused %v, want conv+relu only", chains)
+	}
+	outs, err := p.Run(feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := runUnfused(t, feeds, out, relu)
+	for i := range outs {
+		if at, ok := sameBits(graph.Float64s(outs[i]), want[i]); !ok {
+			t.Errorf("output %d differs at %d", i, at)
+		}
+	}
+}
+
+// TestFusedTraceVisitsEveryNode: Trace runs a fused chain's ops one by one, so the
+// step-through page still shows the convolution and the ReLU, with the values an unfused
+// program computes.
+func TestFusedTraceVisitsEveryNode(t *testing.T) {
+	c := fusedCases[2]
+	out, _, feeds := c.build(graph.Float32, false, 4)
+	seen := func(p *graph.Program) map[*graph.Node][]float64 {
+		m := map[*graph.Node][]float64{}
+		if _, err := p.Trace(feeds, func(n *graph.Node, v *tensor.Dense) { m[n] = graph.Float64s(v) }); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	fused := graph.MustCompile(out)
+	if len(fused.Fused()) != 1 {
+		t.Fatal("nothing fused")
+	}
+	got, want := seen(fused), seen(must(graph.CompileUnfused(out)))
+	if len(got) != len(want) {
+		t.Fatalf("Trace visited %d nodes fused, %d unfused", len(got), len(want))
+	}
+	for n, v := range want {
+		if at, ok := sameBits(got[n], v); !ok {
+			t.Errorf("node %v differs at %d", n, at)
+		}
+	}
+	// Run after Trace still runs the fused kernel and gives the same output.
+	outs, err := fused.Run(feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := sameBits(graph.Float64s(outs[0]), want[out]); !ok {
+		t.Error("Run after Trace differs")
+	}
+}
+
+// TestFusedDebugNamesTheChain: the NaN check of a fused step names the last node, the
+// fused kernel and the inputs it read.
+func TestFusedDebugNamesTheChain(t *testing.T) {
+	c := fusedCases[2]
+	out, _, feeds := c.build(graph.Float64, true, 5)
+	p := graph.MustCompile(out)
+	p.SetDebug(true)
+	_, err := p.Run(feeds)
+	if err == nil {
+		t.Fatal("no error for NaN inputs")
+	}
+	for _, want := range []string{"max_pool2d", "fused: conv2d+relu+max_pool2d", "input 0 x"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+// TestFusedKeepsInputsAlive builds a graph whose node ids put another node between the
+// convolution and its ReLU, of the size of the convolution's input: the planner must not
+// hand it the input's buffer, which the fused step reads later.
+func TestFusedKeepsInputsAlive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 1))
+	g := graph.New()
+	in := g.Input("in", graph.Float64, 2, 1, 8, 8)
+	x := ops.Neg(in) // an op: its buffer is planned
+	W := g.Param("W", graph.FromFloat64s(graph.Float64, []int{3, 1, 3, 3}, randVals(rng, 3*9)))
+	conv := ops.Conv2D(x, W, 1, 1)
+	other := ops.Exp(in) // same size as x; its id is between conv's and relu's
+	out := ops.MaxPool2D(ops.ReLU(conv), 2, 2, 2, 0)
+	feeds := graph.Feeds{"in": graph.FromFloat64s(graph.Float64, []int{2, 1, 8, 8}, randVals(rng, 128))}
+	p := graph.MustCompile(out, other)
+	if len(p.Fused()) != 1 {
+		t.Fatalf("fused %v", p.Fused())
+	}
+	got, err := p.Run(feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := runUnfused(t, feeds, out, other)
+	for i := range got {
+		if at, ok := sameBits(graph.Float64s(got[i]), want[i]); !ok {
+			t.Errorf("output %d differs at %d", i, at)
+		}
+	}
+}
