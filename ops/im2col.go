@@ -149,6 +149,10 @@ func unitRow[T float](dst, plane []T, g window, ki, kj, lo, hi int) {
 	}
 	n := hi - lo
 	src := (oy0-g.pad+ki)*w + lo - g.pad + kj
+	var z T
+	if unsafe.Sizeof(z) == 4 && copyRows32(f32s(dst[oy0*ow+lo:]), f32s(plane[src:]), oy1-oy0, n, ow, w) {
+		return
+	}
 	for d := oy0*ow + lo; d < oy1*ow; d += ow {
 		copy(dst[d:d+n], plane[src:src+n])
 		src += w

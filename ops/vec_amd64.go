@@ -26,6 +26,21 @@ func addTo32(dst, src []float32) {
 }
 
 //go:noescape
+func copyRowsAVX2(dst, src []float32, rows, n, ds, ss int)
+
+// copyRows32 copies rows runs of n values, src's rows ss values apart into dst's ds apart,
+// and says whether it did: not when the runs are shorter than 8 or there is no AVX2. For
+// im2col, whose runs (a few dozen values) cost more to hand to memmove than to copy.
+func copyRows32(dst, src []float32, rows, n, ds, ss int) bool {
+	if !vecAVX2 || n < 8 || rows == 0 {
+		return false
+	}
+	dst, src = dst[:(rows-1)*ds+n], src[:(rows-1)*ss+n] // the kernel's reach, checked here
+	copyRowsAVX2(dst, src, rows, n, ds, ss)
+	return true
+}
+
+//go:noescape
 func reluAVX2(y, x []float32)
 
 //go:noescape

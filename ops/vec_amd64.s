@@ -111,3 +111,41 @@ gloop:
 gdone:
 	VZEROUPPER
 	RET
+
+// func copyRowsAVX2(dst, src []float32, rows, n, ds, ss int)
+// Copies rows runs of n >= 8 values, src row r at r*ss, dst row r at r*ds; a run's last
+// values, when n is not a multiple of 8, are copied as the last 8 again.
+TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-80
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ rows+48(FP), R8
+	MOVQ n+56(FP), R9
+	MOVQ ds+64(FP), R10
+	MOVQ ss+72(FP), R11
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ -32(R9*4), R12          // offset of the last 8 values, in bytes
+	TESTQ R8, R8
+	JZ   cdone
+
+crow:
+	XORQ AX, AX
+	MOVQ R9, CX
+	SHRQ $3, CX
+
+cblock:
+	VMOVUPS (SI)(AX*1), Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ CX
+	JNZ  cblock
+	VMOVUPS (SI)(R12*1), Y0       // the tail (or the last block again)
+	VMOVUPS Y0, (DI)(R12*1)
+	ADDQ R11, SI
+	ADDQ R10, DI
+	DECQ R8
+	JNZ  crow
+
+cdone:
+	VZEROUPPER
+	RET

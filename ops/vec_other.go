@@ -2,6 +2,9 @@
 
 package ops
 
+// vecAVX2 is false: there are no vector kernels.
+const vecAVX2 = false
+
 // addTo32 sets dst[i] += src[i] over dst.
 func addTo32(dst, src []float32) {
 	src = src[:len(dst)]
@@ -14,3 +17,6 @@ func addTo32(dst, src []float32) {
 func relu32Vec(y, x []float32) int { return 0 }
 
 func reluGrad32Vec(out, gy, x []float32, slope float32) int { return 0 }
+
+// copyRows32 has no vector kernel here: the caller copies the rows.
+func copyRows32(dst, src []float32, rows, n, ds, ss int) bool { return false }
