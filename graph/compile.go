@@ -256,8 +256,8 @@ func (p *Program) RunCopy(feeds Feeds) ([]*tensor.Dense, error) {
 
 // Value returns the value of a node computed by the last Run: nil when the node is not
 // part of the program, when its buffer was reused by a later node of the same run, or when
-// it was fused into the kernel of the node that reads it (use Trace to see every value). It is for inspection and debugging; call it from the goroutine
-// that ran the program.
+// it was fused into the kernel of the node that reads it (use Trace to see every value).
+// It is for inspection and debugging; call it from the goroutine that ran the program.
 func (p *Program) Value(n *Node) *tensor.Dense {
 	i, ok := p.slot[n]
 	if !ok || p.reused[i] {
