@@ -9,7 +9,8 @@ import (
 )
 
 // Fused kernels (graph.Fuser): a convolution that also applies the ReLU (or leaky ReLU)
-// and the max pooling after it, as the book's networks stack them. graph.Compile fuses them
+// and the max pooling after it, as the book's networks stack them, and writes the result
+// already flattened when a reshape follows. graph.Compile fuses them
 // when the values in between have no other reader: in a forward pass (inference), not in
 // training, where the gradients read them.
 //
@@ -62,10 +63,14 @@ func apply[T float](ep *epilogue, out, y []T, q0, planes, pix int) {
 	}
 }
 
-// convFused is a convolution and the ops its kernel applies after it.
+// convFused is a convolution and the ops its kernel applies after it. A reshape (Flatten,
+// before a network's affine layers) comes last: the kernel writes the same values in the
+// same order, into an output of the reshape's shape, and the copy the reshape would make is
+// saved.
 type convFused struct {
 	conv conv2dOp
 	ep   epilogue
+	flat bool // a reshape follows
 }
 
 var (
@@ -74,23 +79,25 @@ var (
 	_ graph.Kernel = convFused{}
 )
 
-// Fuse runs a ReLU, a leaky ReLU or a max pooling that reads the convolution's output in
-// its kernel.
+// Fuse runs a ReLU, a leaky ReLU, a max pooling or a reshape that reads the convolution's
+// output in its kernel.
 func (o conv2dOp) Fuse(next graph.Op) (graph.Kernel, bool) { return convFused{conv: o}.Fuse(next) }
 
-// Fuse takes an activation (when neither it nor a pooling is fused yet) or a max pooling.
+// Fuse takes, in this order, an activation, a max pooling and a reshape, each optional.
 func (f convFused) Fuse(next graph.Op) (graph.Kernel, bool) {
 	switch n := next.(type) {
 	case leakyReLUOp:
-		if f.ep.act || f.ep.pool {
+		if f.ep.act || f.ep.pool || f.flat {
 			return nil, false
 		}
 		f.ep.act, f.ep.slope = true, n.slope
 	case maxPool2DOp:
-		if f.ep.pool {
+		if f.ep.pool || f.flat {
 			return nil, false
 		}
 		f.ep.pool, f.ep.poolOp = true, n
+	case reshapeOp: // the values stay where they are; only the shape of the output changes
+		f.flat = true
 	default:
 		return nil, false
 	}
@@ -104,6 +111,9 @@ func (f convFused) Name() string {
 	}
 	if f.ep.pool {
 		names = append(names, f.ep.poolOp.Name())
+	}
+	if f.flat {
+		names = append(names, reshapeOp{}.Name())
 	}
 	return strings.Join(names, "+")
 }

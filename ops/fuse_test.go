@@ -26,11 +26,12 @@ type fusedCase struct {
 	bias                bool
 	act                 string // "", "relu", "leaky", "negleaky"
 	pool, pstride, ppad int    // pool window (0: none)
+	flatten             bool
 }
 
 func (c fusedCase) String() string {
-	return fmt.Sprintf("x[%d %d %d %d] conv %dx%dx%d s%d p%d bias=%v %s pool %d s%d p%d",
-		c.n, c.c, c.h, c.w, c.fn, c.f, c.f, c.stride, c.pad, c.bias, c.act, c.pool, c.pstride, c.ppad)
+	return fmt.Sprintf("x[%d %d %d %d] conv %dx%dx%d s%d p%d bias=%v %s pool %d s%d p%d flatten=%v",
+		c.n, c.c, c.h, c.w, c.fn, c.f, c.f, c.stride, c.pad, c.bias, c.act, c.pool, c.pstride, c.ppad, c.flatten)
 }
 
 // build makes the chain on a new graph with random values, NaNs among them when nan is set.
@@ -66,18 +67,21 @@ func (c fusedCase) build(dt graph.DType, nan bool, seed uint64) (out *graph.Node
 	if c.pool > 0 {
 		out = ops.MaxPool2D(out, c.pool, c.pool, c.pstride, c.ppad)
 	}
+	if c.flatten {
+		out = ops.Flatten(out)
+	}
 	feeds = graph.Feeds{"x": graph.FromFloat64s(dt, []int{c.n, c.c, c.h, c.w}, vals(c.n*c.c*c.h*c.w))}
 	return out, conv, feeds
 }
 
 var fusedCases = []fusedCase{
-	{n: 100, c: 1, h: 28, w: 28, fn: 30, f: 5, stride: 1, bias: true, act: "relu", pool: 2, pstride: 2}, // SimpleConvNet
+	{n: 100, c: 1, h: 28, w: 28, fn: 30, f: 5, stride: 1, bias: true, act: "relu", pool: 2, pstride: 2, flatten: true}, // SimpleConvNet
 	{n: 3, c: 16, h: 14, w: 14, fn: 32, f: 3, stride: 1, pad: 1, bias: true, act: "relu", pool: 2, pstride: 2},
 	{n: 7, c: 3, h: 9, w: 11, fn: 5, f: 3, stride: 2, pad: 1, act: "relu", pool: 2, pstride: 2}, // odd plane heights
 	{n: 5, c: 2, h: 12, w: 12, fn: 4, f: 3, stride: 1, pad: 0, bias: true, act: "leaky", pool: 3, pstride: 2, ppad: 1},
 	{n: 4, c: 2, h: 10, w: 10, fn: 6, f: 3, stride: 1, pad: 2, bias: true, act: "negleaky", pool: 2, pstride: 2},
-	{n: 6, c: 1, h: 20, w: 20, fn: 8, f: 5, stride: 1, bias: true, act: "relu"},         // no pooling
-	{n: 6, c: 2, h: 13, w: 13, fn: 3, f: 2, stride: 1, bias: true, pool: 2, pstride: 2}, // no activation
+	{n: 6, c: 1, h: 20, w: 20, fn: 8, f: 5, stride: 1, bias: true, act: "relu", flatten: true}, // no pooling
+	{n: 6, c: 2, h: 13, w: 13, fn: 3, f: 2, stride: 1, bias: true, pool: 2, pstride: 2},        // no activation
 	{n: 1, c: 1, h: 5, w: 5, fn: 1, f: 1, stride: 1, act: "relu", pool: 2, pstride: 1},
 	{n: 64, c: 1, h: 8, w: 8, fn: 4, f: 3, stride: 1, pad: 1, bias: true, act: "relu", pool: 2, pstride: 2}, // many images per group
 }
@@ -124,8 +128,8 @@ func TestFusedConvMatchesUnfused(t *testing.T) {
 							graph.Float64s(got[0])[max(at, 0)], graph.Float64s(want[0])[max(at, 0)])
 					}
 				}
-				if fused.Value(conv) != nil || unfused.Value(conv) == nil {
-					t.Errorf("%v: Value of the convolution: fused %v (want nil), unfused %v (want a value)", c, fused.Value(conv) != nil, unfused.Value(conv) != nil)
+				if fused.Value(conv) != nil {
+					t.Errorf("%v: the fused program keeps a value for the convolution", c)
 				}
 			}
 		}
