@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -257,5 +258,39 @@ func TestFusedKeepsInputsAlive(t *testing.T) {
 		if at, ok := sameBits(graph.Float64s(got[i]), want[i]); !ok {
 			t.Errorf("output %d differs at %d", i, at)
 		}
+	}
+}
+
+// TestFusedConcurrentPrograms runs two fused programs of one graph from several goroutines
+// at once: they share the convolution node's scratch (its lock takes turns), and every run
+// gives the unfused result.
+func TestFusedConcurrentPrograms(t *testing.T) {
+	c := fusedCases[1]
+	out, _, feeds := c.build(graph.Float32, false, 7)
+	want := runUnfused(t, feeds, out)[0]
+	progs := []*graph.Program{graph.MustCompile(out), graph.MustCompile(out)}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func(p *graph.Program) {
+			defer wg.Done()
+			for range 3 {
+				got, err := p.RunCopy(feeds)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if at, ok := sameBits(graph.Float64s(got[0]), want); !ok {
+					errs <- fmt.Errorf("a concurrent run differs at %d", at)
+					return
+				}
+			}
+		}(progs[i%2])
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
