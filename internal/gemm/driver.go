@@ -70,7 +70,7 @@ func (cfg *config[T]) inPlace(p *call[T]) (a, b bool) {
 	case aliased(p.lda):
 		a = nSlivers <= 2
 	default:
-		a = nSlivers <= directN/2
+		a = nSlivers <= directN/2 || smallA
 	}
 	// B is read in rows of nr along k; only untransposed B has them. A sliver read in place
 	// spans k rows of B, up to two cache lines each: past a few dozen rows it no longer stays
