@@ -3,6 +3,7 @@ package ops
 import (
 	"slices"
 	"sync"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 
@@ -240,10 +241,15 @@ func (t *convTask[T]) part(c, lo, hi int) {
 // fromPixelMajor writes the pixel-major product src [G*P, FN] of a group of G images into
 // y [G FN P].
 func fromPixelMajor[T float](y, src []T, group, fn, pix int) {
+	var z T
 	for i := range group {
-		for f := range fn {
-			dst := y[(i*fn+f)*pix:][:pix]
-			s := src[i*pix*fn+f:]
+		done := 0 // pixels transposed by the AVX2 kernel (vec_amd64.s), in 8x8 blocks
+		if unsafe.Sizeof(z) == 4 {
+			done = transpose32(f32s(y[i*fn*pix:]), f32s(src[i*pix*fn:]), pix, fn, pix, fn)
+		}
+		for f := 0; f < fn && done < pix; f++ {
+			dst := y[(i*fn+f)*pix:][done:pix]
+			s := src[(i*pix+done)*fn+f:]
 			for q := range dst {
 				dst[q] = s[q*fn]
 			}
