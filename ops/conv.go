@@ -225,14 +225,20 @@ func (t *convTask[T]) part(c, lo, hi int) {
 		case convFilterGrad:
 			im2colK(col, t.x[n0*img:], g, l, 0, gn)
 			gy := t.gy[n0*out : (n0+gn)*out]
-			if gn > 1 {
+			switch {
+			case t.pixelMajor: // part [K, FN] += col gyT, gyT [G*P, FN] the gradient pixel-major
+				gyT := prod
+				for i := range gn {
+					transpose2D(gyT[i*pix*fn:], t.gy[(n0+i)*out:], fn, pix, fn, pix)
+				}
+				t.gemm(false, false, k, fn, cols, 1, col, cols, gyT, fn, 1, part, fn)
+			case gn == 1: // part [FN, K] += gy colT, colT [P, K] the patches pixel-major
+				colT := prod[:cols*k]
+				transpose2D(colT, col, k, cols, k, cols)
+				t.gemm(false, false, fn, k, cols, 1, gy, cols, colT, k, 1, part, k)
+			default: // part [FN, K] += gy col^T, gy [FN, G*P] filter-major
 				fromNCHW(prod, gy, gn, fn, pix)
-				gy = prod
-			}
-			if t.pixelMajor { // part [K, FN] += col gy^T
-				t.gemm(false, true, k, fn, cols, 1, col, cols, gy, cols, 1, part, fn)
-			} else { // part [FN, K] += gy col^T
-				t.gemm(false, true, fn, k, cols, 1, gy, cols, col, cols, 1, part, k)
+				t.gemm(false, true, fn, k, cols, 1, prod, cols, col, cols, 1, part, k)
 			}
 		}
 	}
@@ -241,17 +247,37 @@ func (t *convTask[T]) part(c, lo, hi int) {
 // fromPixelMajor writes the pixel-major product src [G*P, FN] of a group of G images into
 // y [G FN P].
 func fromPixelMajor[T float](y, src []T, group, fn, pix int) {
-	var z T
 	for i := range group {
-		done := 0 // pixels transposed by the AVX2 kernel (vec_amd64.s), in 8x8 blocks
-		if unsafe.Sizeof(z) == 4 {
-			done = transpose32(f32s(y[i*fn*pix:]), f32s(src[i*pix*fn:]), pix, fn, pix, fn)
-		}
-		for f := 0; f < fn && done < pix; f++ {
-			dst := y[(i*fn+f)*pix:][done:pix]
-			s := src[(i*pix+done)*fn+f:]
-			for q := range dst {
-				dst[q] = s[q*fn]
+		transpose2D(y[i*fn*pix:], src[i*pix*fn:], pix, fn, pix, fn)
+	}
+}
+
+// transpose2D sets dst[c*ldd+r] = src[r*lds+c] for r < rows and c < cols: in float32 the
+// AVX2 kernel (vec_amd64.s) does the 8x8 blocks where there is one, and cache-sized tiles
+// of loops do the rest.
+func transpose2D[T float](dst, src []T, rows, cols, ldd, lds int) {
+	var z T
+	r0, c0 := 0, 0 // the block the kernel did: rows [0, r0) by columns [0, c0)
+	if unsafe.Sizeof(z) == 4 {
+		r0, c0 = transpose32(f32s(dst), f32s(src), rows, cols, ldd, lds)
+	}
+	transposeTiles(dst, src, 0, r0, c0, cols, ldd, lds)
+	transposeTiles(dst, src, r0, rows, 0, cols, ldd, lds)
+}
+
+// transposeTiles is transpose2D's loop over rows [r0, r1) and columns [c0, c1), in 32x32
+// tiles so that the strided side stays in cache.
+func transposeTiles[T float](dst, src []T, r0, r1, c0, c1, ldd, lds int) {
+	const tile = 32
+	for i0 := r0; i0 < r1; i0 += tile {
+		i1 := min(i0+tile, r1)
+		for j0 := c0; j0 < c1; j0 += tile {
+			j1 := min(j0+tile, c1)
+			for i := i0; i < i1; i++ {
+				row := src[i*lds:]
+				for j := j0; j < j1; j++ {
+					dst[j*ldd+i] = row[j]
+				}
 			}
 		}
 	}

@@ -195,7 +195,7 @@ func Transpose(x *graph.Node, perm ...int) *graph.Node {
 func transposeK[T float](y, x []T, shape []int, perm []int) {
 	r := len(shape)
 	if r == 2 && perm[0] == 1 {
-		transpose2D(y, x, shape[0], shape[1])
+		transpose2D(y, x, shape[0], shape[1], shape[0], shape[1])
 		return
 	}
 	var xs, dims, idx [16]int
@@ -229,23 +229,6 @@ func transposeK[T float](y, x []T, shape []int, perm []int) {
 			}
 			off -= src[i] * idx[i]
 			idx[i] = 0
-		}
-	}
-}
-
-// transpose2D writes the n x m transpose of the m x n matrix x, in cache-sized tiles.
-func transpose2D[T float](y, x []T, m, n int) {
-	const tile = 32
-	for i0 := 0; i0 < m; i0 += tile {
-		i1 := min(i0+tile, m)
-		for j0 := 0; j0 < n; j0 += tile {
-			j1 := min(j0+tile, n)
-			for i := i0; i < i1; i++ {
-				row := x[i*n : i*n+n]
-				for j := j0; j < j1; j++ {
-					y[j*m+i] = row[j]
-				}
-			}
 		}
 	}
 }

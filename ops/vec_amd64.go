@@ -43,17 +43,17 @@ func copyRows32(dst, src []float32, rows, n, ds, ss int) bool {
 //go:noescape
 func transpose8AVX2(dst, src []float32, rows, cols, ldd, lds int)
 
-// transpose32 sets dst[c*ldd+r] = src[r*lds+c] for the first rows&^7 rows r and all cols
-// columns c, in 8x8 blocks, and returns how many rows it did: none when cols is not a
-// multiple of 8 or there is no AVX2; the caller does the rest.
-func transpose32(dst, src []float32, rows, cols, ldd, lds int) int {
-	r := rows &^ 7
-	if !vecAVX2 || r == 0 || cols == 0 || cols%8 != 0 {
-		return 0
+// transpose32 sets dst[c*ldd+r] = src[r*lds+c] for the first rows&^7 rows r and the first
+// cols&^7 columns c, in 8x8 blocks, and returns those counts: none without AVX2. The
+// caller does the rest.
+func transpose32(dst, src []float32, rows, cols, ldd, lds int) (int, int) {
+	r, c := rows&^7, cols&^7
+	if !vecAVX2 || r == 0 || c == 0 {
+		return 0, 0
 	}
-	dst, src = dst[:(cols-1)*ldd+r], src[:(r-1)*lds+cols] // the kernel's reach, checked here
-	transpose8AVX2(dst, src, r, cols, ldd, lds)
-	return r
+	dst, src = dst[:(c-1)*ldd+r], src[:(r-1)*lds+c] // the kernel's reach, checked here
+	transpose8AVX2(dst, src, r, c, ldd, lds)
+	return r, c
 }
 
 //go:noescape

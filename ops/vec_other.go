@@ -22,4 +22,4 @@ func reluGrad32Vec(out, gy, x []float32, slope float32) int { return 0 }
 func copyRows32(dst, src []float32, rows, n, ds, ss int) bool { return false }
 
 // transpose32 has no vector kernel here: the caller transposes every row.
-func transpose32(dst, src []float32, rows, cols, ldd, lds int) int { return 0 }
+func transpose32(dst, src []float32, rows, cols, ldd, lds int) (int, int) { return 0, 0 }

@@ -145,3 +145,46 @@ func TestCopyRows(t *testing.T) {
 		}
 	}
 }
+
+// TestTranspose transposes blocks of every shape up to 40x40 (the AVX2 kernel where the
+// CPU has it, for the 8x8 blocks, and the loops for the edges), between strides wider than
+// the blocks, and checks every value and that nothing outside the block is written.
+func TestTranspose(t *testing.T) {
+	for rows := 0; rows <= 40; rows++ {
+		for cols := 0; cols <= 40; cols++ {
+			lds, ldd := cols+3, rows+5
+			src := make([]float32, rows*lds+1)
+			for i := range src {
+				src[i] = float32(i + 1)
+			}
+			fresh := func() []float32 {
+				dst := make([]float32, max(cols, 1)*ldd+1)
+				for i := range dst {
+					dst[i] = -1
+				}
+				return dst
+			}
+			check := func(dst []float32, r0, c0 int, what string) {
+				for i, v := range dst {
+					c, r := i/ldd, i%ldd
+					w := float32(-1)
+					if c < c0 && r < r0 {
+						w = src[r*lds+c]
+					}
+					if v != w {
+						t.Fatalf("%s %dx%d: dst[%d] (column %d, row %d) = %v, want %v", what, rows, cols, i, c, r, v, w)
+					}
+				}
+			}
+			dst := fresh()
+			r, c := transpose32(dst, src, rows, cols, ldd, lds)
+			if vecAVX2 && rows >= 8 && cols >= 8 && (r != rows&^7 || c != cols&^7) {
+				t.Fatalf("%dx%d: the kernel did %dx%d", rows, cols, r, c)
+			}
+			check(dst, r, c, "kernel")
+			dst = fresh()
+			transpose2D(dst, src, rows, cols, ldd, lds)
+			check(dst, rows, cols, "transpose2D")
+		}
+	}
+}
