@@ -344,7 +344,9 @@ func (o conv2dOp) forward(y *tensor.Dense, in []*tensor.Dense, ep epilogue) erro
 	ws := in[1].Shape()
 	g := mustWindow(in[0].Shape(), ws[2], ws[3], o.stride, o.pad)
 	if ep.pool {
-		ep.pw = ep.poolOp.window([]int{g.n, ws[0], g.oh, g.ow})
+		p := ep.poolOp // its window over the output, checked when the graph was built
+		ep.pw = window{n: g.n, c: ws[0], h: g.oh, w: g.ow, fh: p.fh, fw: p.fw, stride: p.stride, pad: p.pad,
+			oh: (g.oh+2*p.pad-p.fh)/p.stride + 1, ow: (g.ow+2*p.pad-p.fw)/p.stride + 1}
 	}
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -292,5 +293,29 @@ func TestFusedConcurrentPrograms(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// TestFusedRunsAllocateNothing: after its first run, a fused program (the SimpleConvNet
+// case, pooled and flattened) allocates nothing, on all cores.
+func TestFusedRunsAllocateNothing(t *testing.T) {
+	for _, dt := range []graph.DType{graph.Float32, graph.Float64} {
+		out, _, feeds := fusedCases[0].build(dt, false, 8)
+		p := graph.MustCompile(out)
+		if _, err := p.Run(feeds); err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats // testing.AllocsPerRun would run on one core
+		const runs = 20
+		runtime.ReadMemStats(&before)
+		for range runs {
+			if _, err := p.Run(feeds); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.ReadMemStats(&after)
+		if n := float64(after.Mallocs-before.Mallocs) / runs; n >= 0.5 {
+			t.Errorf("%s: %.1f allocations per fused run", dt, n)
+		}
 	}
 }
