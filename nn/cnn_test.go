@@ -3,6 +3,7 @@ package nn_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -194,4 +195,36 @@ func TestResidualGradients(t *testing.T) {
 	tl, feeds := labelsInput(g, rng, 2, 3)
 	params := append(append(same.Params(), proj.Params()...), x)
 	checkAll(t, nn.SoftmaxCrossEntropy(scores, tl), params, feeds)
+}
+
+// TestConvNetsPredictFused: the forward pass of the book's CNNs compiles every convolution
+// with the ReLU, pooling and flattening after it into one kernel (graph.Fuser), which is
+// what makes their inference fast; a layer that broke a chain would show here.
+func TestConvNetsPredictFused(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct {
+		name  string
+		build func(*graph.Graph) *nn.ConvNet
+		want  []int // chain lengths
+	}{
+		{"SimpleConvNet", func(g *graph.Graph) *nn.ConvNet {
+			return nn.NewSimpleConvNet(g, nn.SimpleConvNetConfig{}, graph.Float32, rng)
+		}, []int{4}},
+		{"DeepConvNet", func(g *graph.Graph) *nn.ConvNet {
+			return nn.NewDeepConvNet(g, nn.DeepConvNetConfig{}, graph.Float32, rng)
+		}, []int{2, 3, 2, 3, 2, 4}},
+	} {
+		g := graph.New()
+		p := graph.MustCompile(c.build(g).Predict(g.Input("x", graph.Float32, 2, 1, 28, 28)))
+		var got []int
+		for _, chain := range p.Fused() {
+			if chain[0].Op().Name() != "conv2d" {
+				t.Errorf("%s: a fused chain starts at %v", c.name, chain[0])
+			}
+			got = append(got, len(chain))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: fused chains of lengths %v, want %v", c.name, got, c.want)
+		}
+	}
 }

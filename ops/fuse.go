@@ -10,17 +10,18 @@ import (
 
 // Fused kernels (graph.Fuser): a convolution that also applies the ReLU (or leaky ReLU)
 // and the max pooling after it, as the book's networks stack them, and writes the result
-// already flattened when a reshape follows. graph.Compile fuses them
-// when the values in between have no other reader: in a forward pass (inference), not in
-// training, where the gradients read them.
+// already flattened when a reshape follows. graph.Compile fuses them when the values in
+// between have no other reader: in a forward pass (inference), not in training, where the
+// gradients read them.
 //
 // The convolution kernel computes its output a group of images at a time, one group per
 // core (conv.go); fused, it applies the activation and the pooling to the group's output
 // while it is in cache, and only the pooled result is written out. An unfused forward pass
 // of the book's SimpleConvNet writes its 6.9 MB convolution output, reads it for the ReLU,
 // writes it again and reads it for the pooling: most of the inference time after the GEMM.
-// The fused kernel runs the same element kernels (leakyK, maxPoolPlane) on the same values,
-// so its results equal the unfused ops' bit for bit, NaN where they give NaN.
+// The fused kernel runs the same element kernels (leakyK, maxPoolPlane), and its results
+// equal the unfused ops' bit for bit, NaN where they give NaN (apply says why the ReLU may
+// run after the pooling).
 
 // epilogue is what a fused convolution applies to each group's output before it leaves
 // the cache: an activation, then a max pooling.
