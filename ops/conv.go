@@ -229,7 +229,7 @@ func (t *convTask[T]) part(c, lo, hi int) {
 			case t.pixelMajor: // part [K, FN] += col gyT, gyT [G*P, FN] the gradient pixel-major
 				gyT := prod
 				for i := range gn {
-					transpose2D(gyT[i*pix*fn:], t.gy[(n0+i)*out:], fn, pix, fn, pix)
+					transpose2D(gyT[i*pix*fn:], gy[i*out:], fn, pix, fn, pix)
 				}
 				t.gemm(false, false, k, fn, cols, 1, col, cols, gyT, fn, 1, part, fn)
 			case gn == 1: // part [FN, K] += gy colT, colT [P, K] the patches pixel-major
@@ -345,8 +345,7 @@ func (o conv2dOp) forward(y *tensor.Dense, in []*tensor.Dense, ep epilogue) erro
 	g := mustWindow(in[0].Shape(), ws[2], ws[3], o.stride, o.pad)
 	if ep.pool {
 		p := ep.poolOp // its window over the output, checked when the graph was built
-		ep.pw = window{n: g.n, c: ws[0], h: g.oh, w: g.ow, fh: p.fh, fw: p.fw, stride: p.stride, pad: p.pad,
-			oh: (g.oh+2*p.pad-p.fh)/p.stride + 1, ow: (g.ow+2*p.pad-p.fw)/p.stride + 1}
+		ep.pw = window{n: g.n, c: ws[0], h: g.oh, w: g.ow, fh: p.fh, fw: p.fw, stride: p.stride, pad: p.pad}.sized()
 	}
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()

@@ -47,18 +47,9 @@ func apply[T float](ep *epilogue, out, y []T, q0, planes, pix int) {
 	if !ep.pool {
 		return
 	}
-	po, pw := ep.pw.pixels(), ep.pw
+	po := ep.pw.pixels()
 	out = out[q0*po : (q0+planes)*po]
-	if pw.fh == 2 && pw.fw == 2 && pw.stride == 2 && pw.pad == 0 && pw.h == 2*pw.oh {
-		// The book's pooling over planes of even height: the planes stacked are one
-		// plane, pooled in one call.
-		pw.h, pw.oh = planes*pw.h, planes*pw.oh
-		maxPoolPlane(out, y[:planes*pix], pw)
-	} else {
-		for q := range planes {
-			maxPoolPlane(out[q*po:][:po], y[q*pix:][:pix], pw)
-		}
-	}
+	maxPoolPlanes(out, y[:planes*pix], ep.pw, planes)
 	if after {
 		leakyK(out, out, T(ep.slope))
 	}

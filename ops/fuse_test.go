@@ -167,13 +167,17 @@ func TestFusionNeedsASoleReader(t *testing.T) {
 	if chains := p.Fused(); len(chains) != 1 || len(chains[0]) != 2 || chains[0][1] != relu {
 		t.Errorf("relu as an output: fused %v, want conv+relu only", chains)
 	}
-	outs, err := p.Run(feeds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := runUnfused(t, feeds, out, relu)
-	for i := range outs {
-		if at, ok := sameBits(graph.Float64s(outs[i]), want[i]); !ok {
+	matchesUnfused(t, p, feeds, out, relu)
+}
+
+// matchesUnfused runs p and checks each of its outputs outs against the unfused program's,
+// bit for bit.
+func matchesUnfused(t *testing.T, p *graph.Program, feeds graph.Feeds, outs ...*graph.Node) {
+	t.Helper()
+	got := runProgram(t, p, feeds)
+	want := runUnfused(t, feeds, outs...)
+	for i := range got {
+		if at, ok := sameBits(got[i], want[i]); !ok {
 			t.Errorf("output %d differs at %d", i, at)
 		}
 	}
@@ -250,16 +254,7 @@ func TestFusedKeepsInputsAlive(t *testing.T) {
 	if len(p.Fused()) != 1 {
 		t.Fatalf("fused %v", p.Fused())
 	}
-	got, err := p.Run(feeds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := runUnfused(t, feeds, out, other)
-	for i := range got {
-		if at, ok := sameBits(graph.Float64s(got[i]), want[i]); !ok {
-			t.Errorf("output %d differs at %d", i, at)
-		}
-	}
+	matchesUnfused(t, p, feeds, out, other)
 }
 
 // TestFusedConcurrentPrograms runs two fused programs of one graph from several goroutines

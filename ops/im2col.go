@@ -47,9 +47,15 @@ func newWindow(xs graph.Shape, fh, fw, stride, pad int, pool bool) (window, erro
 	case g.h+2*pad < fh || g.w+2*pad < fw:
 		return window{}, graph.Errorf("window %dx%d does not fit in %dx%d images padded by %d", fh, fw, g.h, g.w, pad)
 	}
-	g.oh = (g.h+2*pad-fh)/stride + 1
-	g.ow = (g.w+2*pad-fw)/stride + 1
-	return g, nil
+	return g.sized(), nil
+}
+
+// sized returns g with its output size computed from the images, window, stride and
+// padding; the geometry must have been checked (newWindow).
+func (g window) sized() window {
+	g.oh = (g.h+2*g.pad-g.fh)/g.stride + 1
+	g.ow = (g.w+2*g.pad-g.fw)/g.stride + 1
+	return g
 }
 
 // mustWindow is newWindow for kernels, whose shapes were checked when the graph was built.
@@ -115,10 +121,6 @@ func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
 						zeroCols(col, d, l.ps, hi, g.ow)
 						ix := lo*g.stride - g.pad + kj
 						row := plane[iy*g.w:][:g.w]
-						if l.ps == 1 && g.stride == 1 {
-							copy(col[d+lo:d+hi], row[ix:])
-							continue
-						}
 						for ox := lo; ox < hi; ox++ {
 							col[d+ox*l.ps] = row[ix]
 							ix += g.stride

@@ -194,11 +194,13 @@ func (o avgPoolGradOp) Grad(x []*graph.Node, y, g *graph.Node) []*graph.Node {
 func poolK[T float](t *winTask[T], lo, hi int) {
 	g := t.g
 	in, out := g.h*g.w, g.pixels()
+	if t.kind == kMaxPool {
+		maxPoolPlanes(t.dst[lo*out:hi*out], t.src[lo*in:hi*in], g, hi-lo)
+		return
+	}
 	for p := lo; p < hi; p++ {
 		xp, yp := p*in, p*out
 		switch t.kind {
-		case kMaxPool:
-			maxPoolPlane(t.dst[yp:yp+out], t.src[xp:xp+in], g)
 		case kMaxScatter:
 			argmaxPlane(t.dst[xp:xp+in], t.src[yp:yp+out], t.aux[xp:xp+in], g, true)
 		case kMaxGather:
@@ -216,6 +218,20 @@ func poolK[T float](t *winTask[T], lo, hi int) {
 func span(oy, f, stride, pad, h int) (y0, y1 int) {
 	y0 = oy*stride - pad
 	return max(y0, 0), min(y0+f, h)
+}
+
+// maxPoolPlanes pools planes consecutive image planes of x into y. With the book's pooling
+// over planes of even height, the planes stacked are one plane, pooled in one call.
+func maxPoolPlanes[T float](y, x []T, g window, planes int) {
+	in, out := g.h*g.w, g.pixels()
+	if g.fh == 2 && g.fw == 2 && g.stride == 2 && g.pad == 0 && g.h == 2*g.oh {
+		g.h, g.oh = planes*g.h, planes*g.oh
+		maxPoolPlane(y[:planes*out], x[:planes*in], g)
+		return
+	}
+	for p := range planes {
+		maxPoolPlane(y[p*out:][:out], x[p*in:][:in], g)
+	}
 }
 
 // maxPoolPlane writes the maximum of each window of the image plane x to y.

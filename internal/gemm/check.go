@@ -27,6 +27,13 @@ func checkArgs(transA, transB bool, m, n, k, lenA, lda, lenB, ldb, lenC, ldc int
 	checkMatrix("c", m, n, lenC, ldc)
 }
 
+// CheckArgs is checkArgs for code outside the package that hands a product to another
+// implementation (the OpenBLAS peer of the benchmarks), so that both reject bad arguments
+// alike.
+func CheckArgs(transA, transB bool, m, n, k, lenA, lda, lenB, ldb, lenC, ldc int) {
+	checkArgs(transA, transB, m, n, k, lenA, lda, lenB, ldb, lenC, ldc)
+}
+
 // matrixOK reports whether a slice of length n holds a row-major r x c
 // matrix with row stride ld.
 func matrixOK(r, c, n, ld int) bool {

@@ -16,27 +16,12 @@ package openblas
 */
 import "C"
 
-import "fmt"
+import "github.com/zerograd/zerograd/internal/gemm"
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices with OpenBLAS, as
-// gemm.Sgemm does. It panics, naming the operand, when a slice is too short for its sizes.
+// gemm.Sgemm does, and panics on the same bad arguments (gemm.CheckArgs).
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	need := func(name string, rows, cols, ld, have int) {
-		if rows > 0 && cols > 0 && (ld < cols || (rows-1)*ld+cols > have) {
-			panic(fmt.Sprintf("openblas: Sgemm: %s is %dx%d with stride %d, but holds %d values", name, rows, cols, ld, have))
-		}
-	}
-	ar, ac := m, k
-	if transA {
-		ar, ac = k, m
-	}
-	br, bc := k, n
-	if transB {
-		br, bc = n, k
-	}
-	need("A", ar, ac, lda, len(a))
-	need("B", br, bc, ldb, len(b))
-	need("C", m, n, ldc, len(c))
+	gemm.CheckArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
