@@ -47,7 +47,7 @@ func CheckGrad(y *graph.Node, wrt []*graph.Node, feeds graph.Feeds, eps float64)
 		case graph.KindParam:
 			vals[i] = w.Value()
 		case graph.KindInput:
-			vals[i] = feeds[w.Name()]
+			vals[i] = feeds[w]
 		}
 		if vals[i] == nil {
 			return nil, fmt.Errorf("autodiff: CheckGrad: %s is a %s; want a parameter or a fed input", w.Label(), w.Kind())
@@ -74,7 +74,7 @@ func CheckGrad(y *graph.Node, wrt []*graph.Node, feeds graph.Feeds, eps float64)
 		if err != nil {
 			return 0, err
 		}
-		return out[0].Float64s()[0], nil
+		return graph.Item(out[0]), nil
 	}
 	checks := make([]Check, len(wrt))
 	for i, w := range wrt {

@@ -11,16 +11,18 @@
 //	d1 := autodiff.Grad(y, x)[0]  // 4x^3
 //	d2 := autodiff.Grad(d1, x)[0] // 12x^2
 //
-// The gradient recorded for each forward node is kept in the graph (graph.Graph.Grad) for the
-// visualizer.
+// The gradient recorded for each forward node is kept beside the graph for the visualizer:
+// Gradient(x) is the latest gradient node of x, Gradients(x) every one (one per call of Grad
+// that reached x), and Primal(gx) the forward node that gx is the gradient of.
 //
 // CheckGrad compares Grad with central differences in float64, input by input, reporting the
 // largest absolute and relative errors and the worst element.
 //
 // # Error handling
 //
-// Grad panics with a *graph.ShapeError when y is not a scalar or a gradient rule returns a
-// gradient of the wrong shape (naming the op). CheckGrad returns errors for inputs it cannot
+// Grad panics with a *graph.ShapeError when y is not a scalar, when a wrt is an integer node
+// (no gradient flows into integers), or when a gradient rule returns a gradient of the wrong
+// shape (naming the op). CheckGrad returns errors for inputs it cannot
 // perturb (not float64, not a parameter or fed input) and for failing runs.
 //
 // Package autodiff imports graph and ops.

@@ -21,9 +21,9 @@ func Example_buyApple() {
 	grads := autodiff.Grad(price, apple, count, tax)
 	prog := graph.MustCompile(append([]*graph.Node{price}, grads...)...)
 	out, err := prog.Run(graph.Feeds{
-		"apple":     graph.ScalarValue(graph.Float64, 100),
-		"apple_num": graph.ScalarValue(graph.Float64, 2),
-		"tax":       graph.ScalarValue(graph.Float64, 1.1),
+		apple: graph.ScalarValue(graph.Float64, 100),
+		count: graph.ScalarValue(graph.Float64, 2),
+		tax:   graph.ScalarValue(graph.Float64, 1.1),
 	})
 	if err != nil {
 		panic(err)
@@ -51,11 +51,11 @@ func Example_buyAppleOrange() {
 	grads := autodiff.Grad(price, apple, appleNum, orange, orangeNum, tax)
 	prog := graph.MustCompile(append([]*graph.Node{price}, grads...)...)
 	out, err := prog.Run(graph.Feeds{
-		"apple":      graph.ScalarValue(graph.Float64, 100),
-		"apple_num":  graph.ScalarValue(graph.Float64, 2),
-		"orange":     graph.ScalarValue(graph.Float64, 150),
-		"orange_num": graph.ScalarValue(graph.Float64, 3),
-		"tax":        graph.ScalarValue(graph.Float64, 1.1),
+		apple:     graph.ScalarValue(graph.Float64, 100),
+		appleNum:  graph.ScalarValue(graph.Float64, 2),
+		orange:    graph.ScalarValue(graph.Float64, 150),
+		orangeNum: graph.ScalarValue(graph.Float64, 3),
+		tax:       graph.ScalarValue(graph.Float64, 1.1),
 	})
 	if err != nil {
 		panic(err)

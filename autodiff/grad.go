@@ -12,8 +12,8 @@ import (
 // walks the forward nodes in reverse topological order, asks each op for the gradients of
 // its inputs, and adds the branches where a node feeds several consumers (the book's branch
 // rule). Only nodes on a path from some wrt to y get gradients. A wrt that y does not depend
-// on gets a zero constant. The gradient of each forward node is recorded in the graph
-// (Graph.Grad), for the visualizer.
+// on gets a zero constant. The gradient of each forward node is recorded (Gradient,
+// Primal), for the visualizer.
 //
 // The gradient nodes are ordinary nodes: compile them with the forward outputs to run both
 // in one program, or call Grad on a gradient for higher-order derivatives.
@@ -34,6 +34,10 @@ func Grad(y *graph.Node, wrt ...*graph.Node) []*graph.Node {
 		if w.Graph() != g {
 			panic(&graph.ShapeError{Op: "grad", Inputs: []string{y.Label(), w.Label()}, Shapes: []graph.Shape{y.Shape(), w.Shape()},
 				Reason: fmt.Sprintf("%s belongs to another graph", w.Label())})
+		}
+		if !w.DType().IsFloat() {
+			panic(&graph.ShapeError{Op: "grad", Inputs: []string{y.Label(), w.Label()}, Shapes: []graph.Shape{y.Shape(), w.Shape()},
+				Reason: fmt.Sprintf("%s is %s: no gradient flows into integers", w.Label(), w.DType())})
 		}
 		target[w] = true
 	}
@@ -69,7 +73,7 @@ func Grad(y *graph.Node, wrt ...*graph.Node) []*graph.Node {
 		}
 		for j, x := range inputs {
 			gx := gxs[j]
-			if gx == nil || !needs[x] {
+			if gx == nil || !needs[x] || !x.DType().IsFloat() {
 				continue
 			}
 			if !gx.Shape().Equal(x.Shape()) || gx.DType() != x.DType() {
@@ -90,10 +94,13 @@ func Grad(y *graph.Node, wrt ...*graph.Node) []*graph.Node {
 		}
 		out[i] = gw
 	}
+	rec := recordOf(g)
+	rec.mu.Lock()
 	for _, n := range order { // in order, so shared gradient nodes are attributed deterministically
 		if gn := grads[n]; gn != nil {
-			g.SetGrad(n, gn)
+			rec.set(n, gn)
 		}
 	}
+	rec.mu.Unlock()
 	return out
 }

@@ -33,10 +33,10 @@ func TestHigherOrderPolynomial(t *testing.T) {
 	d1 := autodiff.Grad(y, x)[0]
 	d2 := autodiff.Grad(d1, x)[0]
 	d3 := autodiff.Grad(d2, x)[0]
-	if gs := g.Grads(x); len(gs) != 3 || gs[0] != d1 || gs[2] != d3 || g.Grad(x) != d3 {
+	if gs := autodiff.Gradients(x); len(gs) != 3 || gs[0] != d1 || gs[2] != d3 || autodiff.Gradient(x) != d3 {
 		t.Fatalf("recorded gradients of x: %v", gs)
 	}
-	got := eval(t, graph.Feeds{"x": graph.ScalarValue(graph.Float64, 2)}, y, d1, d2, d3)
+	got := eval(t, graph.Feeds{x: graph.ScalarValue(graph.Float64, 2)}, y, d1, d2, d3)
 	want := []float64{16, 32, 48, 48}
 	for i := range want {
 		if math.Abs(got[i]-want[i]) > 1e-12 {
@@ -54,7 +54,7 @@ func TestHigherOrderTanh(t *testing.T) {
 	d2 := autodiff.Grad(d1, x)[0]
 	d3 := autodiff.Grad(d2, x)[0]
 	for _, v := range []float64{-1.3, 0.2, 0.7} {
-		got := eval(t, graph.Feeds{"x": graph.ScalarValue(graph.Float64, v)}, d1, d2, d3)
+		got := eval(t, graph.Feeds{x: graph.ScalarValue(graph.Float64, v)}, d1, d2, d3)
 		th := math.Tanh(v)
 		want := []float64{1 - th*th, -2 * th * (1 - th*th), -2 * (1 - th*th) * (1 - 3*th*th)}
 		for i := range want {
@@ -101,7 +101,7 @@ func TestBranchesAreSummed(t *testing.T) {
 	x := g.Input("x", graph.Float64)
 	y := ops.Add(ops.Mul(x, x), ops.Exp(x)) // dy/dx = 2x + e^x
 	gx := autodiff.Grad(y, x)[0]
-	got := eval(t, graph.Feeds{"x": graph.ScalarValue(graph.Float64, 0.5)}, gx)[0]
+	got := eval(t, graph.Feeds{x: graph.ScalarValue(graph.Float64, 0.5)}, gx)[0]
 	if want := 1 + math.Exp(0.5); math.Abs(got-want) > 1e-15 {
 		t.Fatalf("got %v, want %v", got, want)
 	}
@@ -116,14 +116,17 @@ func TestUnneededNodesGetNoGradient(t *testing.T) {
 	y := ops.Sum(ops.Mul(ops.Tanh(x), side))
 	before := len(g.Nodes())
 	gx := autodiff.Grad(y, x)[0]
-	if g.Grad(side) != nil || g.Grad(c) != nil {
+	if autodiff.Gradient(side) != nil || autodiff.Gradient(c) != nil || len(autodiff.Gradients(c)) != 0 {
 		t.Fatal("a node not on a path from x got a gradient")
 	}
-	if g.Grad(x) != gx {
+	if autodiff.Gradient(x) != gx {
 		t.Fatal("the forward -> gradient map does not hold x's gradient")
 	}
-	if gx.GradOf() != x {
+	if autodiff.Primal(gx) != x {
 		t.Fatalf("gradient node %s is not marked as the gradient of x", gx)
+	}
+	if autodiff.Primal(x) != nil || autodiff.Primal(y) != nil {
+		t.Fatal("a forward node is marked as a gradient")
 	}
 	// sum, mul, tanh: each adds its rule's nodes, but exp(c) adds nothing.
 	for _, n := range g.Nodes()[before:] {
@@ -138,6 +141,18 @@ func TestUnneededNodesGetNoGradient(t *testing.T) {
 	gz := autodiff.Grad(y, z)[0]
 	if v := eval(t, nil, gz)[0]; v != 0 {
 		t.Fatalf("gradient of an unrelated input is %v", v)
+	}
+}
+
+// Integers get no gradient: asking for one is a build error.
+func TestGradOfIntegerRefused(t *testing.T) {
+	g := graph.New()
+	x := g.Input("x", graph.Float64, 2)
+	labels := g.Input("labels", graph.Int32, 2)
+	y := ops.Sum(ops.Exp(x))
+	err := graph.Try(func() { autodiff.Grad(y, x, labels) })
+	if err == nil || !strings.Contains(err.Error(), "labels is int32: no gradient flows into integers") {
+		t.Fatalf("got %v", err)
 	}
 }
 

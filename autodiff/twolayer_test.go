@@ -82,10 +82,12 @@ func randomBatch(rng *rand.Rand, n, in, out int) twoLayerData {
 	return d
 }
 
-func (d twoLayerData) feeds(dt graph.DType, n, in, out int) graph.Feeds {
+// feeds feeds the batch to net's inputs, in net's element type.
+func (d twoLayerData) feeds(net *twoLayerNet) graph.Feeds {
+	dt := net.x.DType()
 	return graph.Feeds{
-		"x": graph.FromFloat64s(dt, []int{n, in}, d.x),
-		"t": graph.FromFloat64s(dt, []int{n, out}, d.t),
+		net.x: graph.FromFloat64s(dt, []int{net.n, net.in}, d.x),
+		net.t: graph.FromFloat64s(dt, []int{net.n, net.out}, d.t),
 	}
 }
 
@@ -160,7 +162,7 @@ func TestTwoLayerNetMatchesGorgonia(t *testing.T) {
 	net := newTwoLayerNet(graph.Float64, n, in, hidden, out, w)
 	grads := autodiff.Grad(net.loss, net.params()...)
 	prog := graph.MustCompile(append([]*graph.Node{net.loss}, grads...)...)
-	outs, err := prog.Run(d.feeds(graph.Float64, n, in, out))
+	outs, err := prog.Run(d.feeds(net))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +195,7 @@ func TestTwoLayerNetGradCheck(t *testing.T) {
 	w := newTwoLayerWeights(rng, in, hidden, out, 0.5)
 	d := randomBatch(rng, n, in, out)
 	net := newTwoLayerNet(graph.Float64, n, in, hidden, out, w)
-	checks, err := autodiff.CheckGrad(net.loss, net.params(), d.feeds(graph.Float64, n, in, out), 1e-6)
+	checks, err := autodiff.CheckGrad(net.loss, net.params(), d.feeds(net), 1e-6)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +239,7 @@ func TestTwoLayerNetTrainsWithSGD(t *testing.T) {
 	params := net.params()
 	grads := autodiff.Grad(net.loss, params...)
 	prog := graph.MustCompile(append([]*graph.Node{net.loss}, grads...)...)
-	feeds := d.feeds(graph.Float32, n, in, out)
+	feeds := d.feeds(net)
 
 	start := time.Now()
 	var first, last float32

@@ -60,8 +60,8 @@ func newSimpleConvNet() *simpleConvNet {
 	n.loss = ops.SoftmaxCrossEntropy(n.logits, n.t)
 	n.params = []*graph.Node{W1, b1, W2, b2, W3, b3}
 	n.feeds = graph.Feeds{
-		"x": tensorF32(rng, 1, batch, 1, imageSide, imageSide),
-		"t": tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
+		n.x: tensorF32(rng, 1, batch, 1, imageSide, imageSide),
+		n.t: tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
 	}
 	return n
 }
@@ -137,7 +137,7 @@ func benchInfer(b *testing.B, compile func(...*graph.Node) (*graph.Program, erro
 	if err != nil {
 		b.Fatal(err)
 	}
-	feeds := graph.Feeds{"x": n.feeds["x"]}
+	feeds := graph.Feeds{n.x: n.feeds[n.x]}
 	if _, err := prog.Run(feeds); err != nil {
 		b.Fatal(err)
 	}

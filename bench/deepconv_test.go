@@ -28,8 +28,8 @@ func BenchmarkDeepConvNetStep(b *testing.B) {
 	params := net.Params()
 	prog := graph.MustCompile(append([]*graph.Node{loss}, autodiff.Grad(loss, params...)...)...)
 	feeds := graph.Feeds{
-		"x": tensorF32(rng, 1, batch, 1, imageSide, imageSide),
-		"t": tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
+		x: tensorF32(rng, 1, batch, 1, imageSide, imageSide),
+		t: tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
 	}
 	adam := optim.DefaultAdam()
 	step := func() {

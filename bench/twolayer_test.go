@@ -54,8 +54,8 @@ func BenchmarkTwoLayerNetStep(b *testing.B) {
 	grads := autodiff.Grad(loss, params...)
 	prog := graph.MustCompile(append([]*graph.Node{loss}, grads...)...)
 	feeds := graph.Feeds{
-		"x": tensor.New(tensor.WithShape(batch, inputs), tensor.WithBacking(randF32(rng, batch*inputs, 1))),
-		"t": tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
+		x: tensor.New(tensor.WithShape(batch, inputs), tensor.WithBacking(randF32(rng, batch*inputs, 1))),
+		t: tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
 	}
 	step := func() {
 		out, err := prog.Run(feeds)

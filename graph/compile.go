@@ -11,8 +11,26 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Feeds maps input names to the values fed for one run.
-type Feeds map[string]*tensor.Dense
+// Feeds maps input nodes to the values fed for one run:
+//
+//	prog.Run(graph.Feeds{x: images, t: labels})
+//
+// Where only names are at hand (a file, a command line), Graph.FeedsByName makes Feeds.
+type Feeds map[*Node]*tensor.Dense
+
+// FeedsByName makes Feeds from values keyed by the inputs' names. A name that is not an
+// input of g is an error listing the inputs there are.
+func (g *Graph) FeedsByName(named map[string]*tensor.Dense) (Feeds, error) {
+	f := make(Feeds, len(named))
+	for name, v := range named {
+		n := g.InputNode(name)
+		if n == nil {
+			return nil, fmt.Errorf("graph: feed %q: the graph has no input of that name (inputs: %s)", name, inputNames(g))
+		}
+		f[n] = v
+	}
+	return f, nil
+}
 
 // Program is a compiled plan that evaluates some outputs of a graph: only the nodes those
 // outputs need, in topological order, writing into buffers planned at compile time and
@@ -230,9 +248,11 @@ func (p *Program) Inputs() []*Node {
 	return out
 }
 
-// Run evaluates the outputs given the feeds. Every needed input must be fed with its
-// exact shape and element type; a feed whose name is not an input of the graph is an error.
-// The returned tensors belong to the program and are overwritten by the next Run.
+// Run evaluates the outputs given the feeds and returns their values in the order of
+// Outputs (Value(n) finds one by its node). Every needed input must be fed with its exact
+// shape and element type; a feed that is not an input of the graph is an error. The
+// returned tensors (gorgonia.org/tensor's *tensor.Dense; graph.Item reads a scalar,
+// graph.Float64s any) belong to the program and are overwritten by the next Run.
 func (p *Program) Run(feeds Feeds) ([]*tensor.Dense, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -354,18 +374,19 @@ func (p *Program) traceChain(st *step, visit func(*Node, *tensor.Dense)) error {
 // bind checks the feeds and points input and parameter slots at their values.
 func (p *Program) bind(feeds Feeds) error {
 	g := p.nodes[0].g
-	for name := range feeds {
-		g.mu.Lock()
-		_, ok := g.inputs[name]
-		g.mu.Unlock()
-		if !ok {
-			return fmt.Errorf("graph: feed %q: the graph has no input of that name (inputs: %s)", name, p.inputNames(g))
+	for n := range feeds {
+		if n == nil || n.g != g || n.kind != KindInput {
+			what := "nil"
+			if n != nil {
+				what = fmt.Sprintf("%s %s is not an input of this graph", n.Label(), n.typ)
+			}
+			return fmt.Errorf("graph: feed %s (inputs: %s)", what, inputNames(g))
 		}
 	}
 	var missing []string
 	for _, s := range p.inputs {
 		n := p.nodes[s]
-		v, ok := feeds[n.name]
+		v, ok := feeds[n]
 		if !ok {
 			missing = append(missing, fmt.Sprintf("%s %s", n.name, n.typ))
 			continue
@@ -385,12 +406,13 @@ func (p *Program) bind(feeds Feeds) error {
 	return nil
 }
 
-func (p *Program) inputNames(g *Graph) string {
+// inputNames lists g's inputs with their types, sorted: "t int32[100], x float32[100 784]".
+func inputNames(g *Graph) string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	names := make([]string, 0, len(g.inputs))
 	for name, n := range g.inputs {
-		names = append(names, name+n.typ.String())
+		names = append(names, name+" "+n.typ.String())
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")

@@ -59,7 +59,7 @@ func TestFuserContract(t *testing.T) {
 	d := graph.Apply(scaleOp{8}, x)
 	e := graph.Apply(scaleOp{2}, d)
 	f := graph.Apply(pairOp{}, e, d) // d has two readers: nothing fuses into e
-	feeds := graph.Feeds{"x": graph.FromFloat64s(graph.Float64, []int{4}, []float64{1, -2, 3, 0.25})}
+	feeds := graph.Feeds{x: graph.FromFloat64s(graph.Float64, []int{4}, []float64{1, -2, 3, 0.25})}
 
 	p := graph.MustCompile(c, f)
 	chains := p.Fused()

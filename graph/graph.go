@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 
@@ -11,15 +12,46 @@ import (
 // Graph holds nodes. Nodes are appended as they are built, so creation order is a
 // topological order. A Graph may be built from one goroutine at a time.
 type Graph struct {
-	mu     sync.Mutex
-	nodes  []*Node
-	inputs map[string]*Node
-	grads  map[*Node][]*Node // forward node -> its gradient nodes, in the order Grad made them
+	mu       sync.Mutex
+	nodes    []*Node
+	inputs   map[string]*Node
+	params   map[string]param
+	attached map[any]any
+	rng      *rand.Rand
 }
 
-// New returns an empty graph.
+// param is a parameter and the place in the caller's code where it was made.
+type param struct {
+	node  *Node
+	where string
+}
+
+// New returns an empty graph. Its random source (Rand), which layers draw their initial
+// weights from, is seeded with 0: call Seed for another reproducible draw.
 func New() *Graph {
-	return &Graph{inputs: map[string]*Node{}, grads: map[*Node][]*Node{}}
+	return &Graph{inputs: map[string]*Node{}, params: map[string]param{}, attached: map[any]any{},
+		rng: rand.New(rand.NewPCG(0, 0))}
+}
+
+// Rand is the graph's random source: layers draw their initial weights from it unless
+// given one of their own. Building from one goroutine, draws are reproducible.
+func (g *Graph) Rand() *rand.Rand { return g.rng }
+
+// Seed reseeds the graph's random source.
+func (g *Graph) Seed(seed uint64) { g.rng = rand.New(rand.NewPCG(seed, 0)) }
+
+// Attached returns the value attached to g under key, calling make to create it the first
+// time. Packages that keep facts about a graph keep them here (autodiff records which node
+// is the gradient of which), so that Graph need not know them.
+func (g *Graph) Attached(key any, make func() any) any {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	v, ok := g.attached[key]
+	if !ok {
+		v = make()
+		g.attached[key] = v
+	}
+	return v
 }
 
 // Nodes returns every node of the graph in creation order.
@@ -38,7 +70,8 @@ func (g *Graph) add(n *Node) *Node {
 	return n
 }
 
-// Input adds a placeholder fed at run time under its name, which must be unique in the graph.
+// Input adds a placeholder fed at run time by its node (Feeds{x: v}). Its name must be
+// unique in the graph: errors name the input by it, and Graph.FeedsByName finds it by it.
 func (g *Graph) Input(name string, dt DType, shape ...int) *Node {
 	t := Type{Shape: Shape(shape).Clone(), DType: dt}
 	if err := checkType(t); err != nil {
@@ -67,10 +100,20 @@ func (g *Graph) InputNode(name string) *Node {
 	return g.inputs[name]
 }
 
-// Param adds a parameter holding value (used as is, not copied). Its shape and element
-// type are the value's.
-func (g *Graph) Param(name string, value *tensor.Dense) *Node {
-	return g.valueNode(KindParam, name, value)
+// Param adds a parameter named name at the graph's root scope, holding value (used as is,
+// not copied). Its shape and element type are the value's. Names are unique: a second
+// parameter of the same name panics with a *ShapeError naming both places it was made.
+// Layers make their parameters through a Scope (Scope.Param), which prefixes the name.
+func (g *Graph) Param(name string, value *tensor.Dense) *Node { return g.Root().Param(name, value) }
+
+// Params returns every parameter of the graph in creation order.
+func (g *Graph) Params() []*Node { return g.Root().Params() }
+
+// ParamNode returns the parameter with the given full name ("conv1.W"), or nil.
+func (g *Graph) ParamNode(name string) *Node {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.params[name].node
 }
 
 // Const adds a constant holding value (not copied; do not modify it afterwards).
@@ -90,6 +133,9 @@ func (g *Graph) valueNode(k Kind, name string, v *tensor.Dense) *Node {
 	dt, err := DTypeOf(v)
 	if err != nil {
 		panic(&ShapeError{Op: k.String(), Inputs: []string{name}, Shapes: []Shape{shapeOf(v)}, Reason: err.Error()})
+	}
+	if k == KindParam && !dt.IsFloat() {
+		panic(&ShapeError{Op: k.String(), Inputs: []string{name}, Shapes: []Shape{shapeOf(v)}, Reason: fmt.Sprintf("a parameter is trained by gradients, so it must be float32 or float64, not %s", dt)})
 	}
 	return g.add(&Node{name: name, kind: k, typ: Type{Shape: shapeOf(v), DType: dt}, value: v})
 }
@@ -111,6 +157,12 @@ func Apply(op Op, inputs ...*Node) *Node {
 			panic(&ShapeError{Op: op.Name(), Inputs: labels(inputs), Shapes: shapes(inputs), Reason: fmt.Sprintf("%s belongs to another graph", x.Label())})
 		}
 		types[i] = x.typ
+		if !x.typ.DType.IsFloat() {
+			if ia, ok := op.(IntInputs); !ok || !ia.IntInput(i) {
+				panic(&ShapeError{Op: op.Name(), Inputs: labels(inputs), Shapes: shapes(inputs),
+					Reason: fmt.Sprintf("input %d (%s) is %s: %s takes float32 or float64 there", i, x.Label(), x.typ.DType, op.Name())})
+			}
+		}
 	}
 	t, err := op.Shape(types...)
 	if err == nil {
@@ -123,8 +175,8 @@ func Apply(op Op, inputs ...*Node) *Node {
 }
 
 func checkType(t Type) error {
-	if t.DType != Float32 && t.DType != Float64 {
-		return fmt.Errorf("element type %v is not float32 or float64", t.DType)
+	if !t.DType.valid() {
+		return fmt.Errorf("element type %v is not float32, float64, int32 or int64", t.DType)
 	}
 	for _, d := range t.Shape {
 		if d <= 0 {
@@ -154,36 +206,6 @@ func shapes(ns []*Node) []Shape {
 		}
 	}
 	return out
-}
-
-// SetGrad records that gx is the gradient of x (autodiff calls it; the visualizer reads it).
-func (g *Graph) SetGrad(x, gx *Node) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if !slices.Contains(g.grads[x], gx) {
-		g.grads[x] = append(g.grads[x], gx)
-	}
-	if gx.gradOf == nil {
-		gx.gradOf = x
-	}
-}
-
-// Grad returns the latest gradient node recorded for x, or nil when none was.
-func (g *Graph) Grad(x *Node) *Node {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if gs := g.grads[x]; len(gs) > 0 {
-		return gs[len(gs)-1]
-	}
-	return nil
-}
-
-// Grads returns every gradient node recorded for x, in the order they were made: with
-// higher-order derivatives, one per call of autodiff.Grad that reached x.
-func (g *Graph) Grads(x *Node) []*Node {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return append([]*Node(nil), g.grads[x]...)
 }
 
 // Topo returns the nodes that outputs depend on, outputs included, in a topological order:

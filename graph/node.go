@@ -25,6 +25,13 @@ type Op interface {
 	Grad(x []*Node, y, gy *Node) []*Node
 }
 
+// IntInputs is implemented by ops that take integer inputs (class labels, indices): Apply
+// lets input i be Int32 or Int64 only when IntInput(i) is true, and panics with a
+// *ShapeError naming the input otherwise, so a float kernel never sees integers.
+type IntInputs interface {
+	IntInput(i int) bool
+}
+
 // Kind tells what a node is.
 type Kind uint8
 
@@ -63,8 +70,6 @@ type Node struct {
 
 	mu    sync.RWMutex  // guards value for params
 	value *tensor.Dense // params and consts
-
-	gradOf *Node // when this node is a gradient: the node it is the gradient of
 }
 
 // ID is the node's index in its graph, in creation order (a topological order).
@@ -76,10 +81,16 @@ func (n *Node) Graph() *Graph { return n.g }
 // Name is the name given when building, or "" when none was given.
 func (n *Node) Name() string { return n.name }
 
-// SetName names a node after it is made (for pictures and errors) and returns it.
+// SetName names a node after it is made (for pictures and errors) and returns it. An
+// input's new name must be free; a parameter cannot be renamed (its name is its identity
+// in parameter files and optimizer state).
 func (n *Node) SetName(name string) *Node {
 	n.g.mu.Lock()
 	defer n.g.mu.Unlock()
+	if n.kind == KindParam && name != n.name {
+		panic(&ShapeError{Op: "setname", Inputs: []string{n.Label()}, Shapes: []Shape{n.typ.Shape},
+			Reason: fmt.Sprintf("a parameter keeps the name its scope gave it; make it as %q instead", name)})
+	}
 	if n.kind == KindInput && name != n.name {
 		if _, dup := n.g.inputs[name]; dup {
 			panic(&ShapeError{Op: "setname", Inputs: []string{n.Label()}, Shapes: []Shape{n.typ.Shape},
@@ -124,9 +135,6 @@ func (n *Node) Shape() Shape { return n.typ.Shape }
 
 // DType is the node's element type.
 func (n *Node) DType() DType { return n.typ.DType }
-
-// GradOf returns the forward node this node is the gradient of, or nil when it is not a gradient.
-func (n *Node) GradOf() *Node { return n.gradOf }
 
 // Value returns the current value of a parameter or constant (nil for inputs and op nodes,
 // whose values live in a compiled program). Optimizers update a parameter's value in place.

@@ -7,13 +7,17 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// DType is the element type of a node's values: Float32 for speed, Float64 for checks.
+// DType is the element type of a node's values: Float32 for speed, Float64 for checks,
+// Int32 and Int64 for class labels and indices (which ops take them says each op's doc;
+// no gradient flows into an integer node).
 type DType uint8
 
-// The two element types every op supports.
+// The element types. Every op supports both float types.
 const (
 	Float32 DType = iota + 1
 	Float64
+	Int32
+	Int64
 )
 
 func (d DType) String() string {
@@ -22,14 +26,31 @@ func (d DType) String() string {
 		return "float32"
 	case Float64:
 		return "float64"
+	case Int32:
+		return "int32"
+	case Int64:
+		return "int64"
 	}
 	return fmt.Sprintf("dtype(%d)", uint8(d))
 }
 
+// IsFloat reports whether d is Float32 or Float64.
+func (d DType) IsFloat() bool { return d == Float32 || d == Float64 }
+
+// IsInt reports whether d is Int32 or Int64.
+func (d DType) IsInt() bool { return d == Int32 || d == Int64 }
+
+func (d DType) valid() bool { return d.IsFloat() || d.IsInt() }
+
 // Tensor returns the gorgonia tensor dtype of d.
 func (d DType) Tensor() tensor.Dtype {
-	if d == Float32 {
+	switch d {
+	case Float32:
 		return tensor.Float32
+	case Int32:
+		return tensor.Int32
+	case Int64:
+		return tensor.Int64
 	}
 	return tensor.Float64
 }
@@ -41,8 +62,12 @@ func DTypeOf(t *tensor.Dense) (DType, error) {
 		return Float32, nil
 	case tensor.Float64:
 		return Float64, nil
+	case tensor.Int32:
+		return Int32, nil
+	case tensor.Int64:
+		return Int64, nil
 	}
-	return 0, fmt.Errorf("unsupported element type %v (want float32 or float64)", t.Dtype())
+	return 0, fmt.Errorf("unsupported element type %v (want float32, float64, int32 or int64)", t.Dtype())
 }
 
 // Shape is the size of each axis; the empty shape is a scalar.
@@ -103,13 +128,49 @@ func (t Type) String() string { return t.DType.String() + t.Shape.String() }
 
 // NewTensor allocates a zeroed tensor of shape s and element type d.
 func NewTensor(d DType, s ...int) *tensor.Dense {
-	if d == Float32 {
-		return tensor.New(tensor.WithShape(s...), tensor.WithBacking(make([]float32, Shape(s).Size())))
+	n := Shape(s).Size()
+	var backing any
+	switch d {
+	case Float32:
+		backing = make([]float32, n)
+	case Int32:
+		backing = make([]int32, n)
+	case Int64:
+		backing = make([]int64, n)
+	default:
+		backing = make([]float64, n)
 	}
-	return tensor.New(tensor.WithShape(s...), tensor.WithBacking(make([]float64, Shape(s).Size())))
+	return tensor.New(tensor.WithShape(s...), tensor.WithBacking(backing))
 }
 
-// FromFloat64s makes a tensor of the given element type and shape holding vals (converted when d is Float32).
+// F32 makes a float32 tensor of the given shape holding data, row-major; with no data it is
+// zeroed. It panics when data does not fill the shape. A nil shape makes a scalar:
+//
+//	x := graph.F32(graph.Shape{2, 3}, 1, 2, 3, 4, 5, 6)
+//	c := graph.F32(nil, 0.5)
+func F32(shape Shape, data ...float32) *tensor.Dense { return typed(Float32, shape, data) }
+
+// F64 is F32 for float64.
+func F64(shape Shape, data ...float64) *tensor.Dense { return typed(Float64, shape, data) }
+
+// I32 is F32 for int32: class labels and indices.
+func I32(shape Shape, data ...int32) *tensor.Dense { return typed(Int32, shape, data) }
+
+// I64 is F32 for int64.
+func I64(shape Shape, data ...int64) *tensor.Dense { return typed(Int64, shape, data) }
+
+func typed[T float32 | float64 | int32 | int64](d DType, shape Shape, data []T) *tensor.Dense {
+	n := shape.Size()
+	if len(data) != 0 && len(data) != n {
+		panic(fmt.Sprintf("graph.%s: %d values for shape %v (%d elements)", map[DType]string{Float32: "F32", Float64: "F64", Int32: "I32", Int64: "I64"}[d], len(data), shape, n))
+	}
+	backing := make([]T, n)
+	copy(backing, data)
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(backing))
+}
+
+// FromFloat64s makes a tensor of any element type and shape holding vals, converted to the
+// type (integers are truncated): the constructor for code written once for several types.
 // It panics when len(vals) does not match the shape.
 func FromFloat64s(d DType, shape []int, vals []float64) *tensor.Dense {
 	if Shape(shape).Size() != len(vals) {
@@ -118,33 +179,65 @@ func FromFloat64s(d DType, shape []int, vals []float64) *tensor.Dense {
 	t := NewTensor(d, shape...)
 	switch d {
 	case Float32:
-		dst := t.Float32s()
-		for i, v := range vals {
-			dst[i] = float32(v)
-		}
+		conv(t.Float32s(), vals)
+	case Int32:
+		conv(t.Int32s(), vals)
+	case Int64:
+		conv(t.Int64s(), vals)
 	default:
 		copy(t.Float64s(), vals)
 	}
 	return t
 }
 
+func conv[T float32 | int32 | int64](dst []T, src []float64) {
+	for i, v := range src {
+		dst[i] = T(v)
+	}
+}
+
 // ScalarValue makes a scalar tensor of element type d holding v.
 func ScalarValue(d DType, v float64) *tensor.Dense { return FromFloat64s(d, nil, []float64{v}) }
 
-// Float64s returns the values of a float32 or float64 tensor as a new []float64 (for printing and tests).
+// Float64s returns the values of a tensor of any of the four element types as a new
+// []float64 (for printing and tests).
 func Float64s(t *tensor.Dense) []float64 {
 	switch t.Dtype() {
 	case tensor.Float32:
-		src := t.Float32s()
-		out := make([]float64, len(src))
-		for i, v := range src {
-			out[i] = float64(v)
-		}
-		return out
+		return widen(t.Float32s())
 	case tensor.Float64:
 		return append([]float64(nil), t.Float64s()...)
+	case tensor.Int32:
+		return widen(t.Int32s())
+	case tensor.Int64:
+		return widen(t.Int64s())
 	}
 	return nil
+}
+
+func widen[T float32 | int32 | int64](src []T) []float64 {
+	out := make([]float64, len(src))
+	for i, v := range src {
+		out[i] = float64(v)
+	}
+	return out
+}
+
+// Item returns the one value of a tensor holding a single element (a loss, an accuracy) as a
+// float64. It panics when t holds more than one.
+func Item(t *tensor.Dense) float64 {
+	if n := t.Shape().TotalSize(); n != 1 {
+		panic(fmt.Sprintf("graph.Item: the tensor holds %d values %v, not one", n, shapeOf(t)))
+	}
+	switch t.Dtype() {
+	case tensor.Float32:
+		return float64(t.Float32s()[0])
+	case tensor.Int32:
+		return float64(t.Int32s()[0])
+	case tensor.Int64:
+		return float64(t.Int64s()[0])
+	}
+	return t.Float64s()[0]
 }
 
 // shapeOf returns the shape of a tensor value as a Shape (scalars: []).

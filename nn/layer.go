@@ -1,42 +1,15 @@
 package nn
 
 import (
-	"math/rand/v2"
-
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/ops"
 )
 
-// Layer builds nodes from an input node. Layers that hold parameters list them with Params,
-// explicitly, in a fixed order.
+// Layer builds nodes from an input node. Its parameters are not listed by the layer: they
+// live in the scope it was built in (graph.Scope.Params).
 type Layer interface {
 	Forward(x *graph.Node) *graph.Node
-	Params() []*graph.Node
 }
-
-// Affine is the book's fully connected layer: x W + b, with W in x out. An input of
-// more than two axes is flattened first (row-major over C, H, W).
-type Affine struct {
-	W, B *graph.Node
-}
-
-// NewAffine adds the parameters of an in x out affine layer named W<name> and b<name>
-// (e.g. "W1", "b1"), W drawn from init with fanIn = in, b zero.
-func NewAffine(g *graph.Graph, name string, in, out int, init Init, dt graph.DType, rng *rand.Rand) *Affine {
-	return &Affine{
-		W: g.Param("W"+name, RandomTensor(rng, dt, init(in), in, out)),
-		B: g.Param("b"+name, graph.NewTensor(dt, out)),
-	}
-}
-
-func (l *Affine) Forward(x *graph.Node) *graph.Node {
-	if len(x.Shape()) > 2 {
-		x = ops.Flatten(x)
-	}
-	return ops.Add(ops.MatMul(x, l.W), l.B)
-}
-
-func (l *Affine) Params() []*graph.Node { return []*graph.Node{l.W, l.B} }
 
 // Func is a layer without parameters made from a function (ReLU, Sigmoid, ...).
 type Func struct {
@@ -45,7 +18,6 @@ type Func struct {
 }
 
 func (l Func) Forward(x *graph.Node) *graph.Node { return l.F(x) }
-func (Func) Params() []*graph.Node               { return nil }
 
 // The parameterless layers of the book.
 var (
@@ -67,19 +39,14 @@ type Sequential struct {
 	Layers []Layer
 }
 
+// Seq is a Sequential of the given layers.
+func Seq(layers ...Layer) *Sequential { return &Sequential{Layers: layers} }
+
 func (s *Sequential) Forward(x *graph.Node) *graph.Node {
 	for _, l := range s.Layers {
 		x = l.Forward(x)
 	}
 	return x
-}
-
-func (s *Sequential) Params() []*graph.Node {
-	var ps []*graph.Node
-	for _, l := range s.Layers {
-		ps = append(ps, l.Params()...)
-	}
-	return ps
 }
 
 // Residual is a ResNet block: Body(x) + x, or Body(x) + Shortcut(x) when the shapes differ.
@@ -96,15 +63,8 @@ func (r *Residual) Forward(x *graph.Node) *graph.Node {
 	return ops.Add(r.Body.Forward(x), skip)
 }
 
-func (r *Residual) Params() []*graph.Node {
-	ps := r.Body.Params()
-	if r.Shortcut != nil {
-		ps = append(ps, r.Shortcut.Params()...)
-	}
-	return ps
-}
-
-// SoftmaxCrossEntropy is the book's SoftmaxWithLoss: t is class labels [N] or one-hot [N C].
+// SoftmaxCrossEntropy is the book's SoftmaxWithLoss: t is class labels [N] (int32, int64 or
+// whole floats) or one-hot rows [N C].
 func SoftmaxCrossEntropy(scores, t *graph.Node) *graph.Node {
 	return ops.SoftmaxCrossEntropy(scores, t)
 }
@@ -128,4 +88,23 @@ func WeightDecay(lambda float64, weights ...*graph.Node) *graph.Node {
 		}
 	}
 	return ops.MulScalar(sum, lambda/2)
+}
+
+// Weights are the parameters of s whose own name (after the last dot) starts with "W": the
+// weights an L2 penalty decays, biases and batch norm's gamma and beta left out.
+func Weights(s graph.Scope) []*graph.Node {
+	var ws []*graph.Node
+	for _, p := range s.Params() {
+		name := p.Name()
+		for i := len(name) - 1; i >= 0; i-- {
+			if name[i] == '.' {
+				name = name[i+1:]
+				break
+			}
+		}
+		if len(name) > 0 && name[0] == 'W' {
+			ws = append(ws, p)
+		}
+	}
+	return ws
 }

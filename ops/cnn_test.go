@@ -372,9 +372,10 @@ func TestBatchNormTrainEval(t *testing.T) {
 		beta := g.Param("beta", graph.FromFloat64s(dt, []int{3}, []float64{0, -1, 1}))
 		st := ops.NewBatchNormStats(dt, 3)
 		mode := ops.NewMode(true)
-		y := ops.BatchNorm(g.Input("x", dt, xs...), gamma, beta, st, mode)
+		xin := g.Input("x", dt, xs...)
+		y := ops.BatchNorm(xin, gamma, beta, st, mode)
 		prog := graph.MustCompile(y)
-		feeds := graph.Feeds{"x": graph.FromFloat64s(dt, xs, x)}
+		feeds := graph.Feeds{xin: graph.FromFloat64s(dt, xs, x)}
 		out, err := prog.Run(feeds)
 		if err != nil {
 			t.Fatal(err)
@@ -561,7 +562,7 @@ func cnnKernelProgram(dt graph.DType) (*graph.Program, graph.Feeds) {
 	h = ops.Col2Im(ops.Im2Col(h, 3, 3, 1, 1), h.Shape(), 3, 3, 1, 1)
 	loss := ops.Sum(ops.Square(h))
 	grads := autodiff.Grad(loss, x, gamma, beta)
-	feeds := graph.Feeds{"x": graph.FromFloat64s(dt, xs, randVals(rng, graph.Shape(xs).Size()))}
+	feeds := graph.Feeds{x: graph.FromFloat64s(dt, xs, randVals(rng, graph.Shape(xs).Size()))}
 	return graph.MustCompile(append([]*graph.Node{loss}, grads...)...), feeds
 }
 
@@ -599,7 +600,7 @@ func TestCNNConcurrentRuns(t *testing.T) {
 	loss := ops.Sum(ops.Square(y))
 	gW := autodiff.Grad(loss, W)[0]
 	progs := []*graph.Program{graph.MustCompile(loss, gW), graph.MustCompile(loss, gW), graph.MustCompile(loss)}
-	feeds := graph.Feeds{"x": graph.FromFloat64s(graph.Float64, xs, randVals(rng, graph.Shape(xs).Size()))}
+	feeds := graph.Feeds{x: graph.FromFloat64s(graph.Float64, xs, randVals(rng, graph.Shape(xs).Size()))}
 	want, err := progs[0].RunCopy(feeds)
 	if err != nil {
 		t.Fatal(err)

@@ -72,7 +72,7 @@ func (c fusedCase) build(dt graph.DType, nan bool, seed uint64) (out *graph.Node
 	if c.flatten {
 		out = ops.Flatten(out)
 	}
-	feeds = graph.Feeds{"x": graph.FromFloat64s(dt, []int{c.n, c.c, c.h, c.w}, vals(c.n*c.c*c.h*c.w))}
+	feeds = graph.Feeds{x: graph.FromFloat64s(dt, []int{c.n, c.c, c.h, c.w}, vals(c.n*c.c*c.h*c.w))}
 	return out, conv, feeds
 }
 
@@ -249,7 +249,7 @@ func TestFusedKeepsInputsAlive(t *testing.T) {
 	conv := ops.Conv2D(x, W, 1, 1)
 	other := ops.Exp(in) // same size as x; its id is between conv's and relu's
 	out := ops.MaxPool2D(ops.ReLU(conv), 2, 2, 2, 0)
-	feeds := graph.Feeds{"in": graph.FromFloat64s(graph.Float64, []int{2, 1, 8, 8}, randVals(rng, 128))}
+	feeds := graph.Feeds{in: graph.FromFloat64s(graph.Float64, []int{2, 1, 8, 8}, randVals(rng, 128))}
 	p := graph.MustCompile(out, other)
 	if len(p.Fused()) != 1 {
 		t.Fatalf("fused %v", p.Fused())

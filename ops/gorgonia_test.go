@@ -103,12 +103,14 @@ type crossResult struct {
 }
 
 // runZerograd builds and runs a row in zerograd: its inputs are parameters, or the nodes xs
-// makes when it is not nil (fed from feeds); the gradients are those of every parameter.
-func runZerograd(c gorgoniaCase, dt graph.DType, inputs [][]float64, r []float64, feeds graph.Feeds, xs func(g *graph.Graph) []*graph.Node) (crossResult, error) {
+// makes when it is not nil (fed from the feeds it returns for them); the gradients are those
+// of every parameter.
+func runZerograd(c gorgoniaCase, dt graph.DType, inputs [][]float64, r []float64, xs func(g *graph.Graph) ([]*graph.Node, graph.Feeds)) (crossResult, error) {
 	g := graph.New()
 	var nodes []*graph.Node
+	var feeds graph.Feeds
 	if xs != nil {
-		nodes = xs(g)
+		nodes, feeds = xs(g)
 	} else {
 		for i, s := range c.inputs {
 			nodes = append(nodes, g.Param(fmt.Sprintf("x%d", i), graph.FromFloat64s(dt, s.shape, inputs[i])))
@@ -275,7 +277,7 @@ func TestGorgoniaCrossCheck(t *testing.T) {
 				for j := range r {
 					r[j] = rng.NormFloat64()
 				}
-				zr, err := runZerograd(c, dt, inputs, r, nil, nil)
+				zr, err := runZerograd(c, dt, inputs, r, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -317,10 +319,11 @@ func TestGorgoniaCrossEntropyLabels(t *testing.T) {
 		if dt == graph.Float32 {
 			tol = 1e-5
 		}
-		zr, err := runZerograd(c, dt, inputs, r, graph.Feeds{"t": graph.FromFloat64s(dt, []int{5}, labels)},
-			func(g *graph.Graph) []*graph.Node {
-				return []*graph.Node{g.Param("x0", graph.FromFloat64s(dt, []int{5, 4}, inputs[0])), g.Input("t", dt, 5)}
-			})
+		zr, err := runZerograd(c, dt, inputs, r, func(g *graph.Graph) ([]*graph.Node, graph.Feeds) {
+			x0 := g.Param("x0", graph.FromFloat64s(dt, []int{5, 4}, inputs[0]))
+			lbl := g.Input("t", dt, 5)
+			return []*graph.Node{x0, lbl}, graph.Feeds{lbl: graph.FromFloat64s(dt, []int{5}, labels)}
+		})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,7 +56,7 @@ type gradCase struct {
 	build func(g *graph.Graph, rng *rand.Rand) (y *graph.Node, wrt []*graph.Node)
 	// second checks the gradient of the gradient: it exercises the gradient ops' own rules.
 	second bool
-	labels []float64 // fed as input "t" when non-nil
+	labels []float64 // fed as input "t", in its element type, when non-nil
 }
 
 func unaryCase(name string, f func(*graph.Node) *graph.Node, lo, hi float64, pos bool) gradCase {
@@ -138,6 +138,16 @@ var gradCases = []gradCase{
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}
 	}},
+	{name: "softmax cross entropy int32 labels", labels: []float64{1, 3, 0}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 3, 3, 4)
+		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Int32, 3)), []*graph.Node{x}
+	}},
+	// Accuracy has no gradient: beside tanh, central differences see it add nothing (no
+	// perturbation of 1e-6 moves a row's largest score).
+	{name: "accuracy", labels: []float64{2, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 3, 3, 4)
+		return ops.Add(ops.Tanh(x), ops.Accuracy(x, g.Input("t", graph.Int64, 3))), []*graph.Node{x}
+	}},
 	// Second order: differentiate the gradient, which exercises the gradient ops' own rules.
 	{name: "2nd order tanh", second: true, build: unaryCase("", ops.Tanh, 0.1, 2, false).build},
 	{name: "2nd order sigmoid", second: true, build: unaryCase("", ops.Sigmoid, 0.1, 2, false).build},
@@ -177,7 +187,8 @@ func TestGradCheck(t *testing.T) {
 			}
 			var feeds graph.Feeds
 			if c.labels != nil {
-				feeds = graph.Feeds{"t": graph.FromFloat64s(graph.Float64, []int{len(c.labels)}, c.labels)}
+				lt := g.InputNode("t")
+				feeds = graph.Feeds{lt: graph.FromFloat64s(lt.DType(), []int{len(c.labels)}, c.labels)}
 			}
 			checks, err := autodiff.CheckGrad(loss, wrt, feeds, 1e-6)
 			if err != nil {

@@ -11,9 +11,12 @@ import (
 
 // sceOp is the book's Softmax-with-Loss layer fused: the mean over the batch of the cross
 // entropy between softmax(x) and the targets t, computed as log-sum-exp so that it never
-// overflows. t is either class labels [N] (integer values stored as floats) or one-hot /
-// probability rows [N C].
+// overflows. t is either class labels [N] (int32, int64, or whole numbers stored as
+// floats) or one-hot / probability rows [N C].
 type sceOp struct{ oneHot bool }
+
+// IntInput: the labels may be integers.
+func (o sceOp) IntInput(i int) bool { return i == 1 && !o.oneHot }
 
 var _ graph.Op = sceOp{}
 
@@ -26,7 +29,7 @@ func (o sceOp) Shape(in ...graph.Type) (graph.Type, error) {
 	if len(x.Shape) != 2 {
 		return graph.Type{}, graph.Errorf("scores must be [batch classes], got %v", x.Shape)
 	}
-	if x.DType != t.DType {
+	if x.DType != t.DType && !t.DType.IsInt() {
 		return graph.Type{}, graph.Errorf("element types %s and %s differ", x.DType, t.DType)
 	}
 	if o.oneHot && !t.Shape.Equal(x.Shape) {
@@ -41,12 +44,16 @@ func (o sceOp) Shape(in ...graph.Type) (graph.Type, error) {
 func (o sceOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	s := shapeOf(in[0])
 	if is32(y) {
-		return sceK(y.Float32s(), in[0].Float32s(), in[1].Float32s(), s[0], s[1], o.oneHot)
+		return sceK(y.Float32s(), in[0].Float32s(), in[1], s[0], s[1], o.oneHot)
 	}
-	return sceK(y.Float64s(), in[0].Float64s(), in[1].Float64s(), s[0], s[1], o.oneHot)
+	return sceK(y.Float64s(), in[0].Float64s(), in[1], s[0], s[1], o.oneHot)
 }
 
-func sceK[T float](y, x, t []T, n, c int, oneHot bool) error {
+func sceK[T float](y, x []T, targets *tensor.Dense, n, c int, oneHot bool) error {
+	var t []T
+	if oneHot {
+		t = targets.Data().([]T)
+	}
 	var loss float64
 	for i := 0; i < n; i++ {
 		row := x[i*c : (i+1)*c]
@@ -67,7 +74,7 @@ func sceK[T float](y, x, t []T, n, c int, oneHot bool) error {
 			}
 			continue
 		}
-		l, err := label(t[i], i, c)
+		l, err := labelAt(targets, i, c)
 		if err != nil {
 			return err
 		}
@@ -77,10 +84,22 @@ func sceK[T float](y, x, t []T, n, c int, oneHot bool) error {
 	return nil
 }
 
-// label reads a class label stored as a float, checking that it is a whole number in range.
-func label[T float](v T, i, c int) (int, error) {
+// labelAt reads the class label at row i of t (int32, int64, or a whole number stored as a
+// float), checking that it is in [0, c).
+func labelAt(t *tensor.Dense, i, c int) (int, error) {
+	var v float64
+	switch t.Dtype() {
+	case tensor.Int32:
+		v = float64(t.Int32s()[i])
+	case tensor.Int64:
+		v = float64(t.Int64s()[i])
+	case tensor.Float32:
+		v = float64(t.Float32s()[i])
+	default:
+		v = t.Float64s()[i]
+	}
 	l := int(v)
-	if T(l) != v || l < 0 || l >= c {
+	if float64(l) != v || l < 0 || l >= c {
 		return 0, fmt.Errorf("label %v at row %d is not a class index in [0, %d)", v, i, c)
 	}
 	return l, nil
@@ -93,7 +112,7 @@ func (o sceOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	scale := MulScalar(gy, 1/n)
 	target := t
 	if !o.oneHot {
-		target = OneHot(t, scores.Shape()[1])
+		target = graph.Apply(oneHotOp{scores.Shape()[1], scores.DType()}, t)
 	}
 	gx := Mul(Sub(Softmax(scores, 1), target), scale)
 	if !o.oneHot {
@@ -103,8 +122,9 @@ func (o sceOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 }
 
 // SoftmaxCrossEntropy is the book's SoftmaxWithLoss: the mean over the batch of the cross
-// entropy of softmax(x) against t. x is [N C]; t is class labels [N] (whole numbers as floats)
-// or one-hot rows [N C]. A label out of range is a run-time error naming its row.
+// entropy of softmax(x) against t. x is [N C]; t is class labels [N] (int32 or int64, or whole
+// numbers as floats) or one-hot rows [N C]. A label out of range is a run-time error naming
+// its row.
 func SoftmaxCrossEntropy(x, t *graph.Node) *graph.Node {
 	oneHot := len(t.Shape()) == 2
 	return graph.Apply(sceOp{oneHot: oneHot}, x, t)
@@ -112,11 +132,15 @@ func SoftmaxCrossEntropy(x, t *graph.Node) *graph.Node {
 
 // ---- one-hot ----
 
-type oneHotOp struct{ classes int }
+type oneHotOp struct {
+	classes int
+	dt      graph.DType // the output's element type: the labels' when they are floats
+}
 
 var _ graph.Op = oneHotOp{}
 
-func (oneHotOp) Name() string { return "one_hot" }
+func (oneHotOp) Name() string      { return "one_hot" }
+func (oneHotOp) IntInput(int) bool { return true }
 func (o oneHotOp) Shape(in ...graph.Type) (graph.Type, error) {
 	if len(in[0].Shape) != 1 {
 		return graph.Type{}, graph.Errorf("labels must be 1-D, got %v", in[0].Shape)
@@ -124,20 +148,20 @@ func (o oneHotOp) Shape(in ...graph.Type) (graph.Type, error) {
 	if o.classes <= 0 {
 		return graph.Type{}, graph.Errorf("%d classes", o.classes)
 	}
-	return graph.Type{Shape: graph.Shape{in[0].Shape[0], o.classes}, DType: in[0].DType}, nil
+	return graph.Type{Shape: graph.Shape{in[0].Shape[0], o.classes}, DType: o.dt}, nil
 }
 func (o oneHotOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	if is32(y) {
-		return oneHotK(y.Float32s(), in[0].Float32s(), o.classes)
+		return oneHotK(y.Float32s(), in[0], o.classes)
 	}
-	return oneHotK(y.Float64s(), in[0].Float64s(), o.classes)
+	return oneHotK(y.Float64s(), in[0], o.classes)
 }
 func (oneHotOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node { return []*graph.Node{nil} }
 
-func oneHotK[T float](y, t []T, c int) error {
+func oneHotK[T float](y []T, t *tensor.Dense, c int) error {
 	clear(y)
-	for i, v := range t {
-		l, err := label(v, i, c)
+	for i := range len(y) / c {
+		l, err := labelAt(t, i, c)
 		if err != nil {
 			return err
 		}
@@ -146,10 +170,72 @@ func oneHotK[T float](y, t []T, c int) error {
 	return nil
 }
 
-// OneHot turns class labels [N] into rows [N classes] with a 1 at each label. No gradient.
+// OneHot turns class labels [N] into rows [N classes] with a 1 at each label: of the labels'
+// element type when they are floats, float32 when they are integers. No gradient.
 func OneHot(t *graph.Node, classes int) *graph.Node {
-	return graph.Apply(oneHotOp{classes}, t)
+	dt := t.DType()
+	if !dt.IsFloat() {
+		dt = graph.Float32
+	}
+	return graph.Apply(oneHotOp{classes, dt}, t)
 }
+
+// ---- accuracy ----
+
+// accuracyOp is the fraction of rows of x whose largest score is at the row's label: a
+// metric, with no gradient.
+type accuracyOp struct{}
+
+var _ graph.Op = accuracyOp{}
+
+func (accuracyOp) Name() string        { return "accuracy" }
+func (accuracyOp) IntInput(i int) bool { return i == 1 }
+func (accuracyOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if err := arity(in, 2); err != nil {
+		return graph.Type{}, err
+	}
+	x, t := in[0], in[1]
+	if len(x.Shape) != 2 || len(t.Shape) != 1 || t.Shape[0] != x.Shape[0] {
+		return graph.Type{}, graph.Errorf("want scores [N C] and labels [N], got %v and %v", x.Shape, t.Shape)
+	}
+	return graph.Type{Shape: graph.Shape{}, DType: x.DType}, nil
+}
+func (accuracyOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	s := shapeOf(in[0])
+	if is32(y) {
+		return accuracyK(y.Float32s(), in[0].Float32s(), in[1], s[0], s[1])
+	}
+	return accuracyK(y.Float64s(), in[0].Float64s(), in[1], s[0], s[1])
+}
+func (accuracyOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{nil, nil}
+}
+
+func accuracyK[T float](y, x []T, t *tensor.Dense, n, c int) error {
+	right := 0
+	for i := range n {
+		l, err := labelAt(t, i, c)
+		if err != nil {
+			return err
+		}
+		row, best := x[i*c:(i+1)*c], 0
+		for j, v := range row {
+			if v > row[best] {
+				best = j
+			}
+		}
+		if best == l {
+			right++
+		}
+	}
+	y[0] = T(float64(right) / float64(n))
+	return nil
+}
+
+// Accuracy is the fraction of the rows of scores [N C] whose largest score is at the row's
+// class label t [N] (integers, or whole numbers as floats): a metric for training logs
+// (see package nn/train), with no gradient.
+func Accuracy(scores, t *graph.Node) *graph.Node { return graph.Apply(accuracyOp{}, scores, t) }
 
 // MeanSquaredError is the mean over all elements of (x - t)^2. (The book's
 // mean_squared_error is 0.5 * sum((y - t)^2): MulScalar(Sum(Square(Sub(y, t))), 0.5).)

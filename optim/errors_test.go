@@ -69,7 +69,8 @@ func TestStepErrors(t *testing.T) {
 		}, "gradient of b is a view"},
 		{"same name", func() args {
 			p := netParams(graph.Float64)
-			W2 := p[0].Graph().Param("W", graph.NewTensor(graph.Float64, 2, 3))
+			// Names are unique in a graph, not across graphs: a W of another graph.
+			W2 := graph.New().Param("W", graph.NewTensor(graph.Float64, 2, 3))
 			return args{[]*graph.Node{p[0], p[1], W2}, append(netGrads(p), graph.NewTensor(graph.Float64, 2, 3))}
 		}, "two parameters are named W"},
 	}
@@ -150,17 +151,18 @@ func TestHyperparameterErrors(t *testing.T) {
 	}
 }
 
-// TestUnnamedParams: parameters without names are kept under their labels.
-func TestUnnamedParams(t *testing.T) {
+// TestScopedParamNames: parameters of one name in two scopes ("fc1.W", "fc2.W") are kept
+// apart, under their full names.
+func TestScopedParamNames(t *testing.T) {
 	g := graph.New()
-	p := []*graph.Node{g.Param("", graph.ScalarValue(graph.Float64, 1)), g.Param("", graph.ScalarValue(graph.Float64, 2))}
+	p := []*graph.Node{g.In("fc1").Param("W", graph.ScalarValue(graph.Float64, 1)), g.In("fc2").Param("W", graph.ScalarValue(graph.Float64, 2))}
 	opt := optim.NewMomentum(0.1, 0.9)
 	for range 2 {
 		if err := opt.Step(p, []*tensor.Dense{graph.ScalarValue(graph.Float64, 1), graph.ScalarValue(graph.Float64, 1)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got := slotNames(opt.State()); !slices.Equal(got, []string{"momentum/v/param#0", "momentum/v/param#1"}) {
+	if got := slotNames(opt.State()); !slices.Equal(got, []string{"momentum/v/fc1.W", "momentum/v/fc2.W"}) {
 		t.Errorf("State names %q", got)
 	}
 }
@@ -183,10 +185,10 @@ func sameState(a, b []optim.Slot) bool {
 	})
 }
 
-// TestSameNameFirstStep: two parameters of one name are refused on the first step too.
+// TestSameNameFirstStep: two parameters of one name (made in two graphs, as one graph's
+// names are unique) are refused on the first step too.
 func TestSameNameFirstStep(t *testing.T) {
-	g := graph.New()
-	p := []*graph.Node{g.Param("W", graph.NewTensor(graph.Float32, 2)), g.Param("W", graph.NewTensor(graph.Float32, 2))}
+	p := []*graph.Node{graph.New().Param("W", graph.NewTensor(graph.Float32, 2)), graph.New().Param("W", graph.NewTensor(graph.Float32, 2))}
 	opt := optim.DefaultAdam()
 	err := opt.Step(p, []*tensor.Dense{graph.NewTensor(graph.Float32, 2), graph.NewTensor(graph.Float32, 2)})
 	if err == nil || !strings.Contains(err.Error(), "adam: two parameters are named W") {

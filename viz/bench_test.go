@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -20,17 +21,18 @@ func deepMLP(tb testing.TB, layers int) testGraph {
 	labels := g.Input("t", graph.Float64, batch)
 	h := x
 	var params []*graph.Node
-	for range layers {
-		W := param(g, r, "W", 0.5, width, width)
-		b := g.Param("b", graph.NewTensor(graph.Float64, width))
+	for i := range layers {
+		s := g.In(fmt.Sprintf("fc%d", i+1)) // parameter names are unique: fc1.W, fc1.b, fc2.W, ...
+		W := s.Param("W", graph.FromFloat64s(graph.Float64, []int{width, width}, randTensor(r, 0.5, width, width)))
+		b := s.Param("b", graph.NewTensor(graph.Float64, width))
 		params = append(params, W, b)
 		h = ops.Sigmoid(ops.Add(ops.MatMul(h, W), b))
 	}
 	loss := ops.SoftmaxCrossEntropy(h, labels).SetName("loss")
 	grads := autodiff.Grad(loss, params...)
 	rec := record(tb, append([]*graph.Node{loss}, grads...), graph.Feeds{
-		"x": graph.FromFloat64s(graph.Float64, []int{batch, width}, randTensor(r, 1, batch, width)),
-		"t": graph.FromFloat64s(graph.Float64, []int{batch}, []float64{1, 3}),
+		x:      graph.FromFloat64s(graph.Float64, []int{batch, width}, randTensor(r, 1, batch, width)),
+		labels: graph.FromFloat64s(graph.Float64, []int{batch}, []float64{1, 3}),
 	})
 	return testGraph{"deep", []*graph.Node{loss}, rec}
 }

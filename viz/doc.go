@@ -18,8 +18,8 @@
 //
 // Backward is the book's figure: the same graph, every edge labelled with the value that
 // flows forward along it and, below it in red, the gradient that flows back (the gradient
-// of the edge's tensor, Graph.Grad). For the apple graph: 100 / 2.2 into the first multiply,
-// 200 / 1.1 into the tax multiply, 220 / 1 out.
+// of the edge's tensor, autodiff.Gradient). For the apple graph: 100 / 2.2 into the first
+// multiply, 200 / 1.1 into the tax multiply, 220 / 1 out.
 //
 // Full draws every node: the forward graph and, in a cluster per order of differentiation,
 // the gradient nodes autodiff added, each linked by a dashed red edge to the node it is the

@@ -212,8 +212,8 @@ func TestBackwardEdgeLabels(t *testing.T) {
 	}
 }
 
-// After a second Grad call, Graph.Grad(x) holds d²y/dx²; the book's figure still shows dy/dx,
-// and the full view has a cluster for the second order.
+// After a second Grad call, autodiff.Gradient(x) is d²y/dx²; the book's figure still shows
+// dy/dx, and the full view has a cluster for the second order.
 func TestHigherOrder(t *testing.T) {
 	tg := higherGraph(t)
 	m, err := newModel(tg.outputs)

@@ -27,9 +27,9 @@ func appleGraph(t testing.TB) testGraph {
 	price := ops.Mul(applePrice, tax).SetName("price")
 	grads := autodiff.Grad(price, apple, num, tax)
 	rec := record(t, append([]*graph.Node{price}, grads...), graph.Feeds{
-		"apple":     graph.ScalarValue(graph.Float64, 100),
-		"apple_num": graph.ScalarValue(graph.Float64, 2),
-		"tax":       graph.ScalarValue(graph.Float64, 1.1),
+		apple: graph.ScalarValue(graph.Float64, 100),
+		num:   graph.ScalarValue(graph.Float64, 2),
+		tax:   graph.ScalarValue(graph.Float64, 1.1),
 	})
 	return testGraph{"apple", []*graph.Node{price}, rec}
 }
@@ -76,8 +76,8 @@ func twoLayerGraph(t testing.TB) testGraph {
 	loss := ops.SoftmaxCrossEntropy(y, labels).SetName("loss")
 	grads := autodiff.Grad(loss, W1, b1, W2, b2)
 	rec := record(t, append([]*graph.Node{loss}, grads...), graph.Feeds{
-		"x": graph.FromFloat64s(graph.Float64, []int{3, 784}, randTensor(r, 1, 3, 784)),
-		"t": graph.FromFloat64s(graph.Float64, []int{3}, []float64{3, 1, 7}),
+		x:      graph.FromFloat64s(graph.Float64, []int{3, 784}, randTensor(r, 1, 3, 784)),
+		labels: graph.FromFloat64s(graph.Float64, []int{3}, []float64{3, 1, 7}),
 	})
 	return testGraph{"twolayer", []*graph.Node{loss}, rec}
 }
@@ -97,8 +97,8 @@ func mlpReshapeGraph(t testing.TB) testGraph {
 	loss := ops.SoftmaxCrossEntropy(ops.MatMul(h, W2), labels).SetName("loss")
 	grads := autodiff.Grad(loss, W1, b1, W2)
 	rec := record(t, append([]*graph.Node{loss}, grads...), graph.Feeds{
-		"images": graph.FromFloat64s(graph.Float64, []int{2, 1, 4, 4}, randTensor(r, 1, 2, 1, 4, 4)),
-		"t":      graph.FromFloat64s(graph.Float64, []int{2}, []float64{0, 2}),
+		x:      graph.FromFloat64s(graph.Float64, []int{2, 1, 4, 4}, randTensor(r, 1, 2, 1, 4, 4)),
+		labels: graph.FromFloat64s(graph.Float64, []int{2}, []float64{0, 2}),
 	})
 	return testGraph{"mlp_reshape", []*graph.Node{loss}, rec}
 }
@@ -119,8 +119,8 @@ func cnnGraph(t testing.TB) testGraph {
 	loss := ops.SoftmaxCrossEntropy(ops.Add(ops.MatMul(pool, W2), b2), labels).SetName("loss")
 	grads := autodiff.Grad(loss, W1, b1, W2, b2)
 	rec := record(t, append([]*graph.Node{loss}, grads...), graph.Feeds{
-		"images": graph.FromFloat64s(graph.Float64, []int{2, 1, 6, 6}, randTensor(r, 1, 2, 1, 6, 6)),
-		"t":      graph.FromFloat64s(graph.Float64, []int{2}, []float64{1, 3}),
+		x:      graph.FromFloat64s(graph.Float64, []int{2, 1, 6, 6}, randTensor(r, 1, 2, 1, 6, 6)),
+		labels: graph.FromFloat64s(graph.Float64, []int{2}, []float64{1, 3}),
 	})
 	return testGraph{"cnn", []*graph.Node{loss}, rec}
 }
@@ -143,7 +143,7 @@ func labelsGraph(t testing.TB) testGraph {
 	grads := autodiff.Grad(s, a, b, c, d, e, f, k, q, v)
 	feeds := graph.Feeds{}
 	for i, x := range []*graph.Node{a, b, c, d, e, f, k, q, v} {
-		feeds[x.Name()] = graph.ScalarValue(graph.Float64, float64(i+1))
+		feeds[x] = graph.ScalarValue(graph.Float64, float64(i+1))
 	}
 	rec := record(t, append([]*graph.Node{s}, grads...), feeds)
 	return testGraph{"labels", []*graph.Node{s}, rec}
@@ -156,7 +156,7 @@ func higherGraph(t testing.TB) testGraph {
 	y := ops.Mul(ops.Mul(x, x), x).SetName("y")
 	gx := autodiff.Grad(y, x)[0]
 	ggx := autodiff.Grad(gx, x)[0]
-	rec := record(t, []*graph.Node{y, gx, ggx}, graph.Feeds{"x": graph.ScalarValue(graph.Float64, 3)})
+	rec := record(t, []*graph.Node{y, gx, ggx}, graph.Feeds{x: graph.ScalarValue(graph.Float64, 3)})
 	return testGraph{"higher", []*graph.Node{y}, rec}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
 )
 
@@ -19,7 +20,8 @@ type model struct {
 	isOut   map[*graph.Node]bool
 	level   map[*graph.Node]int // 0: forward; k: a node of the k-th order backward pass
 	maxLvl  int
-	// targets[gx]: the nodes gx is recorded as the gradient of (Graph.Grad or Node.GradOf).
+	// targets[gx]: the nodes gx is recorded as the gradient of (autodiff.Gradient or
+	// autodiff.Primal).
 	targets map[*graph.Node][]*graph.Node
 	// users[x]: the nodes that read x, forward and backward, in id order.
 	users map[*graph.Node][]*graph.Node
@@ -65,10 +67,10 @@ func newModel(outputs []*graph.Node) (*model, error) {
 		var roots []*graph.Node
 		for _, n := range all {
 			if in[n] {
-				if gx := g.Grad(n); gx != nil && !in[gx] {
+				if gx := autodiff.Gradient(n); gx != nil && !in[gx] {
 					roots = append(roots, gx)
 				}
-			} else if x := n.GradOf(); x != nil && in[x] {
+			} else if x := autodiff.Primal(n); x != nil && in[x] {
 				roots = append(roots, n)
 			}
 		}
@@ -87,12 +89,12 @@ func newModel(outputs []*graph.Node) (*model, error) {
 		for _, x := range n.Inputs() {
 			m.users[x] = append(m.users[x], n)
 		}
-		if gx := g.Grad(n); gx != nil {
+		if gx := autodiff.Gradient(n); gx != nil {
 			m.targets[gx] = append(m.targets[gx], n)
 		}
 	}
 	for _, n := range m.nodes {
-		if x := n.GradOf(); x != nil && in[x] && !slices.Contains(m.targets[n], x) {
+		if x := autodiff.Primal(n); x != nil && in[x] && !slices.Contains(m.targets[n], x) {
 			m.targets[n] = append(m.targets[n], x)
 		}
 		slices.SortFunc(m.targets[n], byID)
@@ -142,11 +144,12 @@ func (m *model) levels() {
 }
 
 // gradient returns the gradient of x one order above it (the red number under x's edges in
-// the book's figures), or nil. Graph.Grad(x) keeps only the latest gradient recorded, which
-// a later, higher-order Grad call may have replaced; the nodes that name x as GradOf remain.
+// the book's figures), or nil. autodiff.Gradient(x) is only the latest gradient recorded,
+// which a later, higher-order Grad call may have replaced; the nodes whose autodiff.Primal
+// is x remain.
 func (m *model) gradient(x *graph.Node) *graph.Node {
 	want := m.level[x] + 1
-	latest := m.g.Grad(x)
+	latest := autodiff.Gradient(x)
 	if latest != nil && m.level[latest] == want && slices.Contains(m.targets[latest], x) {
 		return latest
 	}

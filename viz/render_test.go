@@ -95,7 +95,7 @@ func TestProgramValues(t *testing.T) {
 	a := g.Input("a", graph.Float64)
 	y := ops.Mul(a, a).SetName("y")
 	prog := graph.MustCompile(y)
-	if _, err := prog.Run(graph.Feeds{"a": graph.ScalarValue(graph.Float64, 3)}); err != nil {
+	if _, err := prog.Run(graph.Feeds{a: graph.ScalarValue(graph.Float64, 3)}); err != nil {
 		t.Fatal(err)
 	}
 	dot, err := Dot(Options{Values: Merge(nil, ValueMap{}, prog)}, y)

@@ -1,17 +1,17 @@
-package nn_test
+package paramfile_test
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
 
-	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/nn/paramfile"
 	"gorgonia.org/tensor"
 )
 
 // The book's parameter files are pickled dicts of NumPy arrays.
 func ExampleLoadPickle() {
-	params, err := nn.LoadPickle("testdata/params_p4.pkl")
+	params, err := paramfile.LoadPickle("testdata/params_p4.pkl")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -21,7 +21,7 @@ func ExampleLoadPickle() {
 	}
 	fmt.Println(params[0].Value.Float32s())
 
-	_, err = nn.LoadPickle("testdata/evil_system.pkl")
+	_, err = paramfile.LoadPickle("testdata/evil_system.pkl")
 	fmt.Println(err)
 	// Output:
 	// W1 float32 (2, 3)
@@ -39,17 +39,17 @@ func ExampleAssign() {
 	W1 := tensor.New(tensor.WithShape(2, 3), tensor.Of(tensor.Float32))
 	b1 := tensor.New(tensor.WithShape(1, 3), tensor.Of(tensor.Float32))
 	W2 := tensor.New(tensor.WithShape(3, 2, 2), tensor.Of(tensor.Float32))
-	params, _ := nn.LoadPickle("testdata/params_p4.pkl")
+	params, _ := paramfile.LoadPickle("testdata/params_p4.pkl")
 
-	model := []nn.NamedTensor{{Name: "W1", Value: W1}, {Name: "b1", Value: b1}, {Name: "W2", Value: W2}}
-	fmt.Println(nn.Assign(model, params[:3]))
+	model := []paramfile.NamedTensor{{Name: "W1", Value: W1}, {Name: "b1", Value: b1}, {Name: "W2", Value: W2}}
+	fmt.Println(paramfile.Assign(model, params[:3]))
 
 	b1 = tensor.New(tensor.WithShape(3), tensor.Of(tensor.Float32))
 	model[1].Value = b1
-	fmt.Println(nn.Assign(model, params[:3], nn.ConvertDtype()))
+	fmt.Println(paramfile.Assign(model, params[:3], paramfile.ConvertDtype()))
 	fmt.Println(W1.Float32s(), b1.Float32s(), W2.Float32s()[:3])
 	// Output:
-	// nn: assign: 2 mismatches, nothing copied: b1: shape (3,) in the source, (1, 3) wanted; W2: dtype float64 in the source, float32 wanted (see ConvertDtype)
+	// paramfile: assign: 2 mismatches, nothing copied: b1: shape (3,) in the source, (1, 3) wanted; W2: dtype float64 in the source, float32 wanted (see ConvertDtype)
 	// <nil>
 	// [-1 -0.75 -0.5 -0.25 0 0.25] [0.5 0.75 1] [-2 -1.75 -1.5]
 }
@@ -60,10 +60,10 @@ func ExampleSaveSafetensors() {
 	path := filepath.Join(dir, "model.safetensors")
 
 	W := tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float32{1, 2, 3, 4}))
-	err := nn.SaveSafetensors(path, []nn.NamedTensor{{Name: "W", Value: W}}, map[string]string{"epoch": "1"})
+	err := paramfile.SaveSafetensors(path, []paramfile.NamedTensor{{Name: "W", Value: W}}, map[string]string{"epoch": "1"})
 	fmt.Println(err)
 
-	ts, meta, err := nn.LoadSafetensors(path)
+	ts, meta, err := paramfile.LoadSafetensors(path)
 	fmt.Println(ts[0].Name, ts[0].Value.Shape(), ts[0].Value.Float32s(), meta, err)
 	// Output:
 	// <nil>

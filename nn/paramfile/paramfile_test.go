@@ -1,4 +1,4 @@
-package nn
+package paramfile
 
 import (
 	"errors"
@@ -91,7 +91,7 @@ func TestAssignReportsAll(t *testing.T) {
 		t.Errorf("mismatches %v, want %v", kinds, want)
 	}
 	for _, s := range []string{
-		"nn: assign: 6 mismatches, nothing copied: ",
+		"paramfile: assign: 6 mismatches, nothing copied: ",
 		"W1: shape (784, 100) in the source, (784, 50) wanted",
 		"b3: missing from the source",
 		"i: dtype float32 in the source, int wanted",

@@ -1,4 +1,4 @@
-package nn
+package paramfile
 
 import (
 	"fmt"
@@ -72,7 +72,7 @@ type AssignError struct {
 
 func (e *AssignError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "nn: assign: %d mismatch", len(e.Mismatches))
+	fmt.Fprintf(&b, "paramfile: assign: %d mismatch", len(e.Mismatches))
 	if len(e.Mismatches) != 1 {
 		b.WriteString("es")
 	}

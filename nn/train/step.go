@@ -1,0 +1,91 @@
+package train
+
+import (
+	"fmt"
+
+	"gorgonia.org/tensor"
+
+	"github.com/zerograd/zerograd/autodiff"
+	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/ops"
+	"github.com/zerograd/zerograd/optim"
+)
+
+// Step is one training step bound together: the loss, the parameters it trains, their
+// gradient nodes, the compiled program that computes loss and gradients in one run, and
+// the optimizer that applies them. Nothing is matched by position:
+//
+//	step := train.NewStep(loss, optim.NewAdam(0.001))
+//	for ... {
+//		l, err := step.Run(graph.Feeds{x: xb, t: tb})
+//	}
+type Step struct {
+	Loss   *graph.Node
+	Params []*graph.Node // what the optimizer updates, in the order of Grads
+	Grads  []*graph.Node // Grads[i] is the gradient node of Params[i]
+	Opt    optim.Optimizer
+
+	prog *graph.Program
+	mode *ops.Mode
+}
+
+// NewStep differentiates loss with respect to params (when none are given: every
+// parameter loss depends on, in creation order), compiles loss and gradients into one
+// program and binds them to opt. It panics with a *graph.ShapeError when loss is not a
+// scalar or a param is not a parameter, as building any node does.
+func NewStep(loss *graph.Node, opt optim.Optimizer, params ...*graph.Node) *Step {
+	if len(params) == 0 {
+		for _, n := range graph.Topo(loss) {
+			if n.Kind() == graph.KindParam {
+				params = append(params, n)
+			}
+		}
+	}
+	for _, p := range params {
+		if p.Kind() != graph.KindParam {
+			panic(&graph.ShapeError{Op: "step", Inputs: []string{p.Label()}, Shapes: []graph.Shape{p.Shape()},
+				Reason: fmt.Sprintf("%s is %s, not a parameter: only parameters are trained", p.Label(), p.Kind())})
+		}
+	}
+	if opt == nil {
+		opt = optim.DefaultSGD()
+	}
+	grads := autodiff.Grad(loss, params...)
+	prog, err := graph.Compile(append([]*graph.Node{loss}, grads...)...)
+	if err != nil {
+		panic(err)
+	}
+	return &Step{Loss: loss, Params: params, Grads: grads, Opt: opt, prog: prog, mode: nn.Mode(loss.Graph())}
+}
+
+// Run computes the loss and the gradients for one batch, with the graph's dropout and
+// batch norm layers training (nn.Mode), updates the parameters with the optimizer, and
+// returns the loss. On error nothing is updated.
+func (s *Step) Run(feeds graph.Feeds) (float64, error) {
+	was := s.mode.Train()
+	s.mode.SetTrain(true)
+	out, err := s.prog.Run(feeds)
+	s.mode.SetTrain(was)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.Opt.Step(s.Params, out[1:]); err != nil {
+		return 0, err
+	}
+	return graph.Item(out[0]), nil
+}
+
+// Grad returns the gradient of parameter p computed by the last Run (nil for a parameter
+// the step does not train). It is the program's buffer, overwritten by the next Run.
+func (s *Step) Grad(p *graph.Node) *tensor.Dense {
+	for i, q := range s.Params {
+		if q == p {
+			return s.prog.Value(s.Grads[i])
+		}
+	}
+	return nil
+}
+
+// Program is the compiled program Run runs (for Trace, SetDebug and pictures).
+func (s *Step) Program() *graph.Program { return s.prog }
