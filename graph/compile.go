@@ -92,6 +92,32 @@ func compile(fusing bool, outputs []*Node) (*Program, error) {
 			return nil, fmt.Errorf("graph: Compile: output %s belongs to another graph than %s", o.Label(), outputs[0].Label())
 		}
 	}
+	pl := plan(fusing, outputs)
+	pl.allocate()
+	return pl.emit(), nil
+}
+
+// planner holds what compile decides, step by step: plan fills the program's nodes and
+// slots, the fusion and the liveness; allocate assigns buffers; emit builds the steps and
+// the values over the buffers.
+type planner struct {
+	p       *Program
+	f       fusion
+	lastUse []int       // by slot: the last step that reads it; -1 unread, math.MaxInt an output
+	bufs    []bufferKey // by buffer id: what the buffer holds
+	bufOf   []int       // by slot: the buffer id of each op step's value
+}
+
+// bufferKey is what a buffer holds; buffers with the same key are interchangeable.
+type bufferKey struct {
+	dt   DType
+	size int
+}
+
+// plan decides what runs and in which order: the nodes the outputs need, in topological
+// order, one slot each; which nodes fuse into their reader's step; and, by slot, the last
+// step that reads each value (its liveness).
+func plan(fusing bool, outputs []*Node) *planner {
 	p := &Program{outputs: append([]*Node(nil), outputs...), slot: map[*Node]int{}}
 	p.nodes = Topo(outputs...)
 	for i, n := range p.nodes {
@@ -107,52 +133,48 @@ func compile(fusing bool, outputs []*Node) (*Program, error) {
 	for _, o := range outputs {
 		output[p.slot[o]] = true
 	}
-	f := fuse(p.nodes, p.slot, readers, output, fusing)
+	pl := &planner{p: p, f: fuse(p.nodes, p.slot, readers, output, fusing)}
 	// Liveness: the last step that reads each slot. A fused step reads the inputs of its
 	// chain's first node.
-	lastUse := make([]int, len(p.nodes))
-	for i := range lastUse {
-		lastUse[i] = -1
+	pl.lastUse = make([]int, len(p.nodes))
+	for i := range pl.lastUse {
+		pl.lastUse[i] = -1
 	}
 	for i := range p.nodes {
-		if f.gone[i] {
+		if pl.f.gone[i] {
 			continue
 		}
-		for _, x := range f.in[i] {
-			lastUse[p.slot[x]] = i
+		for _, x := range pl.f.in[i] {
+			pl.lastUse[p.slot[x]] = i
 		}
 	}
 	for _, o := range outputs {
-		lastUse[p.slot[o]] = math.MaxInt // outputs live until the run returns
+		pl.lastUse[p.slot[o]] = math.MaxInt // outputs live until the run returns
 	}
-	// Buffers are backing slices shared by op nodes whose lifetimes do not overlap.
-	type buffer struct {
-		dt   DType
-		size int
-	}
-	var bufs []buffer
-	free := map[buffer][]int{} // free buffer ids by (dtype, size)
-	bufOf := make([]int, len(p.nodes))
+	return pl
+}
+
+// allocate decides which buffer holds each op step's value: buffers are backing slices
+// shared by op nodes whose lifetimes do not overlap, reused by (dtype, size) once the last
+// reader of their value has run. It marks the slots whose buffer a later node overwrites
+// (p.reused) and, by step, the buffers released once it has run.
+func (pl *planner) allocate() {
+	p := pl.p
+	free := map[bufferKey][]int{} // free buffer ids by (dtype, size)
+	pl.bufOf = make([]int, len(p.nodes))
 	holders := map[int][]int{} // buffer id -> slots that used it so far
 	p.reused = make([]bool, len(p.nodes))
 	release := map[int][]int{} // step index -> buffer ids freed after it
 	for i, n := range p.nodes {
 		switch n.kind {
-		case KindInput:
-			p.inputs = append(p.inputs, i)
-			continue
-		case KindParam:
-			p.params = append(p.params, i)
-			continue
-		case KindConst:
-			p.vals[i] = n.value
-			continue
+		case KindInput, KindParam, KindConst:
+			continue // fed, read or fixed: no buffer of the program's own
 		}
-		if f.gone[i] { // computed inside its reader's fused step: no buffer, no step
+		if pl.f.gone[i] { // computed inside its reader's fused step: no buffer, no step
 			p.reused[i] = true
 			continue
 		}
-		key := buffer{n.typ.DType, n.typ.Shape.Size()}
+		key := bufferKey{n.typ.DType, n.typ.Shape.Size()}
 		var id int
 		if ids := free[key]; len(ids) > 0 {
 			id = ids[len(ids)-1]
@@ -161,34 +183,56 @@ func compile(fusing bool, outputs []*Node) (*Program, error) {
 				p.reused[s] = true
 			}
 		} else {
-			id = len(bufs)
-			bufs = append(bufs, key)
+			id = len(pl.bufs)
+			pl.bufs = append(pl.bufs, key)
 		}
-		bufOf[i] = id
+		pl.bufOf[i] = id
 		holders[id] = append(holders[id], i)
 		// An unread, non-output value is dead at once; otherwise it dies after its last reader.
-		end := lastUse[i]
+		end := pl.lastUse[i]
 		if end == -1 {
 			end = i
 		}
 		if end != math.MaxInt {
 			release[end] = append(release[end], id)
 		}
-		in := f.in[i]
-		st := step{node: n, kernel: f.kernel[i], chain: f.chain[i], out: i, in: make([]int, len(in)), args: make([]*tensor.Dense, len(in))}
-		for j, x := range in {
-			st.in[j] = p.slot[x]
-		}
-		p.steps = append(p.steps, st)
+		// Values whose last reader is an input/param/const step never happen: readers are op steps.
 		for _, rid := range release[i] {
-			b := bufs[rid]
+			b := pl.bufs[rid]
 			free[b] = append(free[b], rid)
 		}
 		delete(release, i)
 	}
-	// Values whose last reader is an input/param/const step never happen: readers are op steps.
-	backing := make([]any, len(bufs))
-	for id, b := range bufs {
+}
+
+// emit builds the program the plan and the buffers describe: the slots to feed and the
+// params to read, the constants' values, one step per op node not fused away (with its
+// argument slice, so Run allocates nothing), and each step's value as a tensor over its
+// buffer's backing slice.
+func (pl *planner) emit() *Program {
+	p := pl.p
+	for i, n := range p.nodes {
+		switch n.kind {
+		case KindInput:
+			p.inputs = append(p.inputs, i)
+		case KindParam:
+			p.params = append(p.params, i)
+		case KindConst:
+			p.vals[i] = n.value
+		default:
+			if pl.f.gone[i] {
+				continue
+			}
+			in := pl.f.in[i]
+			st := step{node: n, kernel: pl.f.kernel[i], chain: pl.f.chain[i], out: i, in: make([]int, len(in)), args: make([]*tensor.Dense, len(in))}
+			for j, x := range in {
+				st.in[j] = p.slot[x]
+			}
+			p.steps = append(p.steps, st)
+		}
+	}
+	backing := make([]any, len(pl.bufs))
+	for id, b := range pl.bufs {
 		if b.dt == Float32 {
 			backing[id] = make([]float32, b.size)
 		} else {
@@ -197,10 +241,10 @@ func compile(fusing bool, outputs []*Node) (*Program, error) {
 	}
 	for _, st := range p.steps {
 		n := st.node
-		p.vals[st.out] = tensor.New(tensor.WithShape(n.typ.Shape...), tensor.WithBacking(backing[bufOf[st.out]]))
+		p.vals[st.out] = tensor.New(tensor.WithShape(n.typ.Shape...), tensor.WithBacking(backing[pl.bufOf[st.out]]))
 	}
-	p.outs = make([]*tensor.Dense, len(outputs))
-	return p, nil
+	p.outs = make([]*tensor.Dense, len(p.outputs))
+	return p
 }
 
 // MustCompile is Compile for programs that are known to be well formed; it panics on error.
