@@ -157,6 +157,9 @@ var gradCases = []gradCase{
 	{name: "2nd order softmax", second: true, build: unaryCase("", func(x *graph.Node) *graph.Node { return ops.Softmax(x, 1) }, 0.1, 2, false).build},
 	{name: "2nd order log-softmax", second: true, build: unaryCase("", func(x *graph.Node) *graph.Node { return ops.LogSoftmax(x, 1) }, 0.1, 2, false).build},
 	{name: "2nd order div", second: true, build: binaryCase("", ops.Div, []int{3, 4}, []int{3, 4}).build},
+	{name: "2nd order custom elementwise (swish)", second: true, build: unaryCase("", swish.Apply, 0.1, 2, false).build},
+	binaryCase("custom elementwise2 (a*b^2)", abb.Apply, []int{3, 4}, []int{3, 4}),
+	{name: "2nd order custom elementwise2 (a*b^2)", second: true, build: binaryCase("", abb.Apply, []int{3, 4}, []int{3, 4}).build},
 	{name: "2nd order matmul", second: true, build: binaryCase("", ops.MatMul, []int{3, 4}, []int{4, 2}).build},
 	{name: "2nd order softmax cross entropy labels", second: true, labels: []float64{1, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
@@ -182,7 +185,7 @@ func TestGradCheck(t *testing.T) {
 			}
 			for _, n := range graph.Topo(loss) {
 				if n.Op() != nil {
-					covered[reflect.TypeOf(n.Op()).Name()] = true
+					covered[reflect.Indirect(reflect.ValueOf(n.Op())).Type().Name()] = true
 				}
 			}
 			var feeds graph.Feeds
@@ -242,6 +245,16 @@ func declaredOps(t *testing.T) []string {
 				if lit, ok := vs.Values[0].(*ast.CompositeLit); ok {
 					if id, ok := lit.Type.(*ast.Ident); ok {
 						names = append(names, id.Name)
+					}
+				}
+				// var _ graph.Op = (*T)(nil)
+				if call, ok := vs.Values[0].(*ast.CallExpr); ok {
+					if par, ok := call.Fun.(*ast.ParenExpr); ok {
+						if star, ok := par.X.(*ast.StarExpr); ok {
+							if id, ok := star.X.(*ast.Ident); ok {
+								names = append(names, id.Name)
+							}
+						}
 					}
 				}
 			}

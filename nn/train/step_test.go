@@ -31,7 +31,9 @@ func toy(n int) (*graph.Node, *graph.Node, graph.Feeds, *graph.Graph) {
 func TestStepTrainsAnMLP(t *testing.T) {
 	x, lbl, feeds, g := toy(64)
 	swish := ops.Elementwise{Name: "swish", F: func(v float64) float64 { return v / (1 + math.Exp(-v)) },
-		Deriv: func(x, y *graph.Node) *graph.Node { return ops.Add(y, ops.Mul(ops.Sigmoid(x), ops.AddScalar(ops.Neg(y), 1))) }}
+		Deriv: func(x, y *graph.Node) *graph.Node {
+			return ops.Add(y, ops.Mul(ops.Sigmoid(x), ops.AddScalar(ops.Neg(y), 1)))
+		}}
 	s := g.In("mlp")
 	fc1 := nn.NewAffine(s.In("fc1"), nn.AffineOpts{In: 2, Out: 16})
 	fc2 := nn.NewAffine(s.In("fc2"), nn.AffineOpts{In: 16, Out: 2})
