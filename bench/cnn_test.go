@@ -9,8 +9,8 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -69,15 +69,9 @@ func newSimpleConvNet() *simpleConvNet {
 // simpleConvNetStep builds the net and returns one training step.
 func simpleConvNetStep(tb testing.TB) func() {
 	n := newSimpleConvNet()
-	grads := autodiff.Grad(n.loss, n.params...)
-	prog := graph.MustCompile(append([]*graph.Node{n.loss}, grads...)...)
-	adam := optim.DefaultAdam()
+	step := train.NewStep(n.loss, optim.DefaultAdam(), n.params...)
 	return func() {
-		out, err := prog.Run(n.feeds)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := adam.Step(n.params, out[1:]); err != nil {
+		if _, err := step.Run(n.feeds); err != nil {
 			tb.Fatal(err)
 		}
 	}

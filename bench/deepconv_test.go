@@ -7,9 +7,9 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/nn/book"
+	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/optim"
 )
 
@@ -20,24 +20,16 @@ import (
 func BenchmarkDeepConvNetStep(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	g := graph.New()
-	net := nn.NewDeepConvNet(g, nn.DeepConvNetConfig{}, graph.Float32, rng)
-	net.Mode().SetTrain(true)
+	net := book.NewDeepConvNet(g.Root(), book.DeepConvNetConfig{Options: book.Options{Rand: rng}})
 	x := g.Input("x", graph.Float32, batch, 1, imageSide, imageSide)
 	t := g.Input("t", graph.Float32, batch, labels)
-	loss := net.Loss(x, t)
-	params := net.Params()
-	prog := graph.MustCompile(append([]*graph.Node{loss}, autodiff.Grad(loss, params...)...)...)
+	ts := train.NewStep(net.Loss(x, t), optim.DefaultAdam())
 	feeds := graph.Feeds{
 		x: tensorF32(rng, 1, batch, 1, imageSide, imageSide),
 		t: tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
 	}
-	adam := optim.DefaultAdam()
 	step := func() {
-		out, err := prog.Run(feeds)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := adam.Step(params, out[1:]); err != nil {
+		if _, err := ts.Run(feeds); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,7 +9,9 @@ import (
 
 	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
+	"github.com/zerograd/zerograd/optim"
 )
 
 // The book's TwoLayerNet (784-50-10, sigmoid, softmax-cross-entropy), one training step:
@@ -50,23 +52,14 @@ func BenchmarkTwoLayerNetStep(b *testing.B) {
 	b2 := g.Param("b2", graph.NewTensor(graph.Float32, labels))
 	h := ops.Sigmoid(ops.Add(ops.MatMul(x, W1), b1))
 	loss := ops.SoftmaxCrossEntropy(ops.Add(ops.MatMul(h, W2), b2), t)
-	params := []*graph.Node{W1, b1, W2, b2}
-	grads := autodiff.Grad(loss, params...)
-	prog := graph.MustCompile(append([]*graph.Node{loss}, grads...)...)
+	ts := train.NewStep(loss, optim.NewSGD(lr), W1, b1, W2, b2)
 	feeds := graph.Feeds{
 		x: tensor.New(tensor.WithShape(batch, inputs), tensor.WithBacking(randF32(rng, batch*inputs, 1))),
 		t: tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
 	}
 	step := func() {
-		out, err := prog.Run(feeds)
-		if err != nil {
+		if _, err := ts.Run(feeds); err != nil {
 			b.Fatal(err)
-		}
-		for i, p := range params {
-			w, gw := p.Value().Float32s(), out[i+1].Float32s()
-			for j := range w {
-				w[j] -= lr * gw[j]
-			}
 		}
 	}
 	step()
