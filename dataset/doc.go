@@ -87,4 +87,7 @@
 // rather than being passed over for another copy, except in the cache folder,
 // where a download replaces them. Misuse by the caller panics: a batch size
 // below 1, Set.Slice out of range.
+//
+// Package dataset imports none of zerograd: the standard library, golang.org/x/mod for
+// module paths, and the GoMNIST module that carries the data.
 package dataset

@@ -24,5 +24,6 @@
 // error). Kernels return errors for bad data, such as a class label out of range, and never
 // panic on user data.
 //
-// Package ops imports graph.
+// Package ops imports graph and the internal kernels (internal/gemm for matrix products,
+// internal/parallel for the worker pool).
 package ops

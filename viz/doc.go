@@ -59,4 +59,7 @@
 // read, or files that cannot be written. Errors are prefixed "viz:" and wrap their cause.
 // Labels are escaped so that any node name (quotes, backslashes, newlines, < and >, any
 // script) renders as the text it is.
+//
+// Package viz imports graph and autodiff (which node is whose gradient), gographviz and
+// go-graphviz; it reads graphs and never builds them.
 package viz

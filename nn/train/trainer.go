@@ -246,6 +246,9 @@ func (tr *Trainer) evaluate() (string, error) {
 		return "", err
 	}
 	var b strings.Builder
+	if len(tr.Metrics) == 0 {
+		return "", nil
+	}
 	for _, e := range tr.Evals {
 		for _, m := range tr.Metrics {
 			key := e.Name + " " + m.Name
