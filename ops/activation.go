@@ -2,6 +2,7 @@ package ops
 
 import (
 	"math"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 
@@ -65,7 +66,7 @@ var _ graph.Op = sigmoidOp{}
 func (sigmoidOp) Name() string                               { return "sigmoid" }
 func (sigmoidOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (sigmoidOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	elementwise(ewSigmoid, 0, y, in[0], nil)
+	elementwise(y, in[0], nil, 0, sigmoidK[float32], sigmoidK[float64])
 	return nil
 }
 
@@ -74,7 +75,8 @@ func (sigmoidOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	return []*graph.Node{graph.Apply(sigmoidGradOp{}, gy, y)}
 }
 
-func sigmoidK[T float](y, x []T) {
+// sigmoidK is an elementwise kernel (elementwise_parallel.go): it runs on all cores.
+func sigmoidK[T float](y, x, _ []T, _ T) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] = T(1 / (1 + math.Exp(-float64(v))))
@@ -92,7 +94,7 @@ var _ graph.Op = sigmoidGradOp{}
 func (sigmoidGradOp) Name() string                               { return "sigmoid_grad" }
 func (sigmoidGradOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (sigmoidGradOp) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
-	elementwise(ewSigmoidGr, 0, out, in[0], in[1])
+	elementwise(out, in[0], in[1], 0, sigmoidGradK[float32], sigmoidGradK[float64])
 	return nil
 }
 func (sigmoidGradOp) Grad(x []*graph.Node, out, g *graph.Node) []*graph.Node {
@@ -104,7 +106,8 @@ func (sigmoidGradOp) Grad(x []*graph.Node, out, g *graph.Node) []*graph.Node {
 	}
 }
 
-func sigmoidGradK[T float](out, gy, y []T) {
+// sigmoidGradK is an elementwise kernel (elementwise_parallel.go): it runs on all cores.
+func sigmoidGradK[T float](out, gy, y []T, _ T) {
 	y = y[:len(gy)]
 	out = out[:len(gy)]
 	for i, g := range gy {
@@ -126,7 +129,7 @@ func (o leakyReLUOp) Name() string {
 }
 func (leakyReLUOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (o leakyReLUOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	elementwise(ewLeaky, o.slope, y, in[0], nil)
+	elementwise(y, in[0], nil, o.slope, leakyEW[float32], leakyEW[float64])
 	return nil
 }
 
@@ -152,11 +155,70 @@ var _ graph.Op = reluGradOp{}
 func (reluGradOp) Name() string                               { return "relu_grad" }
 func (reluGradOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (o reluGradOp) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
-	elementwise(ewReLUGrad, o.slope, out, in[0], in[1])
+	elementwise(out, in[0], in[1], o.slope, reluGradK[float32], reluGradK[float64])
 	return nil
 }
 func (o reluGradOp) Grad(x []*graph.Node, out, g *graph.Node) []*graph.Node {
 	return []*graph.Node{graph.Apply(reluGradOp{o.slope}, g, x[1]), nil}
+}
+
+// leakyEW is leakyK as an elementwise kernel (elementwise_parallel.go): it runs on all cores.
+func leakyEW[T float](y, x, _ []T, slope T) { leakyK(y, x, slope) }
+
+// leakyK is branch-free: max and min compile to vector-friendly code, where a data-dependent
+// branch on random signs mispredicts half the time.
+func leakyK[T float](y, x []T, slope T) {
+	y = y[:len(x)]
+	if slope == 0 {
+		var z T
+		if unsafe.Sizeof(z) == 4 { // AVX2 where there is (vec_amd64.s)
+			n := relu32Vec(f32s(y), f32s(x))
+			y, x = y[n:], x[n:]
+		}
+		for i, v := range x {
+			y[i] = max(v, 0)
+		}
+		return
+	}
+	for i, v := range x {
+		y[i] = max(v, 0) + slope*min(v, 0)
+	}
+}
+
+// reluGradK passes gy where x > 0 and slope*gy elsewhere, selecting by the sign bits of x
+// rather than by a branch. It is an elementwise kernel (elementwise_parallel.go): it runs on
+// all cores.
+func reluGradK[T float](out, gy, x []T, slope T) {
+	x = x[:len(gy)]
+	out = out[:len(gy)]
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		reluGrad32(f32s(out), f32s(gy), f32s(x), float32(slope))
+		return
+	}
+	reluGrad64(f64s(out), f64s(gy), f64s(x), float64(slope))
+}
+
+func reluGrad32(out, gy, x []float32, slope float32) {
+	x = x[:len(gy)]
+	out = out[:len(gy)]
+	n := reluGrad32Vec(out, gy, x, slope) // AVX2 where there is (vec_amd64.s)
+	out, gy, x = out[n:], gy[n:], x[n:]
+	for i, g := range gy {
+		b := math.Float32bits(x[i])
+		m := uint32(int32(b-1)>>31) | uint32(int32(b)>>31) // all ones where x <= 0 (or -0)
+		out[i] = math.Float32frombits(math.Float32bits(g)&^m | math.Float32bits(slope*g)&m)
+	}
+}
+
+func reluGrad64(out, gy, x []float64, slope float64) {
+	x = x[:len(gy)]
+	out = out[:len(gy)]
+	for i, g := range gy {
+		b := math.Float64bits(x[i])
+		m := uint64(int64(b-1)>>63) | uint64(int64(b)>>63)
+		out[i] = math.Float64frombits(math.Float64bits(g)&^m | math.Float64bits(slope*g)&m)
+	}
 }
 
 type stepOp struct{}

@@ -32,12 +32,13 @@ var _ graph.Op = addOp{}
 func (addOp) Name() string                               { return "add" }
 func (addOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (addOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	elementwise(ewAdd, 0, y, in[0], in[1])
+	elementwise(y, in[0], in[1], 0, addK[float32], addK[float64])
 	return nil
 }
 func (addOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node { return []*graph.Node{gy, gy} }
 
-func addK[T float](y, a, b []T) {
+// addK is an elementwise kernel (elementwise_parallel.go): it runs on all cores.
+func addK[T float](y, a, b []T, _ T) {
 	b = b[:len(a)]
 	y = y[:len(a)]
 	for i := range a {
@@ -60,14 +61,15 @@ var _ graph.Op = subOp{}
 func (subOp) Name() string                               { return "sub" }
 func (subOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (subOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	elementwise(ewSub, 0, y, in[0], in[1])
+	elementwise(y, in[0], in[1], 0, subK[float32], subK[float64])
 	return nil
 }
 func (subOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	return []*graph.Node{gy, Neg(gy)}
 }
 
-func subK[T float](y, a, b []T) {
+// subK is an elementwise kernel (elementwise_parallel.go): it runs on all cores.
+func subK[T float](y, a, b []T, _ T) {
 	b = b[:len(a)]
 	y = y[:len(a)]
 	for i := range a {
@@ -90,7 +92,7 @@ var _ graph.Op = mulOp{}
 func (mulOp) Name() string                               { return "mul" }
 func (mulOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (mulOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	elementwise(ewMul, 0, y, in[0], in[1])
+	elementwise(y, in[0], in[1], 0, mulK[float32], mulK[float64])
 	return nil
 }
 
@@ -99,7 +101,8 @@ func (mulOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	return []*graph.Node{Mul(gy, x[1]), Mul(gy, x[0])}
 }
 
-func mulK[T float](y, a, b []T) {
+// mulK is an elementwise kernel (elementwise_parallel.go): it runs on all cores.
+func mulK[T float](y, a, b []T, _ T) {
 	b = b[:len(a)]
 	y = y[:len(a)]
 	for i := range a {

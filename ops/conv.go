@@ -8,6 +8,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/parallel"
 )
 
 // The book's Convolution layer (chapter 7) as three ops, each the others' gradient:
@@ -49,25 +50,27 @@ import (
 // lock guards it: programs of one graph that run a convolution node from several
 // goroutines at once take turns on that node.
 
-// convScratch is the working memory of one convolution node, and its parallel task.
+// convScratch is the working memory of one convolution node: its buffers, and the kernel
+// running now (a parallel loop's task must outlive the call that starts it).
 type convScratch struct {
 	mu  sync.Mutex
-	f32 []float32
-	f64 []float64
-	t32 convTask[float32]
-	t64 convTask[float64]
+	f32 convBuffers[float32]
+	f64 convBuffers[float64]
 }
 
-// buffer returns the scratch as n values of type T, growing it when it is too small.
-func buffer[T float](s *convScratch, n int) []T {
-	p, ok := any(&s.f32).(*[]T)
-	if !ok {
-		p = any(&s.f64).(*[]T)
+type convBuffers[T float] struct {
+	buf []T
+	fwd convForward[T]
+	dx  convInputGrad[T]
+	dw  convFilterGrad[T]
+}
+
+// buffers returns the scratch of element type T.
+func buffers[T float](s *convScratch) *convBuffers[T] {
+	if b, ok := any(&s.f32).(*convBuffers[T]); ok {
+		return b
 	}
-	if cap(*p) < n {
-		*p = make([]T, n)
-	}
-	return (*p)[:n]
+	return any(&s.f64).(*convBuffers[T])
 }
 
 // gemmFunc is sgemm1 or dgemm1 (gemm.go): C = alpha op(A) op(B) + beta C, row-major, on
@@ -78,167 +81,241 @@ type gemmFunc[T float] func(tA, tB bool, m, n, k int, alpha T, a []T, lda int, b
 // hundred columns the GEMM spends its time on the edges of its register tiles.
 const convColumns = 256
 
-type convKind uint8
-
-const (
-	convForward    convKind = iota // y = W im2col(x) + b
-	convInputGrad                  // gx = col2im(W^T gy)
-	convFilterGrad                 // gw = gy im2col(x)^T
-)
-
-// convTask is one run of a convolution kernel, split over the images of the batch.
-type convTask[T float] struct {
-	kind  convKind
+// convPlan is how a convolution kernel cuts the batch: into parts, each walked in groups of
+// images with scratch of its own. The batch is cut into the same parts however many cores
+// are free (a part per core the machine has), so that the filter gradient, summed part by
+// part, comes out the same bit for bit whether the parts ran in parallel or one after
+// another.
+type convPlan[T float] struct {
 	g     window // the input images and the filters' window
 	fn    int    // filters
 	group int    // images per GEMM
-	parts int    // parts of the batch, each with its own scratch
+	parts int    // parts of the batch
 	// pixelMajor multiplies with the column matrix as the first operand (patches longer than
 	// the filters are many): the GEMM reads it where it is instead of packing it.
 	pixelMajor bool
 	gemm       gemmFunc[T]
-	// conv: y, x, w, b (b may be nil); input grad: gx, gy, w; filter grad: gw, x, gy.
-	y, x, w, gx, gy, gw []T
-	kw                  int // columns of w: the patch, and one more for the bias
-	scratch             []T // per part: columns, a filter-major product, a filter gradient
-	per                 int // scratch values per part
-	ep                  epilogue
+	scratch    []T // per part: columns, a filter-major product, a filter gradient
+	per        int // scratch values per part
 }
 
-// convKernel runs kind over the batch, in parts computed on all cores when the work is
-// big. The batch is cut into the same parts however many cores are free (a part per core
-// the machine has), so that the filter gradient, summed part by part, comes out the same
-// bit for bit whether the parts ran in parallel or one after another.
-//
-// A fused forward convolution (fuse.go) also applies ep to each group's output.
-func convKernel[T float](s *convScratch, kind convKind, g window, fn int, y, x, w, b, gx, gy, gw []T, ep epilogue) {
+// plan cuts the batch of images g for fn filters, with room per part for a group's output
+// before pooling when pool is set, and fn*(K+1) values after the parts for the filters with
+// their bias (wb).
+func plan[T float](s *convScratch, g window, fn int, pool bool) convPlan[T] {
 	k, pix := g.patch(), g.pixels()
 	group := min(g.n, max(1, (convColumns+pix-1)/pix))
 	cols := group * pix
 	per := (k+1)*cols + fn*cols + fn*k
-	if ep.pool { // the group's output before pooling
+	if pool {
 		per += fn * cols
 	}
-	p := acquireWorkers(g.n, g.n*pix*k*fn)
-	parts := min(g.n, workers.n+1)
-	t, ok := any(&s.t32).(*convTask[T])
-	if !ok {
-		t = any(&s.t64).(*convTask[T])
+	parts := min(g.n, parallel.Cores())
+	b := buffers[T](s)
+	if n := parts*per + fn*(k+1); cap(b.buf) < n {
+		b.buf = make([]T, n)
 	}
-	*t = convTask[T]{kind: kind, g: g, fn: fn, group: group, parts: parts, pixelMajor: k > fn, gemm: serialGemm[T](),
-		y: y, x: x, w: w, gx: gx, gy: gy, gw: gw, kw: k,
-		scratch: buffer[T](s, parts*per+fn*(k+1)), per: per, ep: ep}
-	if b != nil { // the bias as one more column of the filters, over a row of ones
-		wb := t.scratch[parts*per:]
-		for f := range fn {
-			copy(wb[f*(k+1):], w[f*k:(f+1)*k])
-			wb[f*(k+1)+k] = b[f]
-		}
-		t.w, t.kw = wb, k+1
-	}
-	if p < 2 {
-		t.run(0, parts)
-	} else {
-		fanOut(t, parts, min(p, parts))
-		workers.mu.Unlock()
-	}
-	switch {
-	case kind != convFilterGrad:
-	case t.pixelMajor: // gw [FN K] is the sum of the parts' [K FN], in order
-		for f := range fn {
-			for r := range k {
-				var sum T
-				for c := range parts {
-					sum += t.scratch[(c+1)*per-fn*k+r*fn+f]
-				}
-				gw[f*k+r] = sum
-			}
-		}
-	default: // add the other parts' sums to part 0's, in order
-		for c := 1; c < parts; c++ {
-			part := t.scratch[(c+1)*per-fn*k : (c+1)*per]
-			for i, v := range part {
-				gw[i] += v
-			}
-		}
-	}
-	*t = convTask[T]{} // drop the caller's slices
+	return convPlan[T]{g: g, fn: fn, group: group, parts: parts, pixelMajor: k > fn,
+		gemm: serialGemm[T](), scratch: b.buf[:parts*per], per: per}
 }
 
-// run computes parts [lo, hi) of the batch, each in groups of images, with its own scratch.
-func (t *convTask[T]) run(lo, hi int) {
-	for c := lo; c < hi; c++ {
-		t.part(c, c*t.g.n/t.parts, (c+1)*t.g.n/t.parts)
-	}
+// run runs the parts of k's plan, on all cores when the work is big.
+func (p *convPlan[T]) run(k parallel.Task) {
+	parallel.For(p.parts, p.g.n*p.g.pixels()*p.g.patch()*p.fn, k)
 }
 
-// part computes images [lo, hi), part c of the batch.
-func (t *convTask[T]) part(c, lo, hi int) {
-	buf := t.scratch[c*t.per:][:t.per]
-	g, fn, k, pix := t.g, t.fn, t.g.patch(), t.g.pixels()
+// part returns the images [lo, hi) of part c and its scratch.
+func (p *convPlan[T]) part(c int) (lo, hi int, buf []T) {
+	return c * p.g.n / p.parts, (c + 1) * p.g.n / p.parts, p.scratch[c*p.per:][:p.per]
+}
+
+// groupBufs returns, in a part's scratch, the column matrix of a group of gn images (kw
+// values per column) and the room for its product.
+func (p *convPlan[T]) groupBufs(buf []T, gn, kw int) (col, prod []T) {
+	k, cols := p.g.patch(), gn*p.g.pixels()
+	return buf[:kw*cols], buf[(k+1)*p.group*p.g.pixels():][:p.fn*cols]
+}
+
+// ---- the forward kernel ----
+
+// convForward computes y = W im2col(x) + b [N FN OH OW] from the images x [N C H W], the
+// filters w [FN C FH FW] and the bias b [FN] (nil: none), applying ep to each group's output
+// (fuse.go).
+type convForward[T float] struct {
+	y, x, w, b []T
+	ep         epilogue
+	p          convPlan[T]
+	kw         int // columns of w: the patch, and one more for the bias
+}
+
+// run computes the convolution of images g with fn filters, using the node's scratch s.
+func (k convForward[T]) run(s *convScratch, g window, fn int) {
+	t := &buffers[T](s).fwd
+	*t = k
+	t.p = plan[T](s, g, fn, k.ep.pool)
+	t.kw = g.patch()
+	if k.b != nil { // the bias as one more column of the filters, over a row of ones
+		kk := g.patch()
+		wb := buffers[T](s).buf[t.p.parts*t.p.per:]
+		for f := range fn {
+			copy(wb[f*(kk+1):], k.w[f*kk:(f+1)*kk])
+			wb[f*(kk+1)+kk] = k.b[f]
+		}
+		t.w, t.kw = wb, kk+1
+	}
+	t.p.run(t)
+	*t = convForward[T]{} // drop the caller's slices
+}
+
+// Run computes parts [lo, hi) of the batch, each in groups of images.
+func (t *convForward[T]) Run(lo, hi int) {
+	p := &t.p
+	g, fn, k, pix := p.g, p.fn, p.g.patch(), p.g.pixels()
 	img, out := g.c*g.h*g.w, fn*pix // values per input image and per output image
-	part := t.gw
-	if t.kind == convFilterGrad && (c > 0 || t.pixelMajor) {
-		part = buf[t.per-fn*k:]
-	}
-	if t.kind == convFilterGrad {
-		clear(part)
-	}
-	for n0 := lo; n0 < hi; n0 += t.group {
-		gn := min(t.group, hi-n0)
-		cols := gn * pix
-		col, prod := buf[:t.kw*cols], buf[(k+1)*t.group*pix:][:fn*cols]
-		l := layout{ns: pix, rs: cols, ps: 1}
-		switch t.kind {
-		case convForward:
-			im2colK(col, t.x[n0*img:], g, l, 0, gn)
+	for c := lo; c < hi; c++ {
+		n0, n1, buf := p.part(c)
+		for ; n0 < n1; n0 += p.group {
+			gn := min(p.group, n1-n0)
+			cols := gn * pix
+			col, prod := p.groupBufs(buf, gn, t.kw)
+			im2colK(col, t.x[n0*img:], g, layout{ns: pix, rs: cols, ps: 1}, 0, gn)
 			ones := col[k*cols:]
 			for i := range ones { // the bias's row (none without bias)
 				ones[i] = 1
 			}
 			var y []T
 			if t.ep.pool { // the output goes to scratch, and its pooling to t.y
-				y = buf[(k+1+fn)*t.group*pix:][:gn*out]
+				y = buf[(k+1+fn)*p.group*pix:][:gn*out]
 			} else {
 				y = t.y[n0*out : (n0+gn)*out]
 			}
 			kw := t.kw
 			switch {
-			case t.pixelMajor: // prod [G*P, FN] = col^T W^T
-				t.gemm(true, true, cols, fn, kw, 1, col, cols, t.w, kw, 0, prod, fn)
+			case p.pixelMajor: // prod [G*P, FN] = col^T W^T
+				p.gemm(true, true, cols, fn, kw, 1, col, cols, t.w, kw, 0, prod, fn)
 				fromPixelMajor(y, prod, gn, fn, pix)
 			case gn == 1:
-				t.gemm(false, false, fn, pix, kw, 1, t.w, kw, col, pix, 0, y, pix)
+				p.gemm(false, false, fn, pix, kw, 1, t.w, kw, col, pix, 0, y, pix)
 			default:
-				t.gemm(false, false, fn, cols, kw, 1, t.w, kw, col, cols, 0, prod, cols)
+				p.gemm(false, false, fn, cols, kw, 1, t.w, kw, col, cols, 0, prod, cols)
 				toNCHW(y, prod, gn, fn, pix)
 			}
 			apply(&t.ep, t.y, y, n0*fn, gn*fn, pix)
-		case convInputGrad:
+		}
+	}
+}
+
+// ---- the input gradient kernel ----
+
+// convInputGrad computes gx = col2im(W^T gy) [N C H W] from the output gradient
+// gy [N FN OH OW] and the filters w [FN C FH FW].
+type convInputGrad[T float] struct {
+	gx, gy, w []T
+	p         convPlan[T]
+}
+
+// run computes the input gradient for images g and fn filters, using the node's scratch s.
+func (k convInputGrad[T]) run(s *convScratch, g window, fn int) {
+	t := &buffers[T](s).dx
+	*t = k
+	t.p = plan[T](s, g, fn, false)
+	t.p.run(t)
+	*t = convInputGrad[T]{} // drop the caller's slices
+}
+
+// Run computes parts [lo, hi) of the batch, each in groups of images.
+func (t *convInputGrad[T]) Run(lo, hi int) {
+	p := &t.p
+	g, fn, k, pix := p.g, p.fn, p.g.patch(), p.g.pixels()
+	img, out := g.c*g.h*g.w, fn*pix
+	for c := lo; c < hi; c++ {
+		n0, n1, buf := p.part(c)
+		for ; n0 < n1; n0 += p.group {
+			gn := min(p.group, n1-n0)
+			cols := gn * pix
+			col, prod := p.groupBufs(buf, gn, k)
 			gy := t.gy[n0*out : (n0+gn)*out]
 			if gn > 1 {
 				fromNCHW(prod, gy, gn, fn, pix)
 				gy = prod
 			}
-			t.gemm(true, false, k, cols, fn, 1, t.w, k, gy, cols, 0, col, cols)
-			col2imK(t.gx[n0*img:], col, g, l, 0, gn, true)
-		case convFilterGrad:
-			im2colK(col, t.x[n0*img:], g, l, 0, gn)
+			p.gemm(true, false, k, cols, fn, 1, t.w, k, gy, cols, 0, col, cols)
+			col2imK(t.gx[n0*img:], col, g, layout{ns: pix, rs: cols, ps: 1}, 0, gn, true)
+		}
+	}
+}
+
+// ---- the filter gradient kernel ----
+
+// convFilterGrad computes gw = gy im2col(x)^T [FN C FH FW] from the images x [N C H W] and
+// the output gradient gy [N FN OH OW]. Each part sums its groups' products into a partial
+// result of its own (part 0 straight into gw when it is filter-major), added in order at
+// the end.
+type convFilterGrad[T float] struct {
+	gw, x, gy []T
+	p         convPlan[T]
+}
+
+// run computes the filter gradient for images g and fn filters, using the node's scratch s.
+func (k convFilterGrad[T]) run(s *convScratch, g window, fn int) {
+	t := &buffers[T](s).dw
+	*t = k
+	t.p = plan[T](s, g, fn, false)
+	t.p.run(t)
+	kk, parts, per, gw := g.patch(), t.p.parts, t.p.per, k.gw
+	if t.p.pixelMajor { // gw [FN K] is the sum of the parts' [K FN], in order
+		for f := range fn {
+			for r := range kk {
+				var sum T
+				for c := range parts {
+					sum += t.p.scratch[(c+1)*per-fn*kk+r*fn+f]
+				}
+				gw[f*kk+r] = sum
+			}
+		}
+	} else { // add the other parts' sums to part 0's, in order
+		for c := 1; c < parts; c++ {
+			part := t.p.scratch[(c+1)*per-fn*kk : (c+1)*per]
+			for i, v := range part {
+				gw[i] += v
+			}
+		}
+	}
+	*t = convFilterGrad[T]{} // drop the caller's slices
+}
+
+// Run computes the partial sums of parts [lo, hi) of the batch, each in groups of images.
+func (t *convFilterGrad[T]) Run(lo, hi int) {
+	p := &t.p
+	g, fn, k, pix := p.g, p.fn, p.g.patch(), p.g.pixels()
+	img, out := g.c*g.h*g.w, fn*pix
+	for c := lo; c < hi; c++ {
+		n0, n1, buf := p.part(c)
+		part := t.gw
+		if c > 0 || p.pixelMajor {
+			part = buf[p.per-fn*k:]
+		}
+		clear(part)
+		for ; n0 < n1; n0 += p.group {
+			gn := min(p.group, n1-n0)
+			cols := gn * pix
+			col, prod := p.groupBufs(buf, gn, k)
+			im2colK(col, t.x[n0*img:], g, layout{ns: pix, rs: cols, ps: 1}, 0, gn)
 			gy := t.gy[n0*out : (n0+gn)*out]
 			switch {
-			case t.pixelMajor: // part [K, FN] += col gyT, gyT [G*P, FN] the gradient pixel-major
+			case p.pixelMajor: // part [K, FN] += col gyT, gyT [G*P, FN] the gradient pixel-major
 				gyT := prod
 				for i := range gn {
 					transpose2D(gyT[i*pix*fn:], gy[i*out:], fn, pix, fn, pix)
 				}
-				t.gemm(false, false, k, fn, cols, 1, col, cols, gyT, fn, 1, part, fn)
+				p.gemm(false, false, k, fn, cols, 1, col, cols, gyT, fn, 1, part, fn)
 			case gn == 1: // part [FN, K] += gy colT, colT [P, K] the patches pixel-major
 				colT := prod[:cols*k]
 				transpose2D(colT, col, k, cols, k, cols)
-				t.gemm(false, false, fn, k, cols, 1, gy, cols, colT, k, 1, part, k)
+				p.gemm(false, false, fn, k, cols, 1, gy, cols, colT, k, 1, part, k)
 			default: // part [FN, K] += gy col^T, gy [FN, G*P] filter-major
 				fromNCHW(prod, gy, gn, fn, pix)
-				t.gemm(false, true, fn, k, cols, 1, prod, cols, col, cols, 1, part, k)
+				p.gemm(false, true, fn, k, cols, 1, prod, cols, col, cols, 1, part, k)
 			}
 		}
 	}
@@ -354,14 +431,14 @@ func (o conv2dOp) forward(y *tensor.Dense, in []*tensor.Dense, ep epilogue) erro
 		if len(in) == 3 {
 			b = in[2].Float32s()
 		}
-		convKernel(o.s, convForward, g, ws[0], y.Float32s(), in[0].Float32s(), in[1].Float32s(), b, nil, nil, nil, ep)
+		convForward[float32]{y: y.Float32s(), x: in[0].Float32s(), w: in[1].Float32s(), b: b, ep: ep}.run(o.s, g, ws[0])
 		return nil
 	}
 	var b []float64
 	if len(in) == 3 {
 		b = in[2].Float64s()
 	}
-	convKernel(o.s, convForward, g, ws[0], y.Float64s(), in[0].Float64s(), in[1].Float64s(), b, nil, nil, nil, ep)
+	convForward[float64]{y: y.Float64s(), x: in[0].Float64s(), w: in[1].Float64s(), b: b, ep: ep}.run(o.s, g, ws[0])
 	return nil
 }
 
@@ -432,9 +509,9 @@ func (o conv2dInputGradOp) Forward(gx *tensor.Dense, in ...*tensor.Dense) error 
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
 	if is32(gx) {
-		convKernel(o.s, convInputGrad, g, ws[0], nil, nil, in[1].Float32s(), nil, gx.Float32s(), in[0].Float32s(), nil, epilogue{})
+		convInputGrad[float32]{gx: gx.Float32s(), gy: in[0].Float32s(), w: in[1].Float32s()}.run(o.s, g, ws[0])
 	} else {
-		convKernel(o.s, convInputGrad, g, ws[0], nil, nil, in[1].Float64s(), nil, gx.Float64s(), in[0].Float64s(), nil, epilogue{})
+		convInputGrad[float64]{gx: gx.Float64s(), gy: in[0].Float64s(), w: in[1].Float64s()}.run(o.s, g, ws[0])
 	}
 	return nil
 }
@@ -490,9 +567,9 @@ func (o conv2dFilterGradOp) Forward(gw *tensor.Dense, in ...*tensor.Dense) error
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
 	if is32(gw) {
-		convKernel(o.s, convFilterGrad, g, fn, nil, in[0].Float32s(), nil, nil, nil, in[1].Float32s(), gw.Float32s(), epilogue{})
+		convFilterGrad[float32]{gw: gw.Float32s(), x: in[0].Float32s(), gy: in[1].Float32s()}.run(o.s, g, fn)
 	} else {
-		convKernel(o.s, convFilterGrad, g, fn, nil, in[0].Float64s(), nil, nil, nil, in[1].Float64s(), gw.Float64s(), epilogue{})
+		convFilterGrad[float64]{gw: gw.Float64s(), x: in[0].Float64s(), gy: in[1].Float64s()}.run(o.s, g, fn)
 	}
 	return nil
 }

@@ -4,7 +4,8 @@
 // broadcast-to, sum-to, transpose, slice, concat), reduce.go (sum, mean, max over axes),
 // linalg.go (matmul), loss.go (softmax-cross-entropy, one-hot, mean squared error), and the
 // CNN ops of chapters 7 and 8: conv.go (conv2d and its input and filter gradients), im2col.go
-// (im2col, col2im and the kernels' worker pool), pool.go (max and average pooling) and
+// (im2col, col2im and the window loops that run them and the pooling kernels on all cores),
+// pool.go (max and average pooling) and
 // norm.go (batch normalization and dropout, switched between training and inference by a
 // Mode read at run time). fuse.go lets a compiled forward pass run a convolution's ReLU and
 // max pooling inside the convolution's kernel (graph.Fuser).
@@ -13,7 +14,10 @@
 // a few lines apart: the shape rule, the forward kernel over raw slices (float32 and
 // float64 through one generic function), and the gradient rule written with other ops, so
 // that the backward pass is a graph too and can be drawn and differentiated again. The
-// exported constructor (Exp, MatMul, ...) sits next to it.
+// exported constructor (Exp, MatMul, ...) sits next to it. A kernel that runs on all cores
+// is named by its op too: the op passes it to a small runner (elementwise, runWindow) that
+// splits the loop with internal/parallel, and the convolution's three kernels are types of
+// their own in conv.go.
 //
 // Binary ops broadcast with NumPy's rules by inserting explicit BroadcastTo nodes; the
 // gradient of a broadcast is SumTo, and each is the other's gradient.

@@ -25,7 +25,7 @@ func TestElementwiseKernelsMatchDefinitions(t *testing.T) {
 		xs, gs := graph.Float64s(xt), graph.Float64s(gt)
 		out := graph.NewTensor(dt, n)
 		for _, slope := range []float64{0, 0.1} {
-			elementwise(ewLeaky, slope, out, xt, nil)
+			elementwise(out, xt, nil, slope, leakyEW[float32], leakyEW[float64])
 			o := graph.Float64s(out)
 			for i, v := range xs {
 				want := v
@@ -36,7 +36,7 @@ func TestElementwiseKernelsMatchDefinitions(t *testing.T) {
 					t.Fatalf("%s leaky(%v) slope %v = %v, want %v", dt, v, slope, o[i], want)
 				}
 			}
-			elementwise(ewReLUGrad, slope, out, gt, xt)
+			elementwise(out, gt, xt, slope, reluGradK[float32], reluGradK[float64])
 			o = graph.Float64s(out)
 			for i, v := range xs {
 				want := gs[i]
@@ -48,7 +48,7 @@ func TestElementwiseKernelsMatchDefinitions(t *testing.T) {
 				}
 			}
 		}
-		elementwise(ewMul, 0, out, xt, gt)
+		elementwise(out, xt, gt, 0, mulK[float32], mulK[float64])
 		o := graph.Float64s(out)
 		for i := range xs {
 			if want := xs[i] * gs[i]; math.Abs(o[i]-want) > 1e-6*math.Abs(want)+1e-38 {

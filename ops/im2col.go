@@ -1,7 +1,6 @@
 package ops
 
 import (
-	"runtime"
 	"slices"
 	"sync"
 	"unsafe"
@@ -9,12 +8,13 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/parallel"
 )
 
 // This file holds what convolution and pooling share: the geometry of a sliding window
 // over NCHW images, the im2col and col2im kernels, the Im2Col and Col2Im ops (the book's
-// layout, [N*OH*OW, C*FH*FW]) and a small pool of worker goroutines that runs the kernels'
-// loops on all cores without allocating.
+// layout, [N*OH*OW, C*FH*FW]) and the window loops that run the kernels of this file and
+// pool.go on all cores without allocating.
 
 // ---- window geometry ----
 
@@ -304,9 +304,17 @@ func (o im2colOp) Shape(in ...graph.Type) (graph.Type, error) {
 }
 func (o im2colOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	g := mustWindow(in[0].Shape(), o.fh, o.fw, o.stride, o.pad)
-	unary(y, in[0], func(y, x []float32) { runWindow(kIm2col, g, bookLayout(g), y, x, nil) },
-		func(y, x []float64) { runWindow(kIm2col, g, bookLayout(g), y, x, nil) })
+	unary(y, in[0], func(y, x []float32) { runWindow(im2colLoop[float32]{}, g, bookLayout(g), y, x, nil) },
+		func(y, x []float64) { runWindow(im2colLoop[float64]{}, g, bookLayout(g), y, x, nil) })
 	return nil
+}
+
+// im2colLoop is im2colK as a window loop over the images: dst the columns of src.
+type im2colLoop[T float] struct{}
+
+func (im2colLoop[T]) items(g window) int { return g.n }
+func (im2colLoop[T]) run(a winArgs[T], lo, hi int) {
+	im2colK(a.dst, a.src, a.g, a.l, lo, hi)
 }
 func (o im2colOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	return []*graph.Node{Col2Im(gy, x[0].Shape(), o.fh, o.fw, o.stride, o.pad)}
@@ -343,9 +351,18 @@ func (o col2imOp) Shape(in ...graph.Type) (graph.Type, error) {
 }
 func (o col2imOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	g := mustWindow(o.xs, o.fh, o.fw, o.stride, o.pad)
-	unary(y, in[0], func(y, col []float32) { runWindow(kCol2im, g, bookLayout(g), y, col, nil) },
-		func(y, col []float64) { runWindow(kCol2im, g, bookLayout(g), y, col, nil) })
+	unary(y, in[0], func(y, col []float32) { runWindow(col2imLoop[float32]{}, g, bookLayout(g), y, col, nil) },
+		func(y, col []float64) { runWindow(col2imLoop[float64]{}, g, bookLayout(g), y, col, nil) })
 	return nil
+}
+
+// col2imLoop is col2imK as a window loop over the images: dst the images summed from the
+// columns src, which are the op's input (not scratch to overwrite).
+type col2imLoop[T float] struct{}
+
+func (col2imLoop[T]) items(g window) int { return g.n }
+func (col2imLoop[T]) run(a winArgs[T], lo, hi int) {
+	col2imK(a.dst, a.src, a.g, a.l, lo, hi, false)
 }
 func (o col2imOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	return []*graph.Node{Im2Col(gy, o.fh, o.fw, o.stride, o.pad)}
@@ -358,131 +375,60 @@ func Col2Im(col *graph.Node, xShape []int, fh, fw, stride, pad int) *graph.Node 
 	return graph.Apply(col2imOp{graph.Shape(slices.Clone(xShape)), fh, fw, stride, pad}, col)
 }
 
-// ---- window tasks: the kernels of this file, conv.go and pool.go as units of parallel work ----
+// ---- window loops: the kernels of this file and pool.go as units of parallel work ----
 
-type winKind uint8
-
-const (
-	kIm2col     winKind = iota // dst = columns of src, per image
-	kCol2im                    // dst = images summed from columns src, per image
-	kMaxPool                   // dst = max over windows of src, per plane
-	kMaxScatter                // dst = src routed to the argmax of aux's windows, per plane
-	kMaxGather                 // dst = src read at the argmax of aux's windows, per plane
-	kAvgPool                   // dst = mean over windows of src, per plane
-	kAvgScatter                // dst = src spread evenly over the windows, per plane
-)
-
-// winTask is one call of a window kernel, split over images or planes by parallel.
-type winTask[T float] struct {
-	kind          winKind
+// winArgs are the operands of a window kernel: dst from src, and aux where the kernel reads
+// a third tensor (the images, for the max-pool gradients).
+type winArgs[T float] struct {
 	g             window
 	l             layout
 	dst, src, aux []T
 }
 
-func (t *winTask[T]) run(lo, hi int) {
-	g := t.g
-	switch t.kind {
-	case kIm2col:
-		im2colK(t.dst, t.src, g, t.l, lo, hi)
-	case kCol2im:
-		col2imK(t.dst, t.src, g, t.l, lo, hi, false) // the Col2Im op: col is its input
-	default:
-		poolK(t, lo, hi)
-	}
+// winKernel is a window kernel as a loop over items: the images of the batch or the N*C
+// image planes, as items says. Each op's file defines its kernel next to it; the kernels
+// are empty structs, so that passing one allocates nothing.
+type winKernel[T float] interface {
+	items(g window) int
+	run(a winArgs[T], lo, hi int)
 }
 
-// runWindow runs a window kernel over the batch (conv kernels) or over the N*C planes
-// (pooling), in parallel when the work is big. It allocates nothing: a small loop runs a
-// task on the stack, a parallel one the task of its element type that the workers' lock
-// guards.
-func runWindow[T float](kind winKind, g window, l layout, dst, src, aux []T) {
-	t := winTask[T]{kind: kind, g: g, l: l, dst: dst, src: src, aux: aux}
-	items, work := g.n, g.n*g.patch()*g.pixels()
-	if kind >= kMaxPool {
-		items = g.n * g.c
+// winTask is one call of a window kernel, split over its items by parallel.For.
+type winTask[T float] struct {
+	k winKernel[T]
+	winArgs[T]
+}
+
+func (t *winTask[T]) Run(lo, hi int) { t.k.run(t.winArgs, lo, hi) }
+
+// winSlot holds the task of a parallel window loop, which must outlive the call that hands
+// it to the workers: one per element type, taken for the loop's duration.
+type winSlot[T float] struct {
+	mu sync.Mutex
+	t  winTask[T]
+}
+
+var winSlots struct {
+	f32 winSlot[float32]
+	f64 winSlot[float64]
+}
+
+// runWindow runs the window kernel k with the operands g, l, dst, src and aux, in parallel
+// when the work is big. It allocates nothing: a small loop, or one that finds its slot taken
+// by another goroutine's, runs a task on the stack, a parallel one the slot's.
+func runWindow[T float](k winKernel[T], g window, l layout, dst, src, aux []T) {
+	t := winTask[T]{k: k, winArgs: winArgs[T]{g: g, l: l, dst: dst, src: src, aux: aux}}
+	s, ok := any(&winSlots.f32).(*winSlot[T])
+	if !ok {
+		s = any(&winSlots.f64).(*winSlot[T])
 	}
-	p := acquireWorkers(items, work)
-	if p < 2 {
-		t.run(0, items)
+	items, work := k.items(g), g.n*g.patch()*g.pixels()
+	if work < parallel.MinWork || !s.mu.TryLock() {
+		t.Run(0, items)
 		return
 	}
-	shared, ok := any(&sharedTasks.f32).(*winTask[T])
-	if !ok {
-		shared = any(&sharedTasks.f64).(*winTask[T])
-	}
-	*shared = t
-	fanOut(shared, items, p)
-	*shared = winTask[T]{}
-	workers.mu.Unlock()
-}
-
-// sharedTasks are the tasks of the parallel window loop running now (guarded by workers.mu).
-var sharedTasks struct {
-	f32 winTask[float32]
-	f64 winTask[float64]
-}
-
-// ---- a pool of workers for the kernels' loops ----
-
-// task is a loop body over items [lo, hi).
-type task interface{ run(lo, hi int) }
-
-// minParallelWork is the number of inner-loop steps below which a loop runs on the caller:
-// waking a worker costs about as much as a few thousand steps.
-const minParallelWork = 1 << 15
-
-// workers are NumCPU-1 goroutines, started on first use, that run chunks of loops. One
-// loop at a time uses them; a loop started while another runs (another program on another
-// goroutine) runs on its caller. A call allocates nothing: the job is sent by value and the
-// wait group is the pool's.
-var workers struct {
-	once sync.Once
-	mu   sync.Mutex
-	n    int
-	jobs chan job
-	wg   sync.WaitGroup
-}
-
-type job struct {
-	t      task
-	lo, hi int
-}
-
-func startWorkers() {
-	// NumCPU, not GOMAXPROCS, which may be 1 just now (testing.AllocsPerRun sets it so);
-	// each loop uses at most GOMAXPROCS of them.
-	workers.n = max(runtime.NumCPU(), runtime.GOMAXPROCS(0)) - 1
-	workers.jobs = make(chan job, max(workers.n, 1))
-	for range workers.n {
-		go func() {
-			for j := range workers.jobs {
-				j.t.run(j.lo, j.hi)
-				workers.wg.Done()
-			}
-		}()
-	}
-}
-
-// acquireWorkers returns how many chunks a loop over n items with work inner-loop steps
-// should be split into. When it returns 2 or more the caller holds the workers and must
-// call fanOut and then unlock workers.mu.
-func acquireWorkers(n, work int) int {
-	workers.once.Do(startWorkers)
-	p := min(n, workers.n+1, runtime.GOMAXPROCS(0))
-	if p < 2 || work < minParallelWork || !workers.mu.TryLock() {
-		return 1
-	}
-	return p
-}
-
-// fanOut runs t over items [0, n) in p contiguous chunks, the first on the caller, and
-// waits for all of them. t must stay valid while the workers run it.
-func fanOut(t task, n, p int) {
-	for w := 1; w < p; w++ {
-		workers.wg.Add(1)
-		workers.jobs <- job{t, w * n / p, (w + 1) * n / p}
-	}
-	t.run(0, n/p)
-	workers.wg.Wait()
+	defer s.mu.Unlock()
+	s.t = t
+	parallel.For(items, work, &s.t)
+	s.t = winTask[T]{} // drop the caller's slices
 }

@@ -51,9 +51,18 @@ func (o maxPool2DOp) pooled(x graph.Type) (graph.Type, error) {
 func (o maxPool2DOp) window(xs []int) window { return mustWindow(xs, o.fh, o.fw, o.stride, o.pad) }
 func (o maxPool2DOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	g := o.window(in[0].Shape())
-	unary(y, in[0], func(y, x []float32) { runWindow(kMaxPool, g, layout{}, y, x, nil) },
-		func(y, x []float64) { runWindow(kMaxPool, g, layout{}, y, x, nil) })
+	unary(y, in[0], func(y, x []float32) { runWindow(maxPoolLoop[float32]{}, g, layout{}, y, x, nil) },
+		func(y, x []float64) { runWindow(maxPoolLoop[float64]{}, g, layout{}, y, x, nil) })
 	return nil
+}
+
+// maxPoolLoop is max pooling as a window loop over the image planes: dst from src.
+type maxPoolLoop[T float] struct{}
+
+func (maxPoolLoop[T]) items(g window) int { return g.n * g.c }
+func (maxPoolLoop[T]) run(a winArgs[T], lo, hi int) {
+	in, out := a.g.h*a.g.w, a.g.pixels()
+	maxPoolPlanes(a.dst[lo*out:hi*out], a.src[lo*in:hi*in], a.g, hi-lo)
 }
 
 // The book's Pooling backward: the gradient goes to the argmax of each window.
@@ -82,9 +91,21 @@ func (o maxPoolGradOp) Shape(in ...graph.Type) (graph.Type, error) {
 }
 func (o maxPoolGradOp) Forward(gx *tensor.Dense, in ...*tensor.Dense) error {
 	g := o.p.window(in[0].Shape())
-	binary(gx, in[1], in[0], func(gx, gy, x []float32) { runWindow(kMaxScatter, g, layout{}, gx, gy, x) },
-		func(gx, gy, x []float64) { runWindow(kMaxScatter, g, layout{}, gx, gy, x) })
+	binary(gx, in[1], in[0], func(gx, gy, x []float32) { runWindow(maxScatterLoop[float32]{}, g, layout{}, gx, gy, x) },
+		func(gx, gy, x []float64) { runWindow(maxScatterLoop[float64]{}, g, layout{}, gx, gy, x) })
 	return nil
+}
+
+// maxScatterLoop is the max-pool gradient as a window loop over the image planes: dst the
+// images, src routed to the argmax of the windows of aux.
+type maxScatterLoop[T float] struct{}
+
+func (maxScatterLoop[T]) items(g window) int { return g.n * g.c }
+func (maxScatterLoop[T]) run(a winArgs[T], lo, hi int) {
+	in, out := a.g.h*a.g.w, a.g.pixels()
+	for p := lo; p < hi; p++ {
+		argmaxPlane(a.dst[p*in:][:in], a.src[p*out:][:out], a.aux[p*in:][:in], a.g, true)
+	}
 }
 func (o maxPoolGradOp) Grad(x []*graph.Node, y, g *graph.Node) []*graph.Node {
 	return []*graph.Node{nil, graph.Apply(maxPoolGatherOp(o), x[0], g)}
@@ -123,9 +144,21 @@ func (o maxPoolGatherOp) Shape(in ...graph.Type) (graph.Type, error) {
 }
 func (o maxPoolGatherOp) Forward(z *tensor.Dense, in ...*tensor.Dense) error {
 	g := o.p.window(in[0].Shape())
-	binary(z, in[1], in[0], func(z, v, x []float32) { runWindow(kMaxGather, g, layout{}, z, v, x) },
-		func(z, v, x []float64) { runWindow(kMaxGather, g, layout{}, z, v, x) })
+	binary(z, in[1], in[0], func(z, v, x []float32) { runWindow(maxGatherLoop[float32]{}, g, layout{}, z, v, x) },
+		func(z, v, x []float64) { runWindow(maxGatherLoop[float64]{}, g, layout{}, z, v, x) })
 	return nil
+}
+
+// maxGatherLoop is maxPoolGatherOp's kernel as a window loop over the image planes: dst
+// the images src read at the argmax of the windows of aux.
+type maxGatherLoop[T float] struct{}
+
+func (maxGatherLoop[T]) items(g window) int { return g.n * g.c }
+func (maxGatherLoop[T]) run(a winArgs[T], lo, hi int) {
+	in, out := a.g.h*a.g.w, a.g.pixels()
+	for p := lo; p < hi; p++ {
+		argmaxPlane(a.src[p*in:][:in], a.dst[p*out:][:out], a.aux[p*in:][:in], a.g, false)
+	}
 }
 func (o maxPoolGatherOp) Grad(x []*graph.Node, y, gz *graph.Node) []*graph.Node {
 	return []*graph.Node{nil, graph.Apply(maxPoolGradOp(o), x[0], gz)}
@@ -146,9 +179,20 @@ func (o avgPool2DOp) Shape(in ...graph.Type) (graph.Type, error) {
 }
 func (o avgPool2DOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	g := maxPool2DOp(o).window(in[0].Shape())
-	unary(y, in[0], func(y, x []float32) { runWindow(kAvgPool, g, layout{}, y, x, nil) },
-		func(y, x []float64) { runWindow(kAvgPool, g, layout{}, y, x, nil) })
+	unary(y, in[0], func(y, x []float32) { runWindow(avgPoolLoop[float32]{}, g, layout{}, y, x, nil) },
+		func(y, x []float64) { runWindow(avgPoolLoop[float64]{}, g, layout{}, y, x, nil) })
 	return nil
+}
+
+// avgPoolLoop is average pooling as a window loop over the image planes: dst from src.
+type avgPoolLoop[T float] struct{}
+
+func (avgPoolLoop[T]) items(g window) int { return g.n * g.c }
+func (avgPoolLoop[T]) run(a winArgs[T], lo, hi int) {
+	in, out := a.g.h*a.g.w, a.g.pixels()
+	for p := lo; p < hi; p++ {
+		avgPoolPlane(a.dst[p*out:][:out], a.src[p*in:][:in], a.g, false)
+	}
 }
 func (o avgPool2DOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	return []*graph.Node{graph.Apply(avgPoolGradOp{o, x[0].Shape().Clone()}, gy)}
@@ -178,9 +222,21 @@ func (o avgPoolGradOp) Shape(in ...graph.Type) (graph.Type, error) {
 }
 func (o avgPoolGradOp) Forward(gx *tensor.Dense, in ...*tensor.Dense) error {
 	g := maxPool2DOp(o.p).window(o.xs)
-	unary(gx, in[0], func(gx, gy []float32) { runWindow(kAvgScatter, g, layout{}, gx, gy, nil) },
-		func(gx, gy []float64) { runWindow(kAvgScatter, g, layout{}, gx, gy, nil) })
+	unary(gx, in[0], func(gx, gy []float32) { runWindow(avgScatterLoop[float32]{}, g, layout{}, gx, gy, nil) },
+		func(gx, gy []float64) { runWindow(avgScatterLoop[float64]{}, g, layout{}, gx, gy, nil) })
 	return nil
+}
+
+// avgScatterLoop is the average-pool gradient as a window loop over the image planes: dst
+// the images, src spread evenly over their windows.
+type avgScatterLoop[T float] struct{}
+
+func (avgScatterLoop[T]) items(g window) int { return g.n * g.c }
+func (avgScatterLoop[T]) run(a winArgs[T], lo, hi int) {
+	in, out := a.g.h*a.g.w, a.g.pixels()
+	for p := lo; p < hi; p++ {
+		avgPoolPlane(a.src[p*out:][:out], a.dst[p*in:][:in], a.g, true)
+	}
 }
 func (o avgPoolGradOp) Grad(x []*graph.Node, y, g *graph.Node) []*graph.Node {
 	p := o.p
@@ -188,30 +244,6 @@ func (o avgPoolGradOp) Grad(x []*graph.Node, y, g *graph.Node) []*graph.Node {
 }
 
 // ---- kernels ----
-
-// poolK runs a pooling kernel over planes [lo, hi) of the N*C planes: src and dst are x or
-// y as the kind says; aux is x for the max-pool gradient kinds.
-func poolK[T float](t *winTask[T], lo, hi int) {
-	g := t.g
-	in, out := g.h*g.w, g.pixels()
-	if t.kind == kMaxPool {
-		maxPoolPlanes(t.dst[lo*out:hi*out], t.src[lo*in:hi*in], g, hi-lo)
-		return
-	}
-	for p := lo; p < hi; p++ {
-		xp, yp := p*in, p*out
-		switch t.kind {
-		case kMaxScatter:
-			argmaxPlane(t.dst[xp:xp+in], t.src[yp:yp+out], t.aux[xp:xp+in], g, true)
-		case kMaxGather:
-			argmaxPlane(t.src[xp:xp+in], t.dst[yp:yp+out], t.aux[xp:xp+in], g, false)
-		case kAvgPool:
-			avgPoolPlane(t.dst[yp:yp+out], t.src[xp:xp+in], g, false)
-		case kAvgScatter:
-			avgPoolPlane(t.src[yp:yp+out], t.dst[xp:xp+in], g, true)
-		}
-	}
-}
 
 // span returns the rows [y0, y1) of an image of height h that window position oy covers
 // (and likewise columns, given the width).
