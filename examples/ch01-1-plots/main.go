@@ -6,7 +6,7 @@
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -14,14 +14,10 @@ import (
 	"path/filepath"
 
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch01-1-plots:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch01-1-plots", run) }
 
 // arange is NumPy's np.arange(start, stop, step): start + i*step while below stop.
 func arange(start, stop, step float64) []float64 {
@@ -40,10 +36,10 @@ func apply(f func(float64) float64, x []float64) []float64 {
 	return y
 }
 
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch01-1-plots", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch01-1-plots", "draws the book's figure 1-6: sin and cos.", logw)
 	out := fs.String("out", "ch01-1-plots", "folder for the picture")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	x := arange(0, 6, 0.1) // x = np.arange(0, 6, 0.1)

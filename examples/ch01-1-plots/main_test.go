@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"image"
 	_ "image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +23,7 @@ func TestArange(t *testing.T) {
 func TestWritesPNG(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	if err := run(&out, []string{"-out", dir}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "sin_cos.png")

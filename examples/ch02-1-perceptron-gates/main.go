@@ -9,21 +9,16 @@
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/ops"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch02-1-perceptron-gates:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch02-1-perceptron-gates", run) }
 
 // A gate is a perceptron's weights and bias.
 type gate struct {
@@ -42,8 +37,8 @@ var (
 // apply builds step(x·w + b) for x of shape [N 2]: one output per row, shape [N 1].
 func (p gate) apply(x *graph.Node) *graph.Node {
 	g := x.Graph()
-	w := g.Const("w_"+p.name, graph.FromFloat64s(graph.Float64, []int{2, 1}, []float64{p.w1, p.w2}))
-	b := g.Const("b_"+p.name, graph.ScalarValue(graph.Float64, p.b))
+	w := g.Const("w_"+p.name, graph.F64(graph.Shape{2, 1}, p.w1, p.w2))
+	b := g.Const("b_"+p.name, graph.F64(nil, p.b))
 	return ops.Step(ops.Add(ops.MatMul(x, w), b))
 }
 
@@ -56,9 +51,9 @@ func xor(x *graph.Node) *graph.Node {
 // inputs are the rows of the book's truth tables.
 var inputs = []float64{0, 0, 1, 0, 0, 1, 1, 1}
 
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch02-1-perceptron-gates", flag.ContinueOnError)
-	if err := fs.Parse(args); err != nil {
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch02-1-perceptron-gates", "prints the truth tables of the book's AND, NAND, OR and XOR perceptrons.", logw)
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	g := graph.New()
@@ -69,7 +64,7 @@ func run(w io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := prog.Run(graph.Feeds{"x": graph.FromFloat64s(graph.Float64, []int{4, 2}, inputs)})
+	res, err := prog.Run(graph.Feeds{x: graph.F64(graph.Shape{4, 2}, inputs...)})
 	if err != nil {
 		return err
 	}

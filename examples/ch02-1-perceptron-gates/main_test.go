@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io"
 	"strings"
 	"testing"
 )
@@ -8,7 +10,7 @@ import (
 // The four truth tables, row by row as the book prints them: (0,0), (1,0), (0,1), (1,1).
 func TestTruthTables(t *testing.T) {
 	var out strings.Builder
-	if err := run(&out, nil); err != nil {
+	if err := run(context.Background(), &out, io.Discard, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{"AND": "0001", "NAND": "1110", "OR": "0111", "XOR": "0110"}

@@ -9,23 +9,19 @@
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/ops"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch03-1-activations:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch03-1-activations", run) }
 
 // activations runs step, sigmoid and ReLU of x through one compiled graph.
 func activations(x []float64) (step, sigmoid, relu []float64, err error) {
@@ -35,17 +31,17 @@ func activations(x []float64) (step, sigmoid, relu []float64, err error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	out, err := prog.RunCopy(graph.Feeds{"x": graph.FromFloat64s(graph.Float64, []int{len(x)}, x)})
+	out, err := prog.RunCopy(graph.Feeds{in: graph.F64(graph.Shape{len(x)}, x...)})
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	return out[0].Float64s(), out[1].Float64s(), out[2].Float64s(), nil
 }
 
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch03-1-activations", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch03-1-activations", "draws the step, sigmoid and ReLU functions of the book's figures 3-6 to 3-9.", logw)
 	out := fs.String("out", "ch03-1-activations", "folder for the pictures")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	// The book's worked example: x = np.array([-1.0, 1.0, 2.0]).

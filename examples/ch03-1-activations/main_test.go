@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"image"
 	_ "image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,7 +16,7 @@ import (
 func TestValuesAndPictures(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	if err := run(&out, []string{"-out", dir}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	want := "x = [-1 1 2]\nstep    [0 1 1]\nsigmoid [0.26894142 0.73105858 0.88079708]\nrelu    [0 1 2]\n"

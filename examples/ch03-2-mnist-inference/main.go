@@ -1,5 +1,5 @@
 // Command ch03-2-mnist-inference is the book's neuralnet_mnist.py (chapter 3.6): the
-// 784-50-100-10 network with sigmoid, sigmoid and softmax (nn.NewInferenceNet) classifies
+// 784-50-100-10 network with sigmoid, sigmoid and softmax (book.NewInferenceNet) classifies
 // the 10000 MNIST test images in batches of 100 and prints the accuracy.
 //
 //	go run ./examples/ch03-2-mnist-inference -weights sample_weight.pkl   # test accuracy 0.9352
@@ -12,45 +12,33 @@
 // softmax-cross-entropy on the scores before the softmax, mini-batches of 100, Adam (a few
 // epochs; -epochs, -lr), then evaluated the same way. The training loss curve goes to
 // -out/loss.png and the parameters to -out/params.safetensors (load them back with
-// -weights, which reads .pkl and .safetensors files).
+// -weights, which reads .pkl and .safetensors files); the program prints the path of each
+// file it writes.
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/nn/book"
+	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
 
-func main() {
-	if err := run(context.Background(), os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch03-2-mnist-inference:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch03-2-mnist-inference", run) }
 
-// trainable gives the inference network a training loss: softmax-cross-entropy of the
-// scores that feed its final softmax. The parameters are the network's own.
-type trainable struct{ *nn.InferenceNet }
-
-func (n trainable) Loss(x, t *graph.Node) *graph.Node {
-	body := nn.Sequential{Layers: n.Layers[:len(n.Layers)-1]} // all but the softmax
-	return ops.SoftmaxCrossEntropy(body.Forward(x), t)
-}
-
-func run(ctx context.Context, w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch03-2-mnist-inference", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch03-2-mnist-inference", "classifies the MNIST test images with the book's 784-50-100-10 network (chapter 3.6).", logw)
 	weights := fs.String("weights", "", "the book's sample_weight.pkl (or a .safetensors file saved here): evaluate it instead of training")
 	batch := fs.Int("batch", 100, "batch size of the inference (and of training)")
 	epochs := fs.Int("epochs", 3, "training epochs without -weights")
@@ -60,39 +48,45 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	out := fs.String("out", "ch03-2-mnist-inference", "folder for the loss curve and trained parameters")
 	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
 	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	// load_mnist(normalize=True, flatten=True, one_hot_label=False)
-	train, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
+	trainSet, testSet, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
 	if err != nil {
 		return err
 	}
 	if *trainN > 0 {
-		train = train.Slice(0, min(*trainN, train.N))
+		trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
 	}
 	if *testN > 0 {
-		test = test.Slice(0, min(*testN, test.N))
+		testSet = testSet.Slice(0, min(*testN, testSet.N))
 	}
 	g := graph.New()
-	net := nn.NewInferenceNet(g, graph.Float32, rand.New(rand.NewPCG(*seed, 1)))
+	net := book.NewInferenceNet(g.Root(), book.Options{Rand: rand.New(rand.NewPCG(*seed, 1))})
 
 	if *weights != "" {
-		if strings.HasSuffix(*weights, ".safetensors") {
-			err = nn.Load(*weights, net)
-		} else {
-			err = nn.LoadBookPickle(*weights, net)
-		}
-		if err != nil {
+		if err := nn.LoadWeights(*weights, g.Root()); err != nil { // .pkl or .safetensors
 			return err
 		}
 	} else {
-		tr, err := nn.NewTrainer(g, trainable{net}, train, test, nn.TrainConfig{
-			Epochs: *epochs, BatchSize: *batch, Optimizer: optim.NewAdam(*lr, 0.9, 0.999),
-			EvalSample: 1000, Seed: *seed, Log: os.Stderr,
-		})
+		// Training: softmax-cross-entropy on the scores that feed the final softmax.
+		x := g.Input("x", graph.Float32, *batch, 784)
+		t := g.Input("t", graph.Int32, *batch)
+		scores := nn.Seq(net.Layers[:len(net.Layers)-1]...).Forward(x) // all but the softmax
+		trainData, err := train.MNIST(trainSet, x, t)
 		if err != nil {
 			return err
+		}
+		testData, err := train.MNIST(testSet, x, t)
+		if err != nil {
+			return err
+		}
+		tr := train.Trainer{
+			Step: train.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(*lr, 0.9, 0.999)),
+			Data: trainData, Epochs: *epochs, Seed: *seed, Log: logw,
+			Evals:   []train.Eval{{Name: "train", Data: trainData, Limit: 1000}, {Name: "test", Data: testData, Limit: 1000}},
+			Metrics: []train.Metric{{Name: "acc", Node: ops.Accuracy(scores, t)}},
 		}
 		hist, err := tr.Train(ctx)
 		if err != nil {
@@ -101,21 +95,24 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return err
 		}
-		if err := nn.Save(filepath.Join(*out, "params.safetensors"), net); err != nil {
+		params, curve := filepath.Join(*out, "params.safetensors"), filepath.Join(*out, "loss.png")
+		if err := nn.Save(params, g.Root()); err != nil {
 			return err
 		}
-		if err := chart.Lines(filepath.Join(*out, "loss.png"), "784-50-100-10 sigmoid net, Adam", "iteration", "loss",
+		if err := chart.Lines(curve, "784-50-100-10 sigmoid net, Adam", "iteration", "loss",
 			chart.Series{Name: "training loss", Y: hist.Loss}); err != nil {
 			return err
 		}
+		fmt.Fprintln(w, params)
+		fmt.Fprintln(w, curve)
 	}
 
 	// The book's loop: for i in range(0, len(x), batch_size): y = predict(x[i:i+batch_size]) ...
-	p, err := nn.NewPredictor(g, net, *batch, graph.Float32, 784)
+	p, err := train.NewPredictor(g, net.Predict, *batch, graph.Float32, 784)
 	if err != nil {
 		return err
 	}
-	acc, err := p.Accuracy(test.Images, test.Labels)
+	acc, err := p.Accuracy(testSet.Images, testSet.Labels)
 	if err != nil {
 		return err
 	}

@@ -7,22 +7,17 @@
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/zerograd/zerograd/autodiff"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/ops"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch04-1-numerical-gradient:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch04-1-numerical-gradient", run) }
 
 // numericalGradient is the book's numerical_gradient: (f(x+h) - f(x-h)) / 2h per element.
 func numericalGradient(f func([]float64) float64, x []float64) []float64 {
@@ -40,16 +35,16 @@ func numericalGradient(f func([]float64) float64, x []float64) []float64 {
 	return grad
 }
 
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch04-1-numerical-gradient", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch04-1-numerical-gradient", "gradient descent on x0^2 + x1^2 with numerical and backpropagated gradients (chapter 4.4).", logw)
 	lr := fs.Float64("lr", 0.1, "learning rate")
 	steps := fs.Int("steps", 100, "gradient descent steps")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	// The function as a graph: f = x0^2 + x1^2 = sum(x^2).
 	g := graph.New()
-	x := g.Param("x", graph.FromFloat64s(graph.Float64, []int{2}, []float64{-3, 4}))
+	x := g.Param("x", graph.F64(graph.Shape{2}, -3, 4))
 	f := ops.Sum(ops.Square(x))
 	gx := autodiff.Grad(f, x)[0]
 	fprog := graph.MustCompile(f)
@@ -60,7 +55,7 @@ func run(w io.Writer, args []string) error {
 		if err != nil {
 			panic(err) // cannot happen: the program has no feeds
 		}
-		return out[0].Float64s()[0]
+		return graph.Item(out[0])
 	}
 
 	num := []float64{-3, 4}

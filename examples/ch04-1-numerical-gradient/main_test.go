@@ -1,13 +1,15 @@
 package main
 
 import (
+	"context"
+	"io"
 	"strings"
 	"testing"
 )
 
 func TestDescentReachesOrigin(t *testing.T) {
 	var out strings.Builder
-	if err := run(&out, nil); err != nil {
+	if err := run(context.Background(), &out, io.Discard, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The book prints array([-6.1e-10, 8.1e-10]): 0.8^100 times the start.

@@ -3,19 +3,21 @@
 // gradients from numerical differentiation, (L(W+h) - L(W-h)) / 2h for each of its 39760
 // parameters in turn, as the book's numerical_gradient does. The book notes how slow this
 // is; here each iteration is timed beside the gradient of the same net and batch from
-// backpropagation (autodiff.Grad, compiled once), the two gradients are compared, and the
-// program prints how many times faster backpropagation is (chapter 5's point).
+// backpropagation (train.NewStep: autodiff.Grad compiled once with the loss), the two
+// gradients are compared, and the program prints how many times faster backpropagation is
+// (chapter 5's point).
 //
 //	go run ./examples/ch04-2-two-layer-net-numerical             # 1 iteration: about 30 s on 2 cores
 //	go run ./examples/ch04-2-two-layer-net-numerical -iters 3 -hidden 10 -batch 10
 //
 // Both trainings start from the same weights and see the same batches. Pictures:
 // -out/gradients.png plots each backprop gradient element against the numerical one (all
-// on the diagonal), and -out/loss.png the two loss curves (identical up to rounding).
+// on the diagonal), and -out/loss.png the two loss curves (identical up to rounding); the
+// program prints the path of each.
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -27,19 +29,16 @@ import (
 
 	"gorgonia.org/tensor"
 
-	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/nn/book"
+	"github.com/zerograd/zerograd/nn/train"
+	"github.com/zerograd/zerograd/optim"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Stderr, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch04-2-two-layer-net-numerical:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch04-2-two-layer-net-numerical", run) }
 
 // numericalGradient is the book's numerical_gradient over every element of every
 // parameter: each is moved by +h and -h, the loss run forward both times, and restored.
@@ -49,7 +48,7 @@ func numericalGradient(lossProg *graph.Program, feeds graph.Feeds, params []*gra
 		if err != nil {
 			return 0, err
 		}
-		return out[0].Float64s()[0], nil
+		return graph.Item(out[0]), nil
 	}
 	grads := make([][]float64, len(params))
 	for k, p := range params {
@@ -84,8 +83,8 @@ func sgd(params []*graph.Node, grads [][]float64, lr float64) {
 	}
 }
 
-func run(w, logw io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch04-2-two-layer-net-numerical", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch04-2-two-layer-net-numerical", "trains the book's TwoLayerNet with numerical gradients, timed against backpropagation (chapter 4.5).", logw)
 	iters := fs.Int("iters", 1, "training iterations (the book: 10000, which numerically would take weeks)")
 	hidden := fs.Int("hidden", 50, "hidden units")
 	batch := fs.Int("batch", 100, "mini-batch size")
@@ -94,26 +93,27 @@ func run(w, logw io.Writer, args []string) error {
 	out := fs.String("out", "ch04-2-two-layer-net-numerical", "folder for the loss curves")
 	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
 	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	train, _, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
+	mnist, _, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
 	if err != nil {
 		return err
 	}
-	if *batch > train.N {
-		return fmt.Errorf("batch %d is larger than the %d training images", *batch, train.N)
+	if *batch > mnist.N {
+		return fmt.Errorf("batch %d is larger than the %d training images", *batch, mnist.N)
 	}
 
 	// float64 throughout: differences of losses 2e-4 apart need the precision.
 	g := graph.New()
-	net := nn.NewTwoLayerNet(g, 784, *hidden, 10, 0.01, graph.Float64, rand.New(rand.NewPCG(*seed, 1)))
-	params := net.Params()
+	net := book.NewTwoLayerNet(g.Root(), book.TwoLayerConfig{HiddenSize: *hidden,
+		Options: book.Options{DType: graph.Float64, Rand: rand.New(rand.NewPCG(*seed, 1))}})
+	params := net.Params() // W1 b1 W2 b2
 	x := g.Input("x", graph.Float64, *batch, 784)
-	t := g.Input("t", graph.Float64, *batch)
+	t := g.Input("t", graph.Int32, *batch)
 	loss := net.Loss(x, t)
 	lossProg := graph.MustCompile(loss)
-	backProg := graph.MustCompile(append([]*graph.Node{loss}, autodiff.Grad(loss, params...)...)...)
+	step := train.NewStep(loss, optim.NewSGD(*lr), params...)
 	nparams := 0
 	init := make([]*tensor.Dense, len(params))
 	for k, p := range params {
@@ -123,9 +123,9 @@ func run(w, logw io.Writer, args []string) error {
 	fmt.Fprintf(w, "TwoLayerNet 784-%d-10, %d parameters, batch %d\n", *hidden, nparams, *batch)
 
 	// The batches of each iteration, drawn once so both trainings see the same ones.
-	xb, tb := graph.NewTensor(graph.Float64, *batch, 784), graph.NewTensor(graph.Float64, *batch)
-	feeds := graph.Feeds{"x": xb, "t": tb}
-	it := train.Batches(*batch, rand.New(rand.NewPCG(*seed, 2)))
+	xb, tb := graph.F64(graph.Shape{*batch, 784}), graph.I32(graph.Shape{*batch})
+	feeds := graph.Feeds{x: xb, t: tb}
+	it := mnist.Batches(*batch, rand.New(rand.NewPCG(*seed, 2)))
 	batches := make([][]int, *iters)
 	for i := range batches {
 		for !it.Next() || len(it.Indices()) < *batch {
@@ -133,12 +133,12 @@ func run(w, logw io.Writer, args []string) error {
 		batches[i] = append([]int(nil), it.Indices()...)
 	}
 	fill := func(idx []int) {
-		xv, tv := xb.Float64s(), tb.Float64s()
+		xv, tv := xb.Float64s(), tb.Int32s()
 		for j, i := range idx {
-			for k, p := range train.Image(i) {
+			for k, p := range mnist.Image(i) {
 				xv[j*784+k] = float64(p)
 			}
-			tv[j] = float64(train.Labels[i])
+			tv[j] = int32(mnist.Labels[i])
 		}
 	}
 
@@ -162,11 +162,12 @@ func run(w, logw io.Writer, args []string) error {
 		if err != nil {
 			return err
 		}
-		numLoss = append(numLoss, l[0].Float64s()[0])
+		numLoss = append(numLoss, graph.Item(l[0]))
 		sgd(params, grads, *lr)
 	}
 
-	// Backprop training from the same start on the same batches.
+	// Backprop training from the same start on the same batches: loss, gradients and the
+	// SGD update in one step.
 	for k, p := range params {
 		copy(p.Value().Float64s(), init[k].Float64s())
 	}
@@ -174,26 +175,24 @@ func run(w, logw io.Writer, args []string) error {
 	var firstBack [][]float64
 	for i, idx := range batches {
 		fill(idx)
-		res, err := backProg.Run(feeds)
+		l, err := step.Run(feeds)
 		if err != nil {
 			return err
 		}
-		backLoss = append(backLoss, res[0].Float64s()[0])
-		grads := make([][]float64, len(params))
-		for k := range params {
-			grads[k] = append([]float64(nil), res[k+1].Float64s()...)
-		}
+		backLoss = append(backLoss, l)
 		if i == 0 {
-			firstBack = grads
+			for _, p := range params {
+				firstBack = append(firstBack, append([]float64(nil), step.Grad(p).Float64s()...))
+			}
 		}
-		sgd(params, grads, *lr)
 	}
 
-	// Time one backprop gradient on the first batch: repeat it for at least 0.2 s.
+	// Time one backprop gradient (without the update) on the first batch: repeat it for at
+	// least 0.2 s.
 	fill(batches[0])
 	runs, start := 0, time.Now()
 	for runs < 5 || time.Since(start) < 200*time.Millisecond {
-		if _, err := backProg.Run(feeds); err != nil {
+		if _, err := step.Program().Run(feeds); err != nil {
 			return err
 		}
 		runs++
@@ -227,22 +226,28 @@ func run(w, logw io.Writer, args []string) error {
 		nx, by = append(nx, allNum[i]), append(by, allBack[i])
 	}
 	lo, hi := slices.Min(nx), slices.Max(nx)
+	gradPath, lossPath := filepath.Join(*out, "gradients.png"), filepath.Join(*out, "loss.png")
 	if err := (chart.Figure{
 		Title: "gradient elements, iteration 1", XLabel: "numerical", YLabel: "backprop", LegendLeft: true,
 		Lines: []chart.Line{
 			{Name: "elements", X: nx, Y: by, NoLine: true},
 			{Name: "y = x", X: []float64{lo, hi}, Y: []float64{lo, hi}, Dashed: true},
 		},
-	}).Save(filepath.Join(*out, "gradients.png")); err != nil {
+	}).Save(gradPath); err != nil {
 		return err
 	}
-	return chart.Figure{
+	if err := (chart.Figure{
 		Title: "TwoLayerNet, numerical and backprop gradients", XLabel: "iteration", YLabel: "loss",
 		Lines: []chart.Line{
 			{Name: "numerical", X: count(len(numLoss)), Y: numLoss, Points: true},
 			{Name: "backprop", X: count(len(backLoss)), Y: backLoss, Dashed: true},
 		},
-	}.Save(filepath.Join(*out, "loss.png"))
+	}).Save(lossPath); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, gradPath)
+	fmt.Fprintln(w, lossPath)
+	return nil
 }
 
 func count(n int) []float64 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"image"
 	_ "image/png"
 	"io"
@@ -14,11 +15,12 @@ import (
 )
 
 // A small net (784-5-10, batch 10): the numerical and backprop gradients agree, both
-// trainings follow the same losses, and backprop is far faster even here.
+// trainings follow the same losses, and backprop is far faster even here. The pictures'
+// paths are printed.
 func TestSmallNet(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	if err := run(&out, io.Discard, []string{"-hidden", "5", "-batch", "10", "-iters", "3", "-out", dir}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-hidden", "5", "-batch", "10", "-iters", "3", "-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
@@ -45,7 +47,7 @@ func TestSmallNet(t *testing.T) {
 			t.Errorf("loss %s numerically, %s by backprop", m[1], m[2])
 		}
 	}
-	m := regexp.MustCompile(`(?m)^backprop is (\d+) times faster\n$`).FindStringSubmatch(s)
+	m := regexp.MustCompile(`(?m)^backprop is (\d+) times faster$`).FindStringSubmatch(s)
 	if m == nil {
 		t.Fatalf("printed\n%s", s)
 	}
@@ -53,6 +55,9 @@ func TestSmallNet(t *testing.T) {
 		t.Fatalf("backprop only %d times faster", r)
 	}
 	for _, name := range []string{"gradients.png", "loss.png"} {
+		if !strings.Contains(s, "\n"+filepath.Join(dir, name)+"\n") {
+			t.Errorf("the output does not name %s:\n%s", name, s)
+		}
 		f, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)

@@ -8,7 +8,7 @@
 //	dTax: 200
 //
 // Into the folder given by -out (default ./ch05-1-buy-apple) it writes the pictures:
-// buy-apple-forward, buy-apple-backward (the book's figure 5-14, values above the edges and
+// buy-apple-forward, buy-apple-backward (the book's figure 5-16, values above the edges and
 // gradients below in red) and buy-apple-full (the backward graph autodiff built), each as
 // .dot and .svg, and buy-apple.html, a page that plays the run step by step.
 //
@@ -16,27 +16,26 @@
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/zerograd/zerograd/autodiff"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/viz"
 )
 
-func main() {
-	out := flag.String("out", "ch05-1-buy-apple", "folder to write the pictures into")
-	flag.Parse()
-	if err := run(os.Stdout, *out); err != nil {
-		fmt.Fprintln(os.Stderr, "ch05-1-buy-apple:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch05-1-buy-apple", run) }
 
-func run(w io.Writer, out string) error {
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch05-1-buy-apple", "draws the book's first computational graph, buying apples, forward and backward.", logw)
+	out := fs.String("out", "ch05-1-buy-apple", "folder to write the pictures into")
+	if err := cli.Parse(fs, args); err != nil {
+		return err
+	}
+
 	g := graph.New()
 	apple := g.Input("apple", graph.Float64)
 	appleNum := g.Input("apple_num", graph.Float64)
@@ -54,20 +53,20 @@ func run(w io.Writer, out string) error {
 		return err
 	}
 	rec, err := viz.Record(prog, graph.Feeds{ // runs the program, keeping every value
-		"apple":     graph.ScalarValue(graph.Float64, 100),
-		"apple_num": graph.ScalarValue(graph.Float64, 2),
-		"tax":       graph.ScalarValue(graph.Float64, 1.1),
+		apple:    graph.F64(nil, 100),
+		appleNum: graph.F64(nil, 2),
+		tax:      graph.F64(nil, 1.1),
 	})
 	if err != nil {
 		return err
 	}
-	scalar := func(n *graph.Node) float64 { return graph.Float64s(rec.Value(n))[0] }
+	scalar := func(n *graph.Node) float64 { return graph.Item(rec.Value(n)) }
 	fmt.Fprintf(w, "price: %.4g\n", scalar(price))
 	fmt.Fprintf(w, "dApple: %.4g\n", scalar(grads[0]))
 	fmt.Fprintf(w, "dApple_num: %.4g\n", scalar(grads[1]))
 	fmt.Fprintf(w, "dTax: %.4g\n", scalar(grads[2]))
 
-	paths, err := viz.WriteFiles(out, "buy-apple", viz.Options{Values: rec, Title: "Buying apples (chapter 5)"}, price)
+	paths, err := viz.WriteFiles(*out, "buy-apple", viz.Options{Values: rec, Title: "Buying apples (chapter 5)"}, price)
 	if err != nil {
 		return err
 	}

@@ -19,27 +19,26 @@
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/zerograd/zerograd/autodiff"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/viz"
 )
 
-func main() {
-	out := flag.String("out", "ch05-2-buy-apple-orange", "folder to write the pictures into")
-	flag.Parse()
-	if err := run(os.Stdout, *out); err != nil {
-		fmt.Fprintln(os.Stderr, "ch05-2-buy-apple-orange:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch05-2-buy-apple-orange", run) }
 
-func run(w io.Writer, out string) error {
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch05-2-buy-apple-orange", "draws the book's graph of buying apples and oranges, forward and backward.", logw)
+	out := fs.String("out", "ch05-2-buy-apple-orange", "folder to write the pictures into")
+	if err := cli.Parse(fs, args); err != nil {
+		return err
+	}
+
 	g := graph.New()
 	apple := g.Input("apple", graph.Float64)
 	appleNum := g.Input("apple_num", graph.Float64)
@@ -61,22 +60,22 @@ func run(w io.Writer, out string) error {
 		return err
 	}
 	rec, err := viz.Record(prog, graph.Feeds{
-		"apple":      graph.ScalarValue(graph.Float64, 100),
-		"apple_num":  graph.ScalarValue(graph.Float64, 2),
-		"orange":     graph.ScalarValue(graph.Float64, 150),
-		"orange_num": graph.ScalarValue(graph.Float64, 3),
-		"tax":        graph.ScalarValue(graph.Float64, 1.1),
+		apple:     graph.F64(nil, 100),
+		appleNum:  graph.F64(nil, 2),
+		orange:    graph.F64(nil, 150),
+		orangeNum: graph.F64(nil, 3),
+		tax:       graph.F64(nil, 1.1),
 	})
 	if err != nil {
 		return err
 	}
-	scalar := func(n *graph.Node) float64 { return graph.Float64s(rec.Value(n))[0] }
+	scalar := func(n *graph.Node) float64 { return graph.Item(rec.Value(n)) }
 	fmt.Fprintf(w, "price: %.4g\n", scalar(price))
 	for i, name := range []string{"dApple", "dApple_num", "dOrange", "dOrange_num", "dTax"} {
 		fmt.Fprintf(w, "%s: %.4g\n", name, scalar(grads[i]))
 	}
 
-	paths, err := viz.WriteFiles(out, "buy-apple-orange", viz.Options{Values: rec, Title: "Buying apples and oranges (chapter 5)"}, price)
+	paths, err := viz.WriteFiles(*out, "buy-apple-orange", viz.Options{Values: rec, Title: "Buying apples and oranges (chapter 5)"}, price)
 	if err != nil {
 		return err
 	}
