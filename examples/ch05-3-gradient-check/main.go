@@ -6,55 +6,48 @@
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 
 	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/dataset"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/nn/book"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch05-3-gradient-check:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch05-3-gradient-check", run) }
 
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch05-3-gradient-check", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch05-3-gradient-check", "compares the TwoLayerNet's backpropagated gradients with numerical ones (chapter 5.7.3).", logw)
 	n := fs.Int("n", 3, "images in the batch")
 	hidden := fs.Int("hidden", 50, "hidden units")
 	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	train, _, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true, OneHot: true})
+	mnist, _, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
 	if err != nil {
 		return err
 	}
-	x := make([]float64, *n*784)
-	for i := range x {
-		x[i] = float64(train.Images[i])
+	// x_batch = x_train[:3], t_batch = t_train[:3]
+	xv, tv := graph.F64(graph.Shape{*n, 784}), graph.I32(graph.Shape{*n})
+	for i, p := range mnist.Images[:*n*784] {
+		xv.Float64s()[i] = float64(p)
 	}
-	t := make([]float64, *n*10)
-	for i := range t {
-		t[i] = float64(train.OneHot[i])
+	for i, l := range mnist.Labels[:*n] {
+		tv.Int32s()[i] = int32(l)
 	}
 
 	g := graph.New()
-	net := nn.NewTwoLayerNet(g, 784, *hidden, 10, 0.01, graph.Float64, rand.New(rand.NewPCG(1, 2)))
-	xb := g.Input("x", graph.Float64, *n, 784)
-	tb := g.Input("t", graph.Float64, *n, 10)
-	loss := net.Loss(xb, tb)
-	checks, err := autodiff.CheckGrad(loss, net.Params(), graph.Feeds{
-		"x": graph.FromFloat64s(graph.Float64, []int{*n, 784}, x),
-		"t": graph.FromFloat64s(graph.Float64, []int{*n, 10}, t),
-	}, 1e-4) // the book's h
+	net := book.NewTwoLayerNet(g.Root(), book.TwoLayerConfig{HiddenSize: *hidden,
+		Options: book.Options{DType: graph.Float64, Rand: rand.New(rand.NewPCG(1, 2))}})
+	x := g.Input("x", graph.Float64, *n, 784)
+	t := g.Input("t", graph.Int32, *n)
+	loss := net.Loss(x, t)
+	checks, err := autodiff.CheckGrad(loss, net.Params(), graph.Feeds{x: xv, t: tv}, 1e-4) // the book's h
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,7 +12,7 @@ import (
 // The book's check prints differences around 1e-10 to 1e-13; every one must be below 1e-7.
 func TestGradientCheckOnMNIST(t *testing.T) {
 	var out strings.Builder
-	if err := run(&out, []string{"-hidden", "10"}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-hidden", "10"}); err != nil {
 		t.Fatal(err)
 	}
 	sc := bufio.NewScanner(strings.NewReader(out.String()))

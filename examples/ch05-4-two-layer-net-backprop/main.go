@@ -9,35 +9,33 @@
 //	go run ./examples/ch05-4-two-layer-net-backprop                 # the book's 10000 iterations
 //	go run ./examples/ch05-4-two-layer-net-backprop -iters 2000
 //
-// The gradients are one compiled program: the graph of the loss and of its gradients
-// (autodiff.Grad) is built once, before the loop, and each iteration only runs it. The
-// accuracy curves (the book's figure 4-12) and the loss go to -out.
+// The gradients are one compiled program: the graph of the loss and of its gradients is
+// built once, before the loop, by train.NewStep, which also applies the book's SGD update;
+// each iteration only runs it. The accuracy curves (the book's figure 4-12) and the loss go
+// to -out, and their paths are printed.
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 
-	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/nn/book"
+	"github.com/zerograd/zerograd/nn/train"
+	"github.com/zerograd/zerograd/optim"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch05-4-two-layer-net-backprop:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch05-4-two-layer-net-backprop", run) }
 
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch05-4-two-layer-net-backprop", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch05-4-two-layer-net-backprop", "trains chapter 5's TwoLayerNet on MNIST by SGD with backpropagation (chapter 5.7.4).", logw)
 	iters := fs.Int("iters", 10000, "iterations (iters_num)")
 	batch := fs.Int("batch", 100, "mini-batch size (batch_size)")
 	lr := fs.Float64("lr", 0.1, "learning rate (learning_rate)")
@@ -47,78 +45,66 @@ func run(w io.Writer, args []string) error {
 	out := fs.String("out", "ch05-4-two-layer-net-backprop", "folder for the pictures")
 	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
 	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	train, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
+	trainSet, testSet, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
 	if err != nil {
 		return err
 	}
 	if *trainN > 0 {
-		train = train.Slice(0, min(*trainN, train.N))
+		trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
 	}
 	if *testN > 0 {
-		test = test.Slice(0, min(*testN, test.N))
+		testSet = testSet.Slice(0, min(*testN, testSet.N))
 	}
 	rng := rand.New(rand.NewPCG(*seed, 1))
 
 	// network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10), chapter 5's:
-	// its hidden layer is ReLU (nn.TwoLayerNet is chapter 4's, with a sigmoid), so it is
-	// the MultiLayerNet of one hidden layer with the book's weight_init_std 0.01.
+	// its hidden layer is ReLU (book.NewTwoLayerNet is chapter 4's, with a sigmoid), so it
+	// is the MultiLayerNet of one hidden layer with the book's weight_init_std 0.01.
 	g := graph.New()
-	net, err := nn.NewMultiLayerNet(g, nn.MultiLayerConfig{InputSize: 784, HiddenSizes: []int{*hidden}, OutputSize: 10,
-		Activation: "relu", InitStd: 0.01, DType: graph.Float32}, rng)
+	net, err := book.NewMultiLayerNet(g.Root(), book.MultiLayerConfig{InputSize: 784, HiddenSizes: []int{*hidden},
+		OutputSize: 10, Activation: "relu", InitStd: 0.01, Options: book.Options{Rand: rng}})
 	if err != nil {
 		return err
 	}
-	params := net.Params()
 	x := g.Input("x", graph.Float32, *batch, 784)
-	t := g.Input("t", graph.Float32, *batch)
-	loss := net.Loss(x, t)
-	grads := autodiff.Grad(loss, params...) // network.gradient, as nodes of the graph
-	step, err := graph.Compile(append([]*graph.Node{loss}, grads...)...)
-	if err != nil {
-		return err
-	}
-	accuracy, err := nn.NewPredictor(g, net, 100, graph.Float32, 784)
+	t := g.Input("t", graph.Int32, *batch)
+	// grad = network.gradient(x_batch, t_batch), then for key in ('W1', 'b1', 'W2', 'b2'):
+	// network.params[key] -= learning_rate * grad[key]
+	step := train.NewStep(net.Loss(x, t), optim.NewSGD(*lr))
+	predictor, err := train.NewPredictor(g, net.Predict, 100, graph.Float32, 784)
 	if err != nil {
 		return err
 	}
 
-	xb, tb := graph.NewTensor(graph.Float32, *batch, 784), graph.NewTensor(graph.Float32, *batch)
-	feeds := graph.Feeds{"x": xb, "t": tb}
+	xb, tb := graph.F32(graph.Shape{*batch, 784}), graph.I32(graph.Shape{*batch})
+	feeds := graph.Feeds{x: xb, t: tb}
 	idx := make([]int, *batch)
-	iterPerEpoch := max(train.N / *batch, 1)
+	iterPerEpoch := max(trainSet.N / *batch, 1)
 	var lossList, trainAccList, testAccList []float64
 	for i := range *iters {
 		// batch_mask = np.random.choice(train_size, batch_size)
 		for j := range idx {
-			idx[j] = rng.IntN(train.N)
+			idx[j] = rng.IntN(trainSet.N)
 		}
-		train.Batch(idx, xb.Float32s(), nil)
-		tv := tb.Float32s()
+		trainSet.Batch(idx, xb.Float32s(), nil)
 		for j, k := range idx {
-			tv[j] = float32(train.Labels[k])
+			tb.Int32s()[j] = int32(trainSet.Labels[k])
 		}
-		res, err := step.Run(feeds)
+		loss, err := step.Run(feeds)
 		if err != nil {
 			return err
 		}
-		// for key in ('W1', 'b1', 'W2', 'b2'): network.params[key] -= learning_rate * grad[key]
-		for k, p := range params {
-			v, gv := p.Value().Float32s(), res[k+1].Float32s()
-			for e := range v {
-				v[e] -= float32(*lr) * gv[e]
-			}
-		}
-		lossList = append(lossList, float64(res[0].Float32s()[0]))
+		lossList = append(lossList, loss)
 
 		if i%iterPerEpoch == 0 {
-			trainAcc, err := accuracy.Accuracy(train.Images, train.Labels)
+			trainAcc, err := predictor.Accuracy(trainSet.Images, trainSet.Labels)
 			if err != nil {
 				return err
 			}
-			testAcc, err := accuracy.Accuracy(test.Images, test.Labels)
+			testAcc, err := predictor.Accuracy(testSet.Images, testSet.Labels)
 			if err != nil {
 				return err
 			}
@@ -135,6 +121,7 @@ func run(w io.Writer, args []string) error {
 	for i := range epochs {
 		epochs[i] = float64(i)
 	}
+	accPath, lossPath := filepath.Join(*out, "accuracy.png"), filepath.Join(*out, "loss.png")
 	if err := (chart.Figure{
 		Title: "TwoLayerNet trained with backprop", XLabel: "epochs", YLabel: "accuracy",
 		YRange: [2]float64{0, 1}, LegendBottom: true,
@@ -142,9 +129,13 @@ func run(w io.Writer, args []string) error {
 			{Name: "train acc", X: epochs, Y: trainAccList, Points: true},
 			{Name: "test acc", X: epochs, Y: testAccList, Dashed: true},
 		},
-	}).Save(filepath.Join(*out, "accuracy.png")); err != nil {
+	}).Save(accPath); err != nil {
 		return err
 	}
-	return chart.Lines(filepath.Join(*out, "loss.png"), "training loss", "iteration", "loss",
-		chart.Series{Name: "loss", Y: lossList})
+	if err := chart.Lines(lossPath, "training loss", "iteration", "loss", chart.Series{Name: "loss", Y: lossList}); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, accPath)
+	fmt.Fprintln(w, lossPath)
+	return nil
 }
