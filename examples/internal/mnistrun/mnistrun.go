@@ -1,0 +1,304 @@
+// Package mnistrun is the sequence every MNIST training example of chapters 6 to 8 shares,
+// so that each main.go shows only its model and what is its own:
+//
+//	fs := cli.Flags(name, summary, logw)
+//	c := mnistrun.Register(fs, mnistrun.Config{Epochs: 3, Batch: 100, LR: 0.001, EvalSample: 1000, Out: name})
+//	if err := cli.Parse(fs, args); err != nil {
+//		return err
+//	}
+//	g := graph.New()
+//	g.Seed(c.Seed)
+//	net := book.NewSimpleConvNet(g.Root(), book.SimpleConvNetConfig{})
+//	_, err := mnistrun.Run(ctx, w, logw, c, mnistrun.Model{Title: "SimpleConvNet", Net: net,
+//		Optimizer: optim.NewAdam(c.LR, 0.9, 0.999)})
+//	return err
+//
+// Run loads MNIST (-data, -train, -test), then either evaluates the parameters of
+// -weights, or trains (train.Trainer: shuffled batches, accuracy after each epoch on
+// -eval-sample images, a checkpoint in -out when interrupted, -resume to continue), saves
+// the parameters, draws the loss and accuracy charts, and measures the accuracy on the
+// whole test set. It prints every file it writes with its path.
+//
+// # Error handling
+//
+// Run returns the errors of loading, training and writing, wrapped with what failed. An
+// interrupted run (ctx cancelled) saves its checkpoint and returns an error wrapping
+// context.Canceled, for which cli.Main exits with code 130.
+package mnistrun
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/zerograd/zerograd/dataset"
+	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/nn/book"
+	"github.com/zerograd/zerograd/nn/train"
+	"github.com/zerograd/zerograd/ops"
+	"github.com/zerograd/zerograd/optim"
+)
+
+// Config holds the values of the common flags. The value given to Register holds their
+// defaults.
+type Config struct {
+	Epochs     int     // -epochs
+	Batch      int     // -batch: mini-batch size
+	LR         float64 // -lr: learning rate
+	Train      int     // -train: use only the first N training images; 0 = all 60000
+	Test       int     // -test: use only the first N test images; 0 = all 10000
+	EvalSample int     // -eval-sample: images measured after each epoch; 0 = all
+	Weights    string  // -weights: evaluate this parameter file instead of training
+	Out        string  // -out: folder for parameters, checkpoint and pictures
+	Resume     bool    // -resume: continue from the checkpoint in Out
+	Data       string  // -data: folder holding the MNIST files; "" = found automatically
+	Seed       uint64  // -seed
+}
+
+// Register defines the common flags on fs with the defaults in d and returns where their
+// values go. With names, only those flags are defined ("epochs", "lr", ...): for examples
+// that train many small nets and save nothing, -weights and -resume mean nothing.
+func Register(fs *flag.FlagSet, d Config, names ...string) *Config {
+	c := d
+	want := func(name string) bool { return len(names) == 0 || slices.Contains(names, name) }
+	if want("epochs") {
+		fs.IntVar(&c.Epochs, "epochs", d.Epochs, "training epochs")
+	}
+	if want("batch") {
+		fs.IntVar(&c.Batch, "batch", d.Batch, "mini-batch size")
+	}
+	if want("lr") {
+		fs.Float64Var(&c.LR, "lr", d.LR, "learning rate")
+	}
+	if want("train") {
+		fs.IntVar(&c.Train, "train", d.Train, "use only the first N training images (0: all 60000)")
+	}
+	if want("test") {
+		fs.IntVar(&c.Test, "test", d.Test, "use only the first N test images (0: all 10000)")
+	}
+	if want("eval-sample") {
+		fs.IntVar(&c.EvalSample, "eval-sample", d.EvalSample, "images the accuracy is measured on after each epoch (0: all)")
+	}
+	if want("weights") {
+		fs.StringVar(&c.Weights, "weights", d.Weights, "evaluate the parameters in this file (zerograd .safetensors or the book's .pkl) instead of training")
+	}
+	if want("out") {
+		fs.StringVar(&c.Out, "out", d.Out, "folder for the files written (parameters, checkpoint, pictures)")
+	}
+	if want("resume") {
+		fs.BoolVar(&c.Resume, "resume", d.Resume, "continue an interrupted run from the checkpoint in -out")
+	}
+	if want("data") {
+		fs.StringVar(&c.Data, "data", d.Data, "folder holding the four MNIST files (default: found or downloaded automatically)")
+	}
+	if want("seed") {
+		fs.Uint64Var(&c.Seed, "seed", d.Seed, "random seed (initial weights, shuffling)")
+	}
+	return &c
+}
+
+// Load loads MNIST normalized to [0, 1], from -data when given (the only place looked in
+// then: missing files are an error that names them), and keeps the first -train and -test
+// images. flatten gives images of 784 values, else 1x28x28.
+func (c *Config) Load(flatten bool) (trainSet, testSet *dataset.Set, err error) {
+	trainSet, testSet, err = dataset.LoadMNIST(dataset.Options{Dir: c.Data, Normalize: true, Flatten: flatten})
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.Train > 0 {
+		trainSet = trainSet.Slice(0, min(c.Train, trainSet.N))
+	}
+	if c.Test > 0 {
+		testSet = testSet.Slice(0, min(c.Test, testSet.N))
+	}
+	return trainSet, testSet, nil
+}
+
+// Model is what an example brings to Run.
+type Model struct {
+	Title     string    // the network's name, in chart titles: "SimpleConvNet"
+	Net       *book.Net // built at its graph's root scope: its files use the book's names
+	Optimizer optim.Optimizer
+	Flatten   bool // the net takes vectors of 784 values, not 1x28x28 images
+	// TrainAcc also measures the accuracy on the training images after each epoch (the
+	// first -eval-sample of them), for the examples about overfitting.
+	TrainAcc bool
+	// Setup, when set, adjusts the trainer before training (augmentation, a learning-rate
+	// schedule); train is the training set.
+	Setup func(tr *train.Trainer, train *dataset.Set) error
+	// OnStep, when set, is called after each training step with the steps done (tests
+	// interrupt runs from here).
+	OnStep func(steps int)
+}
+
+// Result is what a run measured: the trainer's history (empty after -weights) and the
+// accuracy on the test set.
+type Result struct {
+	History train.History
+	TestAcc float64
+}
+
+// Files in Out.
+const (
+	ParamsFile     = "params.safetensors"
+	CheckpointFile = "checkpoint.safetensors"
+	LossChart      = "loss.png"
+	AccuracyChart  = "accuracy.png"
+)
+
+// Run evaluates -weights, or trains m.Net as c says and saves what it learnt; either way
+// it ends by measuring the accuracy on the test set. Results and the files written go to
+// w, training progress to logw.
+func Run(ctx context.Context, w, logw io.Writer, c *Config, m Model) (Result, error) {
+	trainSet, testSet, err := c.Load(m.Flatten)
+	if err != nil {
+		return Result{}, err
+	}
+	if c.Weights != "" {
+		if err := nn.LoadWeights(c.Weights, m.Net.Scope); err != nil {
+			return Result{}, fmt.Errorf("-weights: %w", err)
+		}
+		acc, err := Evaluate(w, m.Net, testSet)
+		return Result{TestAcc: acc}, err
+	}
+	tr, err := NewTrainer(m, c, trainSet, testSet, logw)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := os.MkdirAll(c.Out, 0o755); err != nil {
+		return Result{}, err
+	}
+	if c.Resume {
+		if err := tr.Resume(tr.Checkpoint); err != nil {
+			return Result{}, fmt.Errorf("-resume: %w", err)
+		}
+		fmt.Fprintf(logw, "resuming from %s after %d steps\n", tr.Checkpoint, len(tr.History.Loss))
+	}
+	hist, err := tr.Train(ctx)
+	if errors.Is(err, context.Canceled) {
+		// The trainer has said where it saved the checkpoint.
+		fmt.Fprintln(logw, "run the same command with -resume to continue")
+		return Result{History: hist}, err
+	}
+	if err != nil {
+		return Result{History: hist}, err
+	}
+	res := Result{History: hist}
+	if err := Save(w, c.Out, m, hist, trainSet.N/c.Batch); err != nil {
+		return res, err
+	}
+	res.TestAcc, err = Evaluate(w, m.Net, testSet)
+	return res, err
+}
+
+// NewTrainer builds the training of m.Net: inputs x (images) and t (int32 labels) of c's
+// batch size, the loss and its Step with m.Optimizer, and a Trainer over trainSet that
+// measures the accuracy ("acc") on the first c.EvalSample test images (and training
+// images, with m.TrainAcc) after each epoch, with its checkpoint in c.Out. m.Setup is
+// applied.
+func NewTrainer(m Model, c *Config, trainSet, testSet *dataset.Set, logw io.Writer) (*train.Trainer, error) {
+	g := m.Net.Scope.Graph()
+	var x, t, acc *graph.Node
+	var step *train.Step
+	err := graph.Try(func() {
+		x = g.Input("x", graph.Float32, append([]int{c.Batch}, trainSet.Shape()[1:]...)...)
+		t = g.Input("t", graph.Int32, c.Batch)
+		step = train.NewStep(m.Net.Loss(x, t), m.Optimizer)
+		acc = ops.Accuracy(m.Net.Predict(x), t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	data, err := train.MNIST(trainSet, x, t)
+	if err != nil {
+		return nil, err
+	}
+	test, err := train.MNIST(testSet, x, t)
+	if err != nil {
+		return nil, err
+	}
+	var evals []train.Eval
+	if m.TrainAcc {
+		evals = append(evals, train.Eval{Name: "train", Data: data, Limit: c.EvalSample})
+	}
+	evals = append(evals, train.Eval{Name: "test", Data: test, Limit: c.EvalSample})
+	tr := &train.Trainer{
+		Step: step, Data: data, Epochs: c.Epochs, Seed: c.Seed,
+		Evals: evals, Metrics: []train.Metric{{Name: "acc", Node: acc}},
+		Log: logw, OnStep: m.OnStep,
+	}
+	if c.Out != "" {
+		tr.Checkpoint = filepath.Join(c.Out, CheckpointFile)
+	}
+	if m.Setup != nil {
+		if err := m.Setup(tr, trainSet); err != nil {
+			return nil, err
+		}
+	}
+	return tr, nil
+}
+
+// Save writes the trained parameters and the loss and accuracy charts of hist into dir,
+// and prints each file's path to w. perEpoch is the number of steps in an epoch.
+func Save(w io.Writer, dir string, m Model, hist train.History, perEpoch int) error {
+	params := filepath.Join(dir, ParamsFile)
+	if err := nn.Save(params, m.Net.Scope); err != nil {
+		return err
+	}
+	Wrote(w, params, "the trained parameters (-weights evaluates them)")
+	if len(hist.Loss) == 0 {
+		return nil
+	}
+	means := make([]float64, len(hist.EpochLoss))
+	for i := range means {
+		means[i] = float64((i + 1) * perEpoch)
+	}
+	loss := filepath.Join(dir, LossChart)
+	if err := chart.Lines(loss, m.Title+" training loss", "iteration", "loss",
+		chart.Series{Name: "each step", Y: hist.Loss},
+		chart.Series{Name: "mean of each epoch", X: means, Y: hist.EpochLoss}); err != nil {
+		return err
+	}
+	Wrote(w, loss, "the loss of every step and the mean of each epoch")
+	var series []chart.Series
+	for _, name := range []string{"train", "test"} {
+		if y := hist.Metrics[name+" acc"]; len(y) > 0 {
+			series = append(series, chart.Series{Name: name, Y: y})
+		}
+	}
+	if len(series) == 0 {
+		return nil
+	}
+	acc := filepath.Join(dir, AccuracyChart)
+	if err := chart.Epochs(acc, m.Title+" accuracy after each epoch", "accuracy", series...); err != nil {
+		return err
+	}
+	Wrote(w, acc, "the accuracy after each epoch")
+	return nil
+}
+
+// Wrote prints that the file at path was written and what it holds.
+func Wrote(w io.Writer, path, what string) {
+	fmt.Fprintf(w, "wrote %s: %s\n", path, what)
+}
+
+// Evaluate prints and returns net's accuracy on all of set, in batches of 100.
+func Evaluate(w io.Writer, net *book.Net, set *dataset.Set) (float64, error) {
+	p, err := train.NewPredictor(net.Scope.Graph(), net.Predict, min(100, set.N), graph.Float32, set.Shape()[1:]...)
+	if err != nil {
+		return 0, err
+	}
+	acc, err := p.Accuracy(set.Images, set.Labels)
+	if err != nil {
+		return 0, err
+	}
+	fmt.Fprintf(w, "test accuracy %.4f (on %d test images)\n", acc, set.N)
+	return acc, nil
+}
