@@ -15,11 +15,11 @@
 //     go run ./examples/ch06-1-optimizer-compare                    # both, as the book
 //     go run ./examples/ch06-1-optimizer-compare -mnist-iters 0     # only the paths on f
 //
-// Pictures: -out/naive.png and -out/mnist_loss.png.
+// Pictures: -out/naive.png and -out/mnist_loss.png; their paths are printed.
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"image/color"
 	"io"
@@ -28,21 +28,17 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/nn/book"
+	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch06-1-optimizer-compare:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch06-1-optimizer-compare", run) }
 
 // names lists the optimizers in the book's order.
 var names = []string{"SGD", "Momentum", "AdaGrad", "Adam"}
@@ -78,30 +74,22 @@ func f(x, y float64) float64 { return x*x/20 + y*y }
 // step (the book's x_history, y_history) and the final position.
 func path(opt optim.Optimizer, x0, y0 float64, steps int) (xs, ys []float64, final [2]float64, err error) {
 	g := graph.New()
-	x := g.Param("x", graph.ScalarValue(graph.Float64, x0))
-	y := g.Param("y", graph.ScalarValue(graph.Float64, y0))
+	x := g.Param("x", graph.F64(nil, x0))
+	y := g.Param("y", graph.F64(nil, y0))
 	fn := ops.Add(ops.Div(ops.Square(x), g.Scalar(20, graph.Float64)), ops.Square(y))
-	params := []*graph.Node{x, y}
-	prog, err := graph.Compile(autodiff.Grad(fn, params...)...)
-	if err != nil {
-		return nil, nil, final, err
-	}
+	step := train.NewStep(fn, opt, x, y)
 	for range steps {
-		xs = append(xs, x.Value().Float64s()[0])
-		ys = append(ys, y.Value().Float64s()[0])
-		grads, err := prog.Run(nil)
-		if err != nil {
-			return nil, nil, final, err
-		}
-		if err := opt.Step(params, grads); err != nil {
+		xs = append(xs, graph.Item(x.Value()))
+		ys = append(ys, graph.Item(y.Value()))
+		if _, err := step.Run(nil); err != nil {
 			return nil, nil, final, err
 		}
 	}
-	return xs, ys, [2]float64{x.Value().Float64s()[0], y.Value().Float64s()[0]}, nil
+	return xs, ys, [2]float64{graph.Item(x.Value()), graph.Item(y.Value())}, nil
 }
 
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch06-1-optimizer-compare", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch06-1-optimizer-compare", "compares SGD, Momentum, AdaGrad and Adam on x^2/20 + y^2 and on MNIST (chapter 6.1, figures 6-8 and 6-9).", logw)
 	steps := fs.Int("steps", 30, "steps on f(x, y) = x^2/20 + y^2")
 	iters := fs.Int("mnist-iters", 2000, "training iterations on MNIST (0: skip the MNIST comparison)")
 	batch := fs.Int("batch", 128, "mini-batch size on MNIST")
@@ -110,7 +98,7 @@ func run(w io.Writer, args []string) error {
 	out := fs.String("out", "ch06-1-optimizer-compare", "folder for the pictures")
 	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
 	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -137,22 +125,24 @@ func run(w io.Writer, args []string) error {
 			},
 		})
 	}
-	if err := chart.Tiles(filepath.Join(*out, "naive.png"), 2, 4, 4, figs...); err != nil {
+	naive := filepath.Join(*out, "naive.png")
+	if err := chart.Tiles(naive, 2, 4, 4, figs...); err != nil {
 		return err
 	}
+	fmt.Fprintln(w, naive)
 	if *iters == 0 {
 		return nil
 	}
 
 	// (b) MNIST.
-	train, _, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
+	mnist, _, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
 	if err != nil {
 		return err
 	}
 	if *trainN > 0 {
-		train = train.Slice(0, min(*trainN, train.N))
+		mnist = mnist.Slice(0, min(*trainN, mnist.N))
 	}
-	losses, err := compareMNIST(train, *hidden, *batch, *iters, *seed)
+	losses, err := compareMNIST(mnist, *hidden, *batch, *iters, *seed)
 	if err != nil {
 		return err
 	}
@@ -168,61 +158,57 @@ func run(w io.Writer, args []string) error {
 		sm := smoothCurve(l)
 		series = append(series, chart.Line{Name: name, X: count(len(sm)), Y: sm})
 	}
-	return chart.Figure{Title: "optimizers on MNIST", XLabel: "iterations", YLabel: "loss",
-		YRange: [2]float64{0, 1}, Lines: series}.Save(filepath.Join(*out, "mnist_loss.png"))
+	curves := filepath.Join(*out, "mnist_loss.png")
+	if err := (chart.Figure{Title: "optimizers on MNIST", XLabel: "iterations", YLabel: "loss",
+		YRange: [2]float64{0, 1}, Lines: series}).Save(curves); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, curves)
+	return nil
 }
 
 // compareMNIST trains one network per optimizer on the same batches and returns each loss
 // history.
-func compareMNIST(train *dataset.Set, hidden, batch, iters int, seed uint64) (map[string][]float64, error) {
+func compareMNIST(mnist *dataset.Set, hidden, batch, iters int, seed uint64) (map[string][]float64, error) {
+	// One network per optimizer, each in its own graph, all fed the same batch tensors.
+	xb, tb := graph.F32(graph.Shape{batch, 784}), graph.I32(graph.Shape{batch})
 	type trained struct {
-		params []*graph.Node
-		step   *graph.Program
-		opt    optim.Optimizer
+		step  *train.Step
+		feeds graph.Feeds
 	}
 	opts := mnistOptimizers()
-	nets := map[string]*trained{}
+	nets := map[string]trained{}
 	for i, name := range names {
 		g := graph.New()
-		net, err := nn.NewMultiLayerNet(g, nn.MultiLayerConfig{InputSize: 784, HiddenSizes: []int{hidden, hidden, hidden, hidden},
-			OutputSize: 10}, rand.New(rand.NewPCG(seed, uint64(i))))
+		net, err := book.NewMultiLayerNet(g.Root(), book.MultiLayerConfig{InputSize: 784,
+			HiddenSizes: []int{hidden, hidden, hidden, hidden}, OutputSize: 10,
+			Options: book.Options{Rand: rand.New(rand.NewPCG(seed, uint64(i)))}})
 		if err != nil {
 			return nil, err
 		}
-		loss := net.Loss(g.Input("x", graph.Float32, batch, 784), g.Input("t", graph.Float32, batch))
-		params := net.Params()
-		step, err := graph.Compile(append([]*graph.Node{loss}, autodiff.Grad(loss, params...)...)...)
-		if err != nil {
-			return nil, err
-		}
-		nets[name] = &trained{params, step, opts[name]}
+		x, t := g.Input("x", graph.Float32, batch, 784), g.Input("t", graph.Int32, batch)
+		nets[name] = trained{train.NewStep(net.Loss(x, t), opts[name]), graph.Feeds{x: xb, t: tb}}
 	}
 	rng := rand.New(rand.NewPCG(seed, 100))
-	xb, tb := graph.NewTensor(graph.Float32, batch, 784), graph.NewTensor(graph.Float32, batch)
-	feeds := graph.Feeds{"x": xb, "t": tb}
 	idx := make([]int, batch)
 	losses := map[string][]float64{}
 	for range iters {
 		for j := range idx { // batch_mask = np.random.choice(train_size, batch_size)
-			idx[j] = rng.IntN(train.N)
+			idx[j] = rng.IntN(mnist.N)
 		}
-		train.Batch(idx, xb.Float32s(), nil)
-		tv := tb.Float32s()
+		mnist.Batch(idx, xb.Float32s(), nil)
 		for j, k := range idx {
-			tv[j] = float32(train.Labels[k])
+			tb.Int32s()[j] = int32(mnist.Labels[k])
 		}
 		for _, name := range names {
 			n := nets[name]
-			res, err := n.step.Run(feeds)
+			// The book records the loss after the update; the loss before it is the same
+			// curve shifted by one step, and costs no second forward pass.
+			loss, err := n.step.Run(n.feeds)
 			if err != nil {
 				return nil, err
 			}
-			if err := n.opt.Step(n.params, res[1:]); err != nil {
-				return nil, err
-			}
-			// The book records the loss after the update; the loss before it is the same
-			// curve shifted by one step, and costs no second forward pass.
-			losses[name] = append(losses[name], float64(res[0].Float32s()[0]))
+			losses[name] = append(losses[name], loss)
 		}
 	}
 	return losses, nil

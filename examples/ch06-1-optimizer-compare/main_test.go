@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"image"
 	_ "image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -41,15 +43,16 @@ func bookPath(name string, steps int) [2]float64 {
 	return p
 }
 
-// (a) The printed final positions are the book's formulas', and the picture is written.
+// (a) The printed final positions are the book's formulas', and the picture is written and
+// named.
 func TestNaivePaths(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	if err := run(&out, []string{"-mnist-iters", "0", "-out", dir}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-mnist-iters", "0", "-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	if len(lines) != 4 {
+	if len(lines) != 5 || lines[4] != filepath.Join(dir, "naive.png") {
 		t.Fatalf("printed\n%s", out.String())
 	}
 	re := regexp.MustCompile(`^(\w+) +after 30 steps: \(x, y\) = \((\S+), (\S+)\), f = \S+$`)
@@ -74,11 +77,11 @@ func TestNaivePaths(t *testing.T) {
 }
 
 // (b) A short MNIST comparison on small nets: four final losses, Adam ahead of plain SGD
-// (lr 0.01) after 60 iterations, and the loss picture.
+// (lr 0.01) after 60 iterations, and the loss picture, named last.
 func TestMNISTShort(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	if err := run(&out, []string{"-mnist-iters", "60", "-hidden", "20", "-batch", "32", "-train", "2000", "-out", dir}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-mnist-iters", "60", "-hidden", "20", "-batch", "32", "-train", "2000", "-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	m := regexp.MustCompile(`(?m)^(\w+) +final loss (\S+) \(mean of the last 60 iterations\)$`).FindAllStringSubmatch(out.String(), -1)
@@ -94,6 +97,9 @@ func TestMNISTShort(t *testing.T) {
 	}
 	if loss["Adam"] >= loss["SGD"] {
 		t.Errorf("Adam %v is not below SGD %v", loss["Adam"], loss["SGD"])
+	}
+	if !strings.HasSuffix(out.String(), "\n"+filepath.Join(dir, "mnist_loss.png")+"\n") {
+		t.Errorf("the output does not end with the picture's path:\n%s", out.String())
 	}
 	decode(t, filepath.Join(dir, "mnist_loss.png"))
 }

@@ -11,11 +11,12 @@
 //	go run ./examples/ch06-2-weight-init-histograms -out DIR
 //
 // The layers are a zerograd graph; one run gives every layer's activations. The program
-// prints the standard deviation of the activations of each layer, for every setting.
+// prints the standard deviation of the activations of each layer, for every setting, then
+// the paths of the pictures.
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -24,17 +25,13 @@ import (
 	"path/filepath"
 
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/ops"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch06-2-weight-init-histograms:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch06-2-weight-init-histograms", run) }
 
 // setting is one of the book's experiments: an activation and a weight scale.
 type setting struct {
@@ -67,7 +64,8 @@ func initOf(name string) nn.Init {
 // runs it once and returns every layer's activations (the book's activations dict).
 func activations(input []float64, rows, nodes, layers int, act string, init nn.Init, rng *rand.Rand) ([][]float64, error) {
 	g := graph.New()
-	x := g.Input("x", graph.Float64, rows, nodes)
+	in := g.Input("x", graph.Float64, rows, nodes)
+	x := in
 	var outs []*graph.Node
 	for i := range layers {
 		// w = np.random.randn(node_num, node_num) * scale; a = np.dot(x, w); z = f(a)
@@ -84,7 +82,7 @@ func activations(input []float64, rows, nodes, layers int, act string, init nn.I
 	if err != nil {
 		return nil, err
 	}
-	res, err := prog.RunCopy(graph.Feeds{"x": graph.FromFloat64s(graph.Float64, []int{rows, nodes}, input)})
+	res, err := prog.RunCopy(graph.Feeds{in: graph.F64(graph.Shape{rows, nodes}, input...)})
 	if err != nil {
 		return nil, err
 	}
@@ -108,14 +106,14 @@ func std(v []float64) float64 {
 	return math.Sqrt(ss / float64(len(v)))
 }
 
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch06-2-weight-init-histograms", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch06-2-weight-init-histograms", "draws histograms of 5 layers' activations for the book's weight scales (chapter 6.2.2, figures 6-10 to 6-14).", logw)
 	rows := fs.Int("n", 1000, "random inputs")
 	nodes := fs.Int("nodes", 100, "units per layer (and inputs)")
 	layers := fs.Int("layers", 5, "hidden layers")
 	out := fs.String("out", "ch06-2-weight-init-histograms", "folder for the pictures")
 	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -127,6 +125,7 @@ func run(w io.Writer, args []string) error {
 		input[i] = rng.NormFloat64()
 	}
 	fmt.Fprintln(w, "standard deviation of the activations, layers 1 to", *layers)
+	var paths []string
 	for _, s := range settings {
 		zs, err := activations(input, *rows, *nodes, *layers, s.act, initOf(s.init), rng)
 		if err != nil {
@@ -149,9 +148,14 @@ func run(w io.Writer, args []string) error {
 			figs = append(figs, fig)
 		}
 		fmt.Fprintln(w)
-		if err := chart.Tiles(filepath.Join(*out, s.file), len(figs), 2, 3, figs...); err != nil {
+		path := filepath.Join(*out, s.file)
+		if err := chart.Tiles(path, len(figs), 2, 3, figs...); err != nil {
 			return err
 		}
+		paths = append(paths, path)
+	}
+	for _, p := range paths {
+		fmt.Fprintln(w, p)
 	}
 	return nil
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"image"
 	_ "image/png"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -58,11 +60,11 @@ func TestSigmoidSaturation(t *testing.T) {
 
 // The program prints a standard deviation per layer for each of the six settings, with
 // the book's pattern (std 0.01 sigmoid collapses near 0.5: tiny spread; He keeps ReLU's
-// spread while 0.01 lets it die), and writes six pictures.
+// spread while 0.01 lets it die), and writes and names six pictures.
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	if err := run(&out, []string{"-n", "300", "-out", dir}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-n", "300", "-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	re := regexp.MustCompile(`(?m)^(sigmoid|relu) +(std 1|std 0\.01|xavier|he) +(\S+) (\S+) (\S+) (\S+) (\S+)$`)
@@ -78,6 +80,9 @@ func TestRun(t *testing.T) {
 		t.Errorf("layer-5 spreads %v", last)
 	}
 	for _, s := range settings {
+		if !strings.Contains(out.String(), "\n"+filepath.Join(dir, s.file)+"\n") {
+			t.Errorf("the output does not name %s:\n%s", s.file, out.String())
+		}
 		f, err := os.Open(filepath.Join(dir, s.file))
 		if err != nil {
 			t.Fatal(err)
