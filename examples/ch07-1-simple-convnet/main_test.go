@@ -1,41 +1,53 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"os"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/examples/internal/cli"
 )
 
-// A few hundred images train the net well past chance; the run writes its files, and
-// -weights evaluates the saved parameters to the same accuracy.
+var accuracyLine = regexp.MustCompile(`(?m)^test accuracy (0\.\d{4}) \(on 500 test images\)\n$`)
+
+// A few hundred images train the net well past chance; -weights evaluates the saved
+// parameters to the same accuracy.
 func TestShortTrainingAndWeights(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	if err := run(context.Background(), &out, []string{"-train", "600", "-epochs", "2", "-lr", "0.005", "-eval-sample", "200", "-out", dir}); err != nil {
-		t.Fatal(err)
+	var out bytes.Buffer
+	args := []string{"-train", "600", "-test", "500", "-epochs", "2", "-lr", "0.005", "-eval-sample", "200", "-out", dir}
+	if code := cli.Exit(context.Background(), name, run, &out, io.Discard, args); code != 0 {
+		t.Fatalf("exit %d", code)
 	}
-	m := regexp.MustCompile(`^test accuracy (0\.\d{4})\n$`).FindStringSubmatch(out.String())
+	m := accuracyLine.FindStringSubmatch(out.String())
 	if m == nil {
 		t.Fatalf("printed %q", out.String())
 	}
-	acc, _ := strconv.ParseFloat(m[1], 64)
-	if acc < 0.6 {
+	if acc, _ := strconv.ParseFloat(m[1], 64); acc < 0.6 {
 		t.Fatalf("test accuracy %v after 600 images", acc)
 	}
-	for _, f := range []string{"params.safetensors", "checkpoint.safetensors", "loss.png", "accuracy.png"} {
-		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
-			t.Fatalf("%s: %v", f, err)
-		}
+	params := filepath.Join(dir, "params.safetensors")
+	if !strings.Contains(out.String(), "wrote "+params) {
+		t.Fatalf("printed %q", out.String())
 	}
-	var again strings.Builder
-	if err := run(context.Background(), &again, []string{"-weights", filepath.Join(dir, "params.safetensors")}); err != nil {
+	var again bytes.Buffer
+	if err := run(context.Background(), &again, io.Discard, []string{"-weights", params, "-test", "500"}); err != nil {
 		t.Fatal(err)
 	}
-	if again.String() != out.String() {
-		t.Fatalf("-weights printed %q, training printed %q", again.String(), out.String())
+	if again.String() != m[0] {
+		t.Fatalf("-weights printed %q, training printed %q", again.String(), m[0])
+	}
+}
+
+// -h prints the usage and exits 0.
+func TestHelp(t *testing.T) {
+	var logw bytes.Buffer
+	if code := cli.Exit(context.Background(), name, run, io.Discard, &logw, []string{"-h"}); code != 0 || !strings.HasPrefix(logw.String(), "usage: "+name+" [flags]") {
+		t.Fatalf("exit %d, %q", code, logw.String())
 	}
 }

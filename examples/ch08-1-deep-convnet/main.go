@@ -21,131 +21,66 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"os/signal"
 	"path/filepath"
 
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/augment"
 	"github.com/zerograd/zerograd/examples/internal/chart"
-	"github.com/zerograd/zerograd/examples/internal/convnet"
+	"github.com/zerograd/zerograd/examples/internal/cli"
+	"github.com/zerograd/zerograd/examples/internal/mnistrun"
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/nn/book"
+	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/optim"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch08-1-deep-convnet:", err)
-		os.Exit(1)
-	}
-}
+const name = "ch08-1-deep-convnet"
+
+func main() { cli.Main(name, run) }
 
 // afterStep, when set (by tests), is called after every training step with the steps done.
 var afterStep func(steps int)
 
-func run(ctx context.Context, w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch08-1-deep-convnet", flag.ContinueOnError)
-	epochs := fs.Int("epochs", 20, "training epochs")
-	batch := fs.Int("batch", 100, "mini-batch size")
-	lr := fs.Float64("lr", 0.001, "Adam learning rate")
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags(name, "Trains the book's DeepConvNet on MNIST with Adam and data augmentation.", logw)
+	c := mnistrun.Register(fs, mnistrun.Config{Epochs: 20, Batch: 100, LR: 0.001, EvalSample: 1000, Out: name, Seed: 1})
 	decay := fs.Float64("lr-decay", 0.85, "learning rate multiplier per epoch (1: the book's constant rate)")
 	shift := fs.Int("shift", 2, "augmentation: largest shift in pixels (0 with -rotate 0: no augmentation)")
 	rotate := fs.Float64("rotate", 10, "augmentation: largest rotation in degrees")
 	keep := fs.Float64("keep", 0, "augmentation: share of the training images left as they are")
-	trainN := fs.Int("train", 0, "use only the first N training images (0: all 60000)")
-	testN := fs.Int("test", 0, "measure the test accuracy on the first N test images (0: all 10000)")
-	evalN := fs.Int("eval-sample", 1000, "images for the per-epoch accuracy (0: all)")
-	weights := fs.String("weights", "", "evaluate these parameters (zerograd .safetensors or the book's deep_convnet_params.pkl) instead of training")
-	out := fs.String("out", "ch08-1-deep-convnet", "folder for parameters, checkpoint and pictures")
-	resume := fs.Bool("resume", false, "continue from the checkpoint in -out")
-	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
-	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
-	}
-	train, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
-	if err != nil {
-		return err
-	}
-	if *trainN > 0 {
-		train = train.Slice(0, min(*trainN, train.N))
-	}
-	if *testN > 0 {
-		test = test.Slice(0, min(*testN, test.N))
 	}
 	g := graph.New()
-	net := nn.NewDeepConvNet(g, nn.DeepConvNetConfig{}, graph.Float32, rand.New(rand.NewPCG(*seed, 1)))
-
-	if *weights != "" {
-		if err := convnet.LoadWeights(*weights, net); err != nil {
-			return err
-		}
-		return evaluate(w, g, net, test)
-	}
-
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	ckpt := filepath.Join(*out, "checkpoint.safetensors")
-	adam := optim.NewAdam(*lr, 0.9, 0.999)
-	cfg := nn.TrainConfig{
-		Epochs: *epochs, BatchSize: *batch, Optimizer: adam,
-		EvalSample: *evalN, Seed: *seed, Checkpoint: ckpt, Log: os.Stderr, OnStep: afterStep,
+	g.Seed(c.Seed)
+	// 6 convs 3x3 (16 16 32 32 64 64) with ReLU and a max pool after every two, Affine
+	// 1024-50, ReLU, dropout, Affine 50-10, dropout (W1 b1 ... W8 b8)
+	net := book.NewDeepConvNet(g.Root(), book.DeepConvNetConfig{})
+	adam := optim.NewAdam(c.LR, 0.9, 0.999)
+	setup := func(tr *train.Trainer, x *graph.Node, set *dataset.Set) error {
 		// epoch e trains at lr * decay^e (a resumed run sets the same rate again)
-		BeforeEpoch: func(e int) { adam.LR = *lr * math.Pow(*decay, float64(e)) },
-	}
-	if *shift > 0 || *rotate > 0 {
-		// Each batch, image by image, before the step; the rng is seeded by the step's
-		// position, so a resumed run sees the same augmented batches.
-		aug := augment.New(train.Rows, train.Cols, *shift, *rotate)
+		tr.BeforeEpoch = func(e int) { adam.LR = c.LR * math.Pow(*decay, float64(e)) }
+		if *shift <= 0 && *rotate <= 0 {
+			return nil
+		}
+		// Each batch, image by image, before the step; the trainer seeds the rng by the
+		// step's position, so a resumed run sees the same augmented batches.
+		aug := augment.New(set.Rows, set.Cols, *shift, *rotate)
 		aug.Keep = *keep
-		cfg.Augment = aug.Apply
-		if err := drawAugmented(filepath.Join(*out, "augmented.png"), train, cfg.Augment, *seed); err != nil {
+		tr.Augment = func(batch graph.Feeds, rng *rand.Rand) { aug.Apply(batch[x].Float32s(), rng) }
+		path := filepath.Join(c.Out, "augmented.png")
+		if err := drawAugmented(path, set, aug.Apply, c.Seed); err != nil {
 			return err
 		}
-	}
-	tr, err := nn.NewTrainer(g, net, train, test, cfg)
-	if err != nil {
-		return err
-	}
-	if *resume {
-		if err := tr.Resume(ckpt); err != nil {
-			return err
-		}
-	}
-	hist, err := tr.Train(ctx)
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintf(w, "interrupted; run again with -resume to continue from %s\n", ckpt)
+		mnistrun.Wrote(w, path, "training images and randomly augmented versions of them")
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	if err := nn.Save(filepath.Join(*out, "params.safetensors"), net); err != nil {
-		return err
-	}
-	if len(hist.Loss) > 0 {
-		if err := chart.Lines(filepath.Join(*out, "loss.png"), "DeepConvNet training loss", "iteration", "loss",
-			chart.Series{Name: "loss", Y: hist.Loss}); err != nil {
-			return err
-		}
-	}
-	if len(hist.TestAcc) > 0 {
-		if err := chart.Lines(filepath.Join(*out, "accuracy.png"), "DeepConvNet accuracy", "epoch", "accuracy",
-			chart.Series{Name: "train", Y: hist.TrainAcc}, chart.Series{Name: "test", Y: hist.TestAcc}); err != nil {
-			return err
-		}
-	}
-	return evaluate(w, g, net, test)
+	_, err := mnistrun.Run(ctx, w, logw, c, mnistrun.Model{Title: "DeepConvNet", Net: net, Optimizer: adam,
+		Setup: setup, OnStep: afterStep})
+	return err
 }
 
 // drawAugmented shows what augmentation does: the first 8 training images on top, three
@@ -168,13 +103,4 @@ func drawAugmented(path string, train *dataset.Set, aug func([]float32, *rand.Ra
 	}
 	return chart.Grid(path, tiles, chart.GridOptions{Cols: n, Title: "originals on top, randomly shifted and rotated below",
 		Invert: true, Min: 0, Max: 1})
-}
-
-func evaluate(w io.Writer, g *graph.Graph, net nn.Model, test *dataset.Set) error {
-	acc, err := convnet.Accuracy(g, net, test)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "test accuracy %.4f\n", acc)
-	return nil
 }

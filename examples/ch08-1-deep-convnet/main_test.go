@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"io"
@@ -9,37 +10,42 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/examples/internal/cli"
 )
 
-var accuracyLine = regexp.MustCompile(`^test accuracy (0|1)\.\d{4}\n$`)
+var accuracyLine = regexp.MustCompile(`(?m)^test accuracy (0|1)\.\d{4} \(on 50 test images\)\n$`)
 
-// A few augmented steps on a tiny slice: the run writes its files, and -weights evaluates
-// the saved parameters to the same accuracy.
+// A few augmented steps on a tiny slice: the run writes and names its files, and -weights
+// evaluates the saved parameters to the same accuracy.
 func TestShortTrainingAndWeights(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
+	var out bytes.Buffer
 	args := []string{"-train", "100", "-batch", "25", "-epochs", "1", "-test", "50", "-eval-sample", "25", "-out", dir}
-	if err := run(context.Background(), &out, args); err != nil {
+	if err := run(context.Background(), &out, io.Discard, args); err != nil {
 		t.Fatal(err)
 	}
-	if !accuracyLine.MatchString(out.String()) {
+	m := accuracyLine.FindString(out.String())
+	if m == "" {
 		t.Fatalf("printed %q", out.String())
 	}
-	for _, f := range []string{"params.safetensors", "checkpoint.safetensors", "loss.png", "accuracy.png", "augmented.png"} {
-		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
-			t.Fatalf("%s: %v", f, err)
+	for _, f := range []string{"params.safetensors", "loss.png", "accuracy.png", "augmented.png"} {
+		path := filepath.Join(dir, f)
+		if st, err := os.Stat(path); err != nil || st.Size() == 0 || !strings.Contains(out.String(), "wrote "+path+": ") {
+			t.Fatalf("%s: %v; printed %q", f, err, out.String())
 		}
 	}
-	var again strings.Builder
-	if err := run(context.Background(), &again, []string{"-weights", filepath.Join(dir, "params.safetensors"), "-test", "50"}); err != nil {
+	var again bytes.Buffer
+	if err := run(context.Background(), &again, io.Discard, []string{"-weights", filepath.Join(dir, "params.safetensors"), "-test", "50"}); err != nil {
 		t.Fatal(err)
 	}
-	if again.String() != out.String() {
-		t.Fatalf("-weights printed %q, training printed %q", again.String(), out.String())
+	if again.String() != m {
+		t.Fatalf("-weights printed %q, training printed %q", again.String(), m)
 	}
 }
 
-// Ctrl-C after the second step saves a checkpoint; -resume does the remaining two steps.
+// Ctrl-C after the second step saves a checkpoint and exits 130; -resume does the
+// remaining two steps.
 func TestInterruptAndResume(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"-train", "100", "-batch", "25", "-epochs", "1", "-test", "50", "-eval-sample", "25", "-out", dir}
@@ -53,19 +59,19 @@ func TestInterruptAndResume(t *testing.T) {
 		}
 	}
 	defer func() { afterStep = nil }()
-	var out strings.Builder
-	if err := run(ctx, &out, args); err != nil {
-		t.Fatal(err)
+	var logw bytes.Buffer
+	if code := cli.Exit(ctx, name, run, io.Discard, &logw, args); code != 130 || steps != 2 {
+		t.Fatalf("exit %d after %d steps:\n%s", code, steps, logw.String())
 	}
-	if !strings.HasPrefix(out.String(), "interrupted; run again with -resume") || steps != 2 {
-		t.Fatalf("after %d steps printed %q", steps, out.String())
+	if _, err := os.Stat(filepath.Join(dir, "checkpoint.safetensors")); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "params.safetensors")); err == nil {
 		t.Fatal("an interrupted run saved its final parameters")
 	}
 	steps = 0
-	out.Reset()
-	if err := run(context.Background(), &out, append(args, "-resume")); err != nil {
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, io.Discard, append(args, "-resume")); err != nil {
 		t.Fatal(err)
 	}
 	if !accuracyLine.MatchString(out.String()) || steps != 2 {
@@ -76,7 +82,7 @@ func TestInterruptAndResume(t *testing.T) {
 // The book's deep_convnet_params.pkl loads by name (here a file of the same names and
 // shapes with made-up values).
 func TestBookPickle(t *testing.T) {
-	src, err := os.Open("../../nn/testdata/book_deep_convnet_params.pkl.gz")
+	src, err := os.Open("../../nn/paramfile/testdata/book_deep_convnet_params.pkl.gz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,8 +102,8 @@ func TestBookPickle(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var out strings.Builder
-	if err := run(context.Background(), &out, []string{"-weights", pkl, "-test", "50"}); err != nil {
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, io.Discard, []string{"-weights", pkl, "-test", "50"}); err != nil {
 		t.Fatal(err)
 	}
 	if !accuracyLine.MatchString(out.String()) {

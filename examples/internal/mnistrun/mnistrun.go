@@ -131,8 +131,9 @@ type Model struct {
 	// first -eval-sample of them), for the examples about overfitting.
 	TrainAcc bool
 	// Setup, when set, adjusts the trainer before training (augmentation, a learning-rate
-	// schedule); train is the training set.
-	Setup func(tr *train.Trainer, train *dataset.Set) error
+	// schedule): x is the images' input node (the key of the images in tr.Augment's batch),
+	// train the training set. The -out folder exists by then.
+	Setup func(tr *train.Trainer, x *graph.Node, train *dataset.Set) error
 	// OnStep, when set, is called after each training step with the steps done (tests
 	// interrupt runs from here).
 	OnStep func(steps int)
@@ -168,11 +169,11 @@ func Run(ctx context.Context, w, logw io.Writer, c *Config, m Model) (Result, er
 		acc, err := Evaluate(w, m.Net, testSet)
 		return Result{TestAcc: acc}, err
 	}
-	tr, err := NewTrainer(m, c, trainSet, testSet, logw)
-	if err != nil {
+	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return Result{}, err
 	}
-	if err := os.MkdirAll(c.Out, 0o755); err != nil {
+	tr, err := NewTrainer(m, c, trainSet, testSet, logw)
+	if err != nil {
 		return Result{}, err
 	}
 	if c.Resume {
@@ -238,7 +239,7 @@ func NewTrainer(m Model, c *Config, trainSet, testSet *dataset.Set, logw io.Writ
 		tr.Checkpoint = filepath.Join(c.Out, CheckpointFile)
 	}
 	if m.Setup != nil {
-		if err := m.Setup(tr, trainSet); err != nil {
+		if err := m.Setup(tr, x, trainSet); err != nil {
 			return nil, err
 		}
 	}
