@@ -7,44 +7,37 @@
 //	go run ./examples/ch07-2-visualize-filters -weights params.pkl # the book's trained network
 //
 // It prints, for both sets of filters, the mean absolute weight and the correlation of
-// neighbouring weights (near 0 for noise, well above 0 for smooth patterns).
+// neighbouring weights (near 0 for noise, well above 0 for smooth patterns), and the path
+// of each picture. An interrupt (Ctrl-C) during training stops it and draws the filters as
+// far as they got.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/examples/internal/convnet"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
-	"github.com/zerograd/zerograd/optim"
+	"github.com/zerograd/zerograd/nn/book"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch07-2-visualize-filters:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch07-2-visualize-filters", run) }
 
 // Columns of the grid, as the book's filter_show(filters, nx=8).
 const cols = 8
 
-func run(ctx context.Context, w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch07-2-visualize-filters", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch07-2-visualize-filters", "draws the first-layer filters of the book's SimpleConvNet before and after training (chapter 7.6).", logw)
 	epochs := fs.Int("epochs", 1, "training epochs before drawing the trained filters")
 	lr := fs.Float64("lr", 0.001, "Adam learning rate")
 	trainN := fs.Int("train", 0, "train on the first N images only (0: all 60000)")
@@ -52,41 +45,35 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	out := fs.String("out", "ch07-2-visualize-filters", "folder for the pictures")
 	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
 	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
 	g := graph.New()
-	net := nn.NewSimpleConvNet(g, nn.SimpleConvNetConfig{}, graph.Float32, rand.New(rand.NewPCG(*seed, 1)))
-	W1 := net.Params()[0] // [30 1 5 5]
+	net := book.NewSimpleConvNet(g.Root(), book.SimpleConvNetConfig{Options: book.Options{Rand: rand.New(rand.NewPCG(*seed, 1))}})
+	W1 := g.ParamNode("W1") // [30 1 5 5]
 	before := slices.Clone(W1.Value().Float32s())
 	if err := draw(w, filepath.Join(*out, "filters_before.png"), "W1 before training", W1.Value().Shape(), before); err != nil {
 		return err
 	}
 
 	if *weights != "" {
-		if err := convnet.LoadWeights(*weights, net); err != nil {
+		if err := nn.LoadWeights(*weights, g.Root()); err != nil {
 			return err
 		}
 	} else {
-		train, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
+		trainSet, testSet, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
 		if err != nil {
 			return err
 		}
 		if *trainN > 0 {
-			train = train.Slice(0, min(*trainN, train.N))
+			trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
 		}
-		tr, err := nn.NewTrainer(g, net, train, test, nn.TrainConfig{
-			Epochs: *epochs, Optimizer: optim.NewAdam(*lr, 0.9, 0.999), EvalSample: 500, Seed: *seed, Log: os.Stderr,
-		})
-		if err != nil {
+		if err := convnet.TrainBriefly(ctx, net, trainSet, testSet, *epochs, *lr, *seed, logw); err != nil {
 			return err
 		}
-		if _, err := tr.Train(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			return err
-		} // Ctrl-C: draw the filters as far as they got
 	}
 	title := "W1 after training"
 	if *weights != "" {

@@ -19,7 +19,7 @@ import (
 func TestFiltersBeforeAndAfter(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	if err := run(context.Background(), &out, []string{"-train", "600", "-lr", "0.005", "-out", dir}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-train", "600", "-lr", "0.005", "-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	line := regexp.MustCompile(`(?m)^W1 (before|after) training: mean \|w\| (\d\.\d{4}), neighbour correlation (-?\d\.\d\d) -> (.*)$`)
@@ -61,7 +61,7 @@ func TestFiltersBeforeAndAfter(t *testing.T) {
 // -weights draws the filters of a parameter file instead of training: here a file shaped
 // like the book's params.pkl, with made-up values.
 func TestWeights(t *testing.T) {
-	src, err := os.Open("../../nn/testdata/book_params.pkl.gz")
+	src, err := os.Open("../../nn/paramfile/testdata/book_params.pkl.gz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestWeights(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	if err := run(context.Background(), &out, []string{"-weights", pkl, "-out", dir}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-weights", pkl, "-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")

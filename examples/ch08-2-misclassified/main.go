@@ -1,7 +1,9 @@
 // Command ch08-2-misclassified shows the digits a trained network gets wrong (chapter 8.1.2,
 // misclassified_mnist.py): it classifies the test set, prints the accuracy and how many
 // images were misclassified, and draws the first of them in a grid, each captioned with its
-// label and the network's answer ("6 → 0": a 6 taken for a 0). Many are hard for people too.
+// label and the network's answer ("6 → 0": a 6 taken for a 0), and prints the picture's
+// path. Many are hard for people too. Without -weights it trains briefly first; an
+// interrupt (Ctrl-C) stops that training and goes on with what was learnt.
 //
 //	go run ./examples/ch08-2-misclassified -weights ch08-1-deep-convnet/params.safetensors
 //	go run ./examples/ch08-2-misclassified -weights deep_convnet_params.pkl    # the book's trained network
@@ -10,32 +12,25 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/examples/internal/convnet"
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/nn"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch08-2-misclassified:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch08-2-misclassified", run) }
 
-func run(ctx context.Context, w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch08-2-misclassified", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch08-2-misclassified", "draws the test digits a trained network gets wrong (chapter 8.1.2).", logw)
 	kind := fs.String("net", "deep", "network: deep (DeepConvNet) or simple (SimpleConvNet)")
 	weights := fs.String("weights", "", "trained parameters (zerograd .safetensors or the book's .pkl); none: train briefly")
 	epochs := fs.Int("epochs", 1, "without -weights: training epochs")
@@ -46,13 +41,13 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	out := fs.String("out", "ch08-2-misclassified", "folder for the picture")
 	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
 	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if *maxView < 1 {
 		return fmt.Errorf("-max %d: want at least 1", *maxView)
 	}
-	train, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
+	trainSet, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
 	if err != nil {
 		return err
 	}
@@ -65,18 +60,18 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 	if *weights != "" {
-		err = convnet.LoadWeights(*weights, net)
+		err = nn.LoadWeights(*weights, g.Root())
 	} else {
 		if *trainN > 0 {
-			train = train.Slice(0, min(*trainN, train.N))
+			trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
 		}
-		err = convnet.TrainBriefly(ctx, g, net, train, test, *epochs, *seed, os.Stderr)
+		err = convnet.TrainBriefly(ctx, net, trainSet, test, *epochs, 0.001, *seed, logw)
 	}
 	if err != nil {
 		return err
 	}
 
-	classes, err := convnet.Classes(g, net, test)
+	classes, err := convnet.Classes(net, test)
 	if err != nil {
 		return err
 	}

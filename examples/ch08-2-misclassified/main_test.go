@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -20,7 +21,7 @@ func TestMisclassified(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
 	args := []string{"-net", "simple", "-train", "500", "-test", "500", "-max", "8", "-cols", "4", "-out", dir}
-	if err := run(context.Background(), &out, args); err != nil {
+	if err := run(context.Background(), &out, io.Discard, args); err != nil {
 		t.Fatal(err)
 	}
 	m := regexp.MustCompile(`^test accuracy (0\.\d{4})\nmisclassified (\d+) of 500\n\{view index: \(label, inference\), \.\.\.\}\n\{(.*)\}\nthe first 8 drawn in (.*)\n$`).

@@ -12,34 +12,28 @@
 // (round to nearest, ties to even, as NumPy's astype(np.float16)). The arithmetic then runs
 // in float32 on the rounded values: this measures storing the network in 16 bits, which is
 // what the book's point is about; NumPy also computes in float16 and may lose a little more.
+// Without -weights the network is trained briefly first; an interrupt (Ctrl-C) stops that
+// training and goes on with what was learnt. The program writes no files.
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"os/signal"
 
 	"github.com/zerograd/zerograd/dataset"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/examples/internal/convnet"
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/nn"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch08-3-half-precision:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch08-3-half-precision", run) }
 
-func run(ctx context.Context, w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch08-3-half-precision", flag.ContinueOnError)
+func run(ctx context.Context, w, logw io.Writer, args []string) error {
+	fs := cli.Flags("ch08-3-half-precision", "measures a trained network's test accuracy with its parameters rounded to float16 (chapter 8.3.4).", logw)
 	kind := fs.String("net", "deep", "network: deep (DeepConvNet) or simple (SimpleConvNet)")
 	weights := fs.String("weights", "", "trained parameters (zerograd .safetensors or the book's .pkl); none: train briefly")
 	epochs := fs.Int("epochs", 1, "without -weights: training epochs")
@@ -47,10 +41,10 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	testN := fs.Int("test", 0, "measure on the first N test images (0: all 10000)")
 	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
 	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	train, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
+	trainSet, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
 	if err != nil {
 		return err
 	}
@@ -63,18 +57,18 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 	if *weights != "" {
-		err = convnet.LoadWeights(*weights, net)
+		err = nn.LoadWeights(*weights, g.Root())
 	} else {
 		if *trainN > 0 {
-			train = train.Slice(0, min(*trainN, train.N))
+			trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
 		}
-		err = convnet.TrainBriefly(ctx, g, net, train, test, *epochs, *seed, os.Stderr)
+		err = convnet.TrainBriefly(ctx, net, trainSet, test, *epochs, 0.001, *seed, logw)
 	}
 	if err != nil {
 		return err
 	}
 
-	acc32, err := convnet.Accuracy(g, net, test)
+	acc32, err := convnet.Accuracy(net, test)
 	if err != nil {
 		return err
 	}
@@ -100,7 +94,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	half := *test
 	half.Images = append([]float32(nil), test.Images...)
 	roundFloat16(half.Images)
-	acc16, err := convnet.Accuracy(g, net, &half)
+	acc16, err := convnet.Accuracy(net, &half)
 	if err != nil {
 		return err
 	}

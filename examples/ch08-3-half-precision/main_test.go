@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,7 +13,7 @@ import (
 // the accuracy by at most a few images.
 func TestHalfPrecisionAccuracy(t *testing.T) {
 	var out strings.Builder
-	if err := run(context.Background(), &out, []string{"-net", "simple", "-train", "1000", "-test", "500"}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-net", "simple", "-train", "1000", "-test", "500"}); err != nil {
 		t.Fatal(err)
 	}
 	m := regexp.MustCompile(`^test accuracy \(float32\) (0\.\d{4})\ntest accuracy \(float16\) (0\.\d{4})\n(\d+) parameters rounded: largest relative change (\S+) \(\d+ tiny ones below 2\^-14 lose more\)\n$`).
