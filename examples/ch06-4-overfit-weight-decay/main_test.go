@@ -15,7 +15,7 @@ import (
 	"strings"
 )
 
-var result = regexp.MustCompile(`^weight decay (\S+), (\d+) epochs: train acc (\S+), test acc (\S+), gap (\S+)\n$`)
+var result = regexp.MustCompile(`(?m)^weight decay (\S+), (\d+) epochs: train acc (\S+), test acc (\S+), gap (\S+)\n$`)
 
 // short runs 60 epochs with 1000 test images and returns train acc, test acc and gap.
 func short(t *testing.T, lambda, dir string) (train, test, gap float64) {

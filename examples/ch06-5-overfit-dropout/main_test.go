@@ -14,7 +14,7 @@ import (
 	"testing"
 )
 
-var result = regexp.MustCompile(`^dropout (\S+), (\d+) epochs: train acc (\S+), test acc (\S+), gap (\S+)\n$`)
+var result = regexp.MustCompile(`(?m)^dropout (\S+), (\d+) epochs: train acc (\S+), test acc (\S+), gap (\S+)\n$`)
 
 // short runs 60 epochs with 1000 test images and returns train acc and gap.
 func short(t *testing.T, ratio, dir string) (train, gap float64) {
