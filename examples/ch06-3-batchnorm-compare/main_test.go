@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	_ "image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -25,7 +26,7 @@ func TestLogspace(t *testing.T) {
 func TestShortComparison(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	if err := run(context.Background(), &out, []string{"-scales", "3", "-epochs", "6", "-out", dir}); err != nil {
+	if err := run(context.Background(), &out, io.Discard, []string{"-scales", "3", "-epochs", "6", "-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	rows := regexp.MustCompile(`(?m)^W:(\S+) +(0\.\d{3}|1\.000)  (0\.\d{3}|1\.000)$`).FindAllStringSubmatch(out.String(), -1)

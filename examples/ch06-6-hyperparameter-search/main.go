@@ -2,7 +2,7 @@
 // (chapter 6.5.3): a random search for the learning rate, 10^U(-6, -2), and the weight
 // decay, 10^U(-8, -4), of a MultiLayerNet of 6 hidden layers of 100 units. 500 MNIST
 // training images are shuffled and split, 20% (100) for validation and 400 for training;
-// each trial trains with SGD (batch 100) for 50 epochs (nn.Trainer) and is judged by its
+// each trial trains with SGD (batch 100) for 50 epochs (train.Trainer) and is judged by its
 // final validation accuracy. The program prints the best 5 trials and draws the
 // validation (solid) and training (dashed) accuracy of the best 20 (figure 6-24). In the
 // book the good learning rates lie near 0.001 to 0.01 and weight decays near 1e-8 to 1e-6.
@@ -17,7 +17,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -30,17 +29,16 @@ import (
 
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
+	"github.com/zerograd/zerograd/examples/internal/mnistrun"
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/optim"
 )
 
-func main() {
-	if err := run(context.Background(), os.Stdout, os.Stderr, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch06-6-hyperparameter-search:", err)
-		os.Exit(1)
-	}
-}
+const name = "ch06-6-hyperparameter-search"
+
+func main() { cli.Main(name, run) }
 
 // trial is one draw of the hyperparameters and what training with them gave.
 type trial struct {
@@ -72,46 +70,46 @@ func subset(s *dataset.Set, idx []int) *dataset.Set {
 // the validation and training accuracy after every epoch.
 func (t *trial) train(ctx context.Context, trainSet, valSet *dataset.Set, epochs int) error {
 	g := graph.New()
-	net, err := nn.NewMultiLayerNet(g, nn.MultiLayerConfig{InputSize: 784, HiddenSizes: []int{100, 100, 100, 100, 100, 100},
-		OutputSize: 10, WeightDecay: t.decay}, rand.New(rand.NewPCG(t.seed, 1)))
+	g.Seed(t.seed)
+	net, err := book.NewMultiLayerNet(g.Root(), book.MultiLayerConfig{InputSize: 784,
+		HiddenSizes: []int{100, 100, 100, 100, 100, 100}, OutputSize: 10, WeightDecay: t.decay})
 	if err != nil {
 		return err
 	}
-	tr, err := nn.NewTrainer(g, net, trainSet, valSet, nn.TrainConfig{
-		Epochs: epochs, BatchSize: 100, Optimizer: optim.NewSGD(t.lr), Seed: t.seed, Log: io.Discard,
-	})
+	// The validation set takes the test set's place: its accuracy is "test acc".
+	c := mnistrun.Config{Epochs: epochs, Batch: 100, Seed: t.seed}
+	tr, err := mnistrun.NewTrainer(mnistrun.Model{Net: net, Optimizer: optim.NewSGD(t.lr), Flatten: true, TrainAcc: true},
+		&c, trainSet, valSet, io.Discard)
 	if err != nil {
 		return err
 	}
 	hist, err := tr.Train(ctx)
-	t.valAcc, t.trainAcc = hist.TestAcc, hist.TrainAcc
+	t.valAcc, t.trainAcc = hist.Metrics["test acc"], hist.Metrics["train acc"]
 	return err
 }
 
 func run(ctx context.Context, w, logw io.Writer, args []string) error {
-	fs := flag.NewFlagSet("ch06-6-hyperparameter-search", flag.ContinueOnError)
+	fs := cli.Flags(name, "Searches learning rates and weight decays at random for a 6-hidden-layer MultiLayerNet.", logw)
+	c := mnistrun.Register(fs, mnistrun.Config{Epochs: 50, Out: name, Seed: 1}, "epochs", "out", "data", "seed")
 	trials := fs.Int("trials", 100, "random trials (optimization_trial)")
-	epochs := fs.Int("epochs", 50, "epochs per trial")
 	n := fs.Int("n", 500, "images, split into validation and training")
 	valRate := fs.Float64("validation", 0.2, "share of the images kept for validation")
 	best := fs.Int("best", 5, "best trials to print")
 	draw := fs.Int("draw", 20, "best trials to draw")
-	out := fs.String("out", "ch06-6-hyperparameter-search", "folder for the picture")
-	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
-	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	all, _, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
+	all, _, err := c.Load(true)
 	if err != nil {
 		return err
 	}
-	rng := rand.New(rand.NewPCG(*seed, 1))
+	rng := rand.New(rand.NewPCG(c.Seed, 1))
 	perm := rng.Perm(min(*n, all.N))
 	valN := int(float64(len(perm)) * *valRate)
 	valSet, trainSet := subset(all, perm[:valN]), subset(all, perm[valN:])
-	if valN == 0 || trainSet.N < 100 {
-		return fmt.Errorf("%d validation and %d training images: want some of each, and a batch of 100", valN, trainSet.N)
+	if valN < 100 || trainSet.N < 100 {
+		// accuracies are measured in whole batches of 100
+		return fmt.Errorf("%d validation and %d training images: want a batch of 100 of each at least", valN, trainSet.N)
 	}
 
 	// Draw every trial's hyperparameters first, then train them on all cores.
@@ -120,7 +118,7 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 		ts[i] = &trial{
 			decay: math.Pow(10, rng.Float64()*4-8), // 10 ** np.random.uniform(-8, -4)
 			lr:    math.Pow(10, rng.Float64()*4-6), // 10 ** np.random.uniform(-6, -2)
-			seed:  *seed + uint64(i) + 1,
+			seed:  c.Seed + uint64(i) + 1,
 		}
 	}
 	jobs := make(chan *trial)
@@ -132,7 +130,7 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 		go func() {
 			defer wg.Done()
 			for t := range jobs {
-				err := t.train(ctx, trainSet, valSet, *epochs)
+				err := t.train(ctx, trainSet, valSet, c.Epochs)
 				if err != nil {
 					errs <- err
 					continue
@@ -160,7 +158,7 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 		fmt.Fprintf(w, "Best-%d(val acc:%.2f) | lr:%.3g, weight decay:%.3g\n", i+1, t.final(), t.lr, t.decay)
 	}
 
-	x := make([]float64, *epochs)
+	x := make([]float64, c.Epochs)
 	for i := range x {
 		x[i] = float64(i + 1)
 	}
@@ -172,8 +170,13 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	if len(figs) == 0 {
 		return nil
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return err
 	}
-	return chart.Tiles(filepath.Join(*out, "best.png"), min(5, len(figs)), 2.4, 2, figs...)
+	path := filepath.Join(c.Out, "best.png")
+	if err := chart.Tiles(path, min(5, len(figs)), 2.4, 2, figs...); err != nil {
+		return err
+	}
+	mnistrun.Wrote(w, path, "validation (solid) and training (dashed) accuracy of the best trials")
+	return nil
 }

@@ -20,11 +20,15 @@ import (
 func TestSearch(t *testing.T) {
 	dir := t.TempDir()
 	var out, log strings.Builder
-	if err := run(context.Background(), &out, &log, []string{"-trials", "4", "-epochs", "3", "-n", "300", "-best", "3", "-out", dir}); err != nil {
+	if err := run(context.Background(), &out, &log, []string{"-trials", "4", "-epochs", "3", "-n", "500", "-best", "3", "-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	if len(lines) != 4 || !strings.Contains(lines[0], "Hyper-Parameter Optimization Result") {
+	if len(lines) != 5 || lines[4] != "wrote "+filepath.Join(dir, "best.png")+": validation (solid) and training (dashed) accuracy of the best trials" {
+		t.Fatalf("printed\n%s", out.String())
+	}
+	lines = lines[:4]
+	if !strings.Contains(lines[0], "Hyper-Parameter Optimization Result") {
 		t.Fatalf("printed\n%s", out.String())
 	}
 	if n := strings.Count(log.String(), "val acc:"); n != 4 {

@@ -201,9 +201,10 @@ func Run(ctx context.Context, w, logw io.Writer, c *Config, m Model) (Result, er
 
 // NewTrainer builds the training of m.Net: inputs x (images) and t (int32 labels) of c's
 // batch size, the loss and its Step with m.Optimizer, and a Trainer over trainSet that
-// measures the accuracy ("acc") on the first c.EvalSample test images (and training
-// images, with m.TrainAcc) after each epoch, with its checkpoint in c.Out. m.Setup is
-// applied.
+// measures the accuracy ("acc") on the first c.EvalSample test images (none when testSet
+// is nil) and training images (with m.TrainAcc) after each epoch, with its checkpoint in
+// c.Out (none when c.Out is ""). m.Setup is applied. Examples that train many nets use it
+// without Run.
 func NewTrainer(m Model, c *Config, trainSet, testSet *dataset.Set, logw io.Writer) (*train.Trainer, error) {
 	g := m.Net.Scope.Graph()
 	var x, t, acc *graph.Node
@@ -221,15 +222,17 @@ func NewTrainer(m Model, c *Config, trainSet, testSet *dataset.Set, logw io.Writ
 	if err != nil {
 		return nil, err
 	}
-	test, err := train.MNIST(testSet, x, t)
-	if err != nil {
-		return nil, err
-	}
 	var evals []train.Eval
 	if m.TrainAcc {
 		evals = append(evals, train.Eval{Name: "train", Data: data, Limit: c.EvalSample})
 	}
-	evals = append(evals, train.Eval{Name: "test", Data: test, Limit: c.EvalSample})
+	if testSet != nil {
+		test, err := train.MNIST(testSet, x, t)
+		if err != nil {
+			return nil, err
+		}
+		evals = append(evals, train.Eval{Name: "test", Data: test, Limit: c.EvalSample})
+	}
 	tr := &train.Trainer{
 		Step: step, Data: data, Epochs: c.Epochs, Seed: c.Seed,
 		Evals: evals, Metrics: []train.Metric{{Name: "acc", Node: acc}},
