@@ -2,7 +2,7 @@
 // train_convnet.py) on MNIST with Adam (lr 0.001, batch 100), prints the test accuracy,
 // saves the parameters and draws the loss and accuracy curves into -out.
 //
-//	go run ./examples/ch07-1-simple-convnet                  # a short run: 3 epochs, 98.8% in about 30 s on 2 cores
+//	go run ./examples/ch07-1-simple-convnet                  # a short run: 3 epochs, 98.4% in about 30 s on 2 cores
 //	go run ./examples/ch07-1-simple-convnet -epochs 20       # the book's run: 0.9889 in under 7 minutes
 //	go run ./examples/ch07-1-simple-convnet -weights params.pkl   # evaluate the book's trained network
 //

@@ -36,7 +36,8 @@ func Lines(path, title, xLabel, yLabel string, series ...Series) error {
 
 // Epochs draws values measured once per epoch (accuracies, mean losses) against the epoch,
 // counted from 1 as training logs count them: Y[i] is drawn at x = i+1 unless the series has
-// its own X. The x axis is labelled "epoch", with a tick on every epoch when they are few.
+// its own X. The x axis is labelled "epoch", with a tick on every epoch when they are few;
+// the legend sits at the bottom right.
 func Epochs(path, title, yLabel string, series ...Series) error {
 	series, n := fromOne(series), 0
 	for _, s := range series {
@@ -49,6 +50,13 @@ func Epochs(path, title, yLabel string, series ...Series) error {
 	if n <= 12 {
 		p.X.Tick.Marker = integerTicks{}
 	}
+	// Room around the data, so that the first and last points' markers are whole; the
+	// legend at the bottom right, off curves that rise (accuracies).
+	p.X.Min, p.X.Max = p.X.Min-0.25, p.X.Max+0.25
+	pad := max((p.Y.Max-p.Y.Min)*0.05, 0.005)
+	p.Y.Min, p.Y.Max = p.Y.Min-pad, p.Y.Max+pad
+	p.Legend.Top = false
+	p.Legend.XOffs, p.Legend.YOffs = vg.Millimeter*-2, vg.Millimeter*2
 	return save(p, path)
 }
 

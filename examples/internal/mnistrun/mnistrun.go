@@ -192,7 +192,8 @@ func Run(ctx context.Context, w, logw io.Writer, c *Config, m Model) (Result, er
 		return Result{History: hist}, err
 	}
 	res := Result{History: hist}
-	if err := Save(w, c.Out, m, hist, trainSet.N/c.Batch); err != nil {
+	measured := map[string]int{"train": c.measured(trainSet.N), "test": c.measured(testSet.N)}
+	if err := Save(w, c.Out, m, hist, trainSet.N/c.Batch, measured); err != nil {
 		return res, err
 	}
 	res.TestAcc, err = Evaluate(w, m.Net, testSet)
@@ -249,9 +250,20 @@ func NewTrainer(m Model, c *Config, trainSet, testSet *dataset.Set, logw io.Writ
 	return tr, nil
 }
 
+// measured is how many of n images the accuracy after each epoch is measured on: the
+// first EvalSample (all when 0), in whole batches.
+func (c *Config) measured(n int) int {
+	if c.EvalSample > 0 {
+		n = min(n, c.EvalSample)
+	}
+	return n / c.Batch * c.Batch
+}
+
 // Save writes the trained parameters and the loss and accuracy charts of hist into dir,
-// and prints each file's path to w. perEpoch is the number of steps in an epoch.
-func Save(w io.Writer, dir string, m Model, hist train.History, perEpoch int) error {
+// and prints each file's path to w. perEpoch is the number of steps in an epoch; measured
+// the number of images of each evaluation set ("train", "test") the accuracies were
+// measured on, for the chart's legend.
+func Save(w io.Writer, dir string, m Model, hist train.History, perEpoch int, measured map[string]int) error {
 	params := filepath.Join(dir, ParamsFile)
 	if err := nn.Save(params, m.Net.Scope); err != nil {
 		return err
@@ -260,13 +272,18 @@ func Save(w io.Writer, dir string, m Model, hist train.History, perEpoch int) er
 	if len(hist.Loss) == 0 {
 		return nil
 	}
+	// Steps count from 1; each epoch's mean sits at the middle of its steps.
+	steps := make([]float64, len(hist.Loss))
+	for i := range steps {
+		steps[i] = float64(i + 1)
+	}
 	means := make([]float64, len(hist.EpochLoss))
 	for i := range means {
-		means[i] = float64((i + 1) * perEpoch)
+		means[i] = (float64(i) + 0.5) * float64(perEpoch)
 	}
 	loss := filepath.Join(dir, LossChart)
-	if err := chart.Lines(loss, m.Title+" training loss", "iteration", "loss",
-		chart.Series{Name: "each step", Y: hist.Loss},
+	if err := chart.Lines(loss, m.Title+" training loss", "step", "loss",
+		chart.Series{Name: "each step", X: steps, Y: hist.Loss},
 		chart.Series{Name: "mean of each epoch", X: means, Y: hist.EpochLoss}); err != nil {
 		return err
 	}
@@ -274,7 +291,7 @@ func Save(w io.Writer, dir string, m Model, hist train.History, perEpoch int) er
 	var series []chart.Series
 	for _, name := range []string{"train", "test"} {
 		if y := hist.Metrics[name+" acc"]; len(y) > 0 {
-			series = append(series, chart.Series{Name: name, Y: y})
+			series = append(series, chart.Series{Name: fmt.Sprintf("%s (%d images)", name, measured[name]), Y: y})
 		}
 	}
 	if len(series) == 0 {
