@@ -89,19 +89,35 @@ func (tr *Trainer) Resume(path string) error {
 	for _, t := range ts[n:] {
 		slots = append(slots, optim.Slot{Name: t.Name, Value: t.Value})
 	}
-	// Check all, then change: the optimizer's SetState and Assign each check before writing.
+	// Check all, then change: each layer's SetRandomState, the optimizer's SetState and
+	// Assign check before writing, and what an earlier one wrote is put back when a later
+	// one refuses.
+	oldRandom := make([][]byte, len(layers))
+	for i, l := range layers {
+		if oldRandom[i], err = l.RandomState(); err != nil {
+			return fmt.Errorf("train: resume %s: random state of layer %d: %w", path, i, err)
+		}
+	}
+	restoreRandom := func(n int) {
+		for i := range n {
+			_ = layers[i].SetRandomState(oldRandom[i])
+		}
+	}
+	for i, l := range layers {
+		if err := l.SetRandomState(states[i]); err != nil {
+			restoreRandom(i)
+			return fmt.Errorf("train: resume %s: random state of layer %d: %w", path, i, err)
+		}
+	}
 	old := tr.Step.Opt.State()
 	if err := tr.Step.Opt.SetState(tr.Step.Params, slots); err != nil {
+		restoreRandom(len(layers))
 		return fmt.Errorf("train: resume %s: %w", path, err)
 	}
 	if err := paramfile.Assign(state, ts[:n]); err != nil {
 		_ = tr.Step.Opt.SetState(tr.Step.Params, old)
+		restoreRandom(len(layers))
 		return fmt.Errorf("train: resume %s: %w", path, err)
-	}
-	for i, l := range layers {
-		if err := l.SetRandomState(states[i]); err != nil {
-			return fmt.Errorf("train: resume %s: random state of layer %d: %w", path, i, err)
-		}
 	}
 	if hist.Metrics == nil {
 		hist.Metrics = map[string][]float64{}

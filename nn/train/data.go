@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"sort"
+	"strconv"
 
 	"gorgonia.org/tensor"
 
@@ -42,7 +43,11 @@ func (d Tensors) Check() error {
 		}
 		s := v.Shape()
 		if len(in.Shape()) == 0 || len(s) != len(in.Shape()) || !graph.Shape(s[1:]).Equal(in.Shape()[1:]) {
-			return fmt.Errorf("train: data for %s has shape %v; want [N %v] for input %s", in.Label(), s, in.Shape()[1:], in.Type())
+			want := "[N"
+			for _, d := range in.Shape()[1:] {
+				want += " " + strconv.Itoa(d)
+			}
+			return fmt.Errorf("train: data for %s has shape %v; want %s] for input %s", in.Label(), graph.Shape(s), want, in.Type())
 		}
 		if n >= 0 && s[0] != n {
 			return fmt.Errorf("train: data for %s holds %d samples, the other inputs' %d", in.Label(), s[0], n)
