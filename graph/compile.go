@@ -499,3 +499,27 @@ func valueRange(v []float64) (lo, hi float64, nonFinite int) {
 	}
 	return lo, hi, nonFinite
 }
+
+// Eval compiles n alone, runs it once with feeds and returns a copy of its value: for a
+// value wanted once (an accuracy after training, a check), where a Program would be
+// compiled for one run anyway.
+func Eval(n *Node, feeds Feeds) (*tensor.Dense, error) {
+	p, err := Compile(n)
+	if err != nil {
+		return nil, err
+	}
+	out, err := p.RunCopy(feeds)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// MustEval is Eval for values known to be computable; it panics on error.
+func MustEval(n *Node, feeds Feeds) *tensor.Dense {
+	v, err := Eval(n, feeds)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -96,6 +96,19 @@ func (s Scope) holds(name string) bool {
 // reported where the model's own code made it, not inside a layer.
 var libraries = []string{"graph.", "ops.", "nn.", "nn/", "autodiff.", "onnx."}
 
+// isTest reports whether a function name "nn/book_test.TestX" is in a test package: the
+// tests of a library package are callers like any user's code.
+func isTest(function string) bool {
+	pkg := function
+	if i := strings.LastIndex(pkg, "/"); i >= 0 {
+		pkg = pkg[i:]
+	}
+	if i := strings.Index(pkg, "."); i >= 0 {
+		pkg = pkg[:i]
+	}
+	return strings.HasSuffix(pkg, "_test")
+}
+
 // caller returns "file.go:line" of the first frame outside zerograd's graph-building packages.
 func caller() string {
 	pcs := make([]uintptr, 32)
@@ -104,7 +117,7 @@ func caller() string {
 	for {
 		f, more := frames.Next()
 		lib := false
-		if rest, ok := strings.CutPrefix(f.Function, module); ok {
+		if rest, ok := strings.CutPrefix(f.Function, module); ok && !isTest(rest) {
 			for _, l := range libraries {
 				lib = lib || strings.HasPrefix(rest, l)
 			}

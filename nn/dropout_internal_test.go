@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/ops"
 )
 
 // SetRandomState brings back the masks drawn after RandomState, in every graph built from
@@ -13,7 +14,7 @@ import (
 func TestDropoutRandomStateReplaysMasks(t *testing.T) {
 	g := graph.New()
 	l := NewDropout(g, DropoutOpts{Rand: rand.New(rand.NewPCG(1, 2))})
-	Mode(g).SetTrain(true)
+	ops.ModeOf(g).SetTrain(true)
 	var progs []*graph.Program
 	var ins []*graph.Node
 	for _, name := range []string{"a", "b"} {

@@ -12,6 +12,7 @@ import (
 	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/ops"
 )
 
 func names(ps []*graph.Node) string {
@@ -310,6 +311,6 @@ func TestLayerChainGradients(t *testing.T) {
 	)
 	x := g.Param("x", nn.RandomTensor(rng, graph.Float64, 1, 6, 5))
 	tl, feeds := labels(g, rng, 6, 3)
-	nn.Mode(g).SetTrain(true)
+	ops.ModeOf(g).SetTrain(true)
 	checkAll(t, nn.SoftmaxCrossEntropy(net.Forward(x), tl), append(s.Params(), x), feeds)
 }

@@ -51,7 +51,7 @@ func NewBatchNorm(s graph.Scope, o BatchNormOpts) *BatchNorm {
 		Gamma: s.Param(o.Gamma, graph.FromFloat64s(dt, []int{o.C}, ones)),
 		Beta:  s.Param(o.Beta, graph.NewTensor(dt, o.C)),
 		Stats: ops.NewBatchNormStats(dt, o.C),
-		mode:  Mode(s.Graph()),
+		mode:  ops.ModeOf(s.Graph()),
 	}
 	if o.Momentum != 0 {
 		l.Stats.Momentum = o.Momentum
@@ -97,7 +97,7 @@ func NewDropout(g *graph.Graph, o DropoutOpts) *Dropout {
 	if o.Rand == nil {
 		o.Rand = g.Rand()
 	}
-	l := &Dropout{DropoutOpts: o, mode: Mode(g)}
+	l := &Dropout{DropoutOpts: o, mode: ops.ModeOf(g)}
 	addRandom(g, l)
 	return l
 }

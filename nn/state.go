@@ -7,15 +7,12 @@ import (
 
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/paramfile"
-	"github.com/zerograd/zerograd/ops"
 )
 
-// registry is what nn keeps about a graph, attached to it: the switch between training and
-// inference that its dropout and batch norm layers read, the buffers saved beside its
+// registry is what nn keeps about a graph, attached to it: the buffers saved beside its
 // parameters, and its random layers.
 type registry struct {
 	mu      sync.Mutex
-	mode    *ops.Mode
 	buffers []paramfile.NamedTensor
 	random  []Random
 }
@@ -23,13 +20,8 @@ type registry struct {
 type registryKey struct{}
 
 func registryOf(g *graph.Graph) *registry {
-	return g.Attached(registryKey{}, func() any { return &registry{mode: ops.NewMode(false)} }).(*registry)
+	return g.Attached(registryKey{}, func() any { return &registry{} }).(*registry)
 }
-
-// Mode is the graph's switch between training and inference, read by every dropout and
-// batch norm layer built in it. It starts at inference; a training step (package train)
-// sets it to training for its runs and evaluation back to inference.
-func Mode(g *graph.Graph) *ops.Mode { return registryOf(g).mode }
 
 // Random is a layer with a random state of its own that training advances (dropout's
 // masks). The trainer saves the state of every Random layer of a graph in its checkpoints

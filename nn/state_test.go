@@ -50,7 +50,7 @@ func TestStateSaveLoadBatchNormBuffers(t *testing.T) {
 	// A training run moves the running statistics away from 0 and 1.
 	x := g.Input("x", graph.Float32, 5, 3)
 	prog := graph.MustCompile(net.Forward(x))
-	nn.Mode(g).SetTrain(true)
+	ops.ModeOf(g).SetTrain(true)
 	xs := make([]float32, 15)
 	for i := range xs {
 		xs[i] = float32(i%7) - 2
@@ -58,7 +58,7 @@ func TestStateSaveLoadBatchNormBuffers(t *testing.T) {
 	if _, err := prog.Run(graph.Feeds{x: graph.F32(graph.Shape{5, 3}, xs...)}); err != nil {
 		t.Fatal(err)
 	}
-	nn.Mode(g).SetTrain(false)
+	ops.ModeOf(g).SetTrain(false)
 	saved := stateValues(s)
 	if m := saved["model.bn.running_mean"]; m[0] == 0 && m[1] == 0 {
 		t.Fatalf("running mean did not move: %v", m)
@@ -209,7 +209,7 @@ func TestLoadWeights(t *testing.T) {
 // Dropout and batch norm follow the graph's Mode, which starts at inference.
 func TestModeSwitchesDropoutAndBatchNorm(t *testing.T) {
 	g := graph.New()
-	if nn.Mode(g).Train() || nn.Mode(g) != nn.Mode(g) {
+	if ops.ModeOf(g).Train() || ops.ModeOf(g) != ops.ModeOf(g) {
 		t.Fatal("a new graph's mode is not one switch set to inference")
 	}
 	drop := nn.NewDropout(g, nn.DropoutOpts{})
@@ -229,7 +229,7 @@ func TestModeSwitchesDropoutAndBatchNorm(t *testing.T) {
 			t.Fatalf("inference: %v %v, want 0.5 (the book's scaling) and 1 (inverted)", a, b)
 		}
 	}
-	nn.Mode(g).SetTrain(true)
+	ops.ModeOf(g).SetTrain(true)
 	out, err = prog.Run(graph.Feeds{x: ones})
 	if err != nil {
 		t.Fatal(err)
@@ -249,5 +249,5 @@ func TestModeSwitchesDropoutAndBatchNorm(t *testing.T) {
 	if zeros < 400 || zeros > 600 {
 		t.Fatalf("training dropped %d of 1000", zeros)
 	}
-	var _ *ops.Mode = nn.Mode(g)
+	var _ *ops.Mode = ops.ModeOf(g)
 }

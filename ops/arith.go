@@ -230,3 +230,16 @@ func AddScalar(x *graph.Node, c float64) *graph.Node { return Add(x, scalarOf(x,
 
 // MulScalar returns x * c.
 func MulScalar(x *graph.Node, c float64) *graph.Node { return Mul(x, scalarOf(x, c)) }
+
+// Clamp limits x to [lo, hi] (math.Inf(-1) or math.Inf(1) for no limit on that side),
+// built from ReLUs: x - relu(x - hi) + relu(lo - x'), so its gradient is gy inside the
+// range and 0 outside.
+func Clamp(x *graph.Node, lo, hi float64) *graph.Node {
+	if !math.IsInf(hi, 1) {
+		x = Sub(x, ReLU(AddScalar(x, -hi)))
+	}
+	if !math.IsInf(lo, -1) {
+		x = Add(x, ReLU(Neg(AddScalar(x, -lo))))
+	}
+	return x
+}

@@ -1,6 +1,7 @@
 package ops_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -83,5 +84,22 @@ func TestElementwise2ChecksShapes(t *testing.T) {
 	err := graph.Try(func() { abb.Apply(a, b) })
 	if err == nil || !strings.Contains(err.Error(), "abb(a[2], b[3]): shapes [2] and [3] differ") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestClamp(t *testing.T) {
+	g := graph.New()
+	x := g.Param("x", graph.F64(graph.Shape{5}, -3, -1, 0.5, 2, 7))
+	y := ops.Clamp(x, -1.5, 2.5)
+	up := ops.Clamp(x, math.Inf(-1), 1)
+	gx := autodiff.Grad(ops.Sum(y), x)[0]
+	out, err := graph.MustCompile(y, up, gx).Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range [][]float64{{-1.5, -1, 0.5, 2, 2.5}, {-3, -1, 0.5, 1, 1}, {0, 1, 1, 1, 0}} {
+		if got := graph.Float64s(out[i]); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("output %d: %v, want %v", i, got, want)
+		}
 	}
 }

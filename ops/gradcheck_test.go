@@ -98,6 +98,7 @@ var gradCases = []gradCase{
 	unaryCase("tanh", ops.Tanh, 0.1, 2, false),
 	unaryCase("sigmoid", ops.Sigmoid, 0.1, 3, false),
 	unaryCase("relu", ops.ReLU, 0.1, 2, false),
+	unaryCase("clamp", func(x *graph.Node) *graph.Node { return ops.Clamp(x, -0.9, 1.1) }, 0.1, 2, false),
 	unaryCase("leaky relu", func(x *graph.Node) *graph.Node { return ops.LeakyReLU(x, 0.1) }, 0.1, 2, false),
 	unaryCase("step (no gradient)", func(x *graph.Node) *graph.Node { return ops.Mul(x, ops.Step(x)) }, 0.1, 2, false),
 	unaryCase("sign (no gradient)", func(x *graph.Node) *graph.Node { return ops.Mul(x, ops.Sign(x)) }, 0.1, 2, false),

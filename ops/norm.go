@@ -45,6 +45,15 @@ func (m *Mode) SetTrain(train bool) { m.train.Store(train) }
 // Train reports whether m is set to training.
 func (m *Mode) Train() bool { return m.train.Load() }
 
+type modeKey struct{}
+
+// ModeOf is the graph's own Mode, made at inference the first time it is asked for: the
+// switch that the dropout and batch norm layers built in g read (package nn), that a
+// training step (optim.Step) sets to training for its runs, and that evaluation sets back.
+func ModeOf(g *graph.Graph) *Mode {
+	return g.Attached(modeKey{}, func() any { return NewMode(false) }).(*Mode)
+}
+
 // ---- batch normalization ----
 
 // BatchNormStats holds the running statistics of one batch normalization layer: the

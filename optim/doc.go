@@ -2,16 +2,18 @@
 // Momentum, Nesterov, AdaGrad, RMSprop and Adam. Each updates parameter nodes in place
 // (graph.Node.Value) from the values of their gradients computed by a compiled program.
 //
-// A training loop compiles the loss and its gradients once, then runs and steps:
+// A Step binds a loss, the parameters it trains (by default every one it depends on), their
+// gradients, one compiled program that computes loss and gradients in one run, and a rule:
 //
-//	params := []*graph.Node{W1, b1, W2, b2}
-//	prog := graph.MustCompile(append([]*graph.Node{loss}, autodiff.Grad(loss, params...)...)...)
-//	opt := optim.DefaultAdam() // LR 0.001, Beta1 0.9, Beta2 0.999
-//	for step := 0; step < steps; step++ {
-//		outs, err := prog.Run(feeds)
+//	step := optim.NewStep(loss, optim.NewAdam(0.001, 0.9, 0.999))
+//	for range steps {
+//		loss, err := step.Run(graph.Feeds{x: xb, t: tb}) // forward, backward, update
 //		...
-//		if err := opt.Step(params, outs[1:]); err != nil { ... }
 //	}
+//
+// Step.Run switches the graph's dropout and batch norm to training (ops.ModeOf) for its run.
+// A rule can also be applied by hand to gradients a program computed: opt.Step(params,
+// grads), grads[i] the value of params[i]'s gradient.
 //
 // Each rule is a struct whose exported fields are the book's hyperparameters (LR,
 // Momentum, DecayRate, Beta1, Beta2). NewAdam(lr, beta1, beta2) and the like set them
@@ -63,5 +65,6 @@
 // reports every missing, unknown or mismatched slot by name in one error, and changes
 // nothing when any is wrong. Nothing in this package panics on user data.
 //
-// Package optim imports graph.
+// Package optim imports graph, and autodiff and ops for Step (which differentiates the loss
+// and switches the graph's Mode).
 package optim

@@ -30,16 +30,10 @@ func Example_convNet() {
 		nn.NewAffine(g.In("fc2"), nn.AffineOpts{In: 100, Out: 10}),
 	)
 	scores := model.Forward(x)
-	data, err := train.MNIST(trainSet.Slice(0, 3000), x, t)
-	if err != nil {
-		panic(err)
-	}
-	test, err := train.MNIST(testSet, x, t)
-	if err != nil {
-		panic(err)
-	}
+	data := train.MNIST(trainSet.Slice(0, 3000), x, t)
+	test := train.MNIST(testSet, x, t)
 	tr := train.Trainer{
-		Step:    train.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(0.001, 0.9, 0.999)),
+		Step:    optim.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(0.001, 0.9, 0.999)),
 		Data:    data,
 		Epochs:  1,
 		Evals:   []train.Eval{{Name: "test", Data: test, Limit: 1000}},

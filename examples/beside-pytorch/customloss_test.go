@@ -5,7 +5,6 @@ import (
 
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -32,7 +31,7 @@ func Example_customLoss() {
 	x := g.Const("x", graph.F32(graph.Shape{100, 1}, xs...))
 	y := g.Const("y", graph.F32(graph.Shape{100, 1}, ys...))
 	line := nn.NewAffine(g.In("line"), nn.AffineOpts{In: 1, Out: 1})
-	step := train.NewStep(huber(line.Forward(x), y, 1), optim.NewAdam(0.05, 0.9, 0.999))
+	step := optim.NewStep(huber(line.Forward(x), y, 1), optim.NewAdam(0.05, 0.9, 0.999))
 	for range 1000 {
 		if _, err := step.Run(nil); err != nil {
 			panic(err)

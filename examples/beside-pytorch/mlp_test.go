@@ -6,7 +6,6 @@ import (
 
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -43,7 +42,7 @@ func Example_mlp() {
 		nn.NewAffine(g.In("out"), nn.AffineOpts{In: 16, Out: 2}),
 	)
 	scores := model.Forward(x)
-	step := train.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(0.05, 0.9, 0.999))
+	step := optim.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(0.05, 0.9, 0.999))
 	for range 300 {
 		if _, err := step.Run(nil); err != nil {
 			panic(err)

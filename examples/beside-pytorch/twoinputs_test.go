@@ -5,7 +5,6 @@ import (
 
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -25,7 +24,7 @@ func Example_twoInputs() {
 		nn.NewAffine(g.In("head2"), nn.AffineOpts{In: 64, Out: 1}),
 	)
 	y := head.Forward(ops.Concat(1, branchA.Forward(a), branchB.Forward(b)))
-	step := train.NewStep(nn.MeanSquaredError(y, target), optim.NewAdam(0.01, 0.9, 0.999))
+	step := optim.NewStep(nn.MeanSquaredError(y, target), optim.NewAdam(0.01, 0.9, 0.999))
 	av := nn.RandomTensor(g.Rand(), graph.Float32, 1, 256, 3)
 	bv := nn.RandomTensor(g.Rand(), graph.Float32, 1, 256, 4)
 	var losses []float64

@@ -74,16 +74,10 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 		x := g.Input("x", graph.Float32, *batch, 784)
 		t := g.Input("t", graph.Int32, *batch)
 		scores := nn.Seq(net.Layers[:len(net.Layers)-1]...).Forward(x) // all but the softmax
-		trainData, err := train.MNIST(trainSet, x, t)
-		if err != nil {
-			return err
-		}
-		testData, err := train.MNIST(testSet, x, t)
-		if err != nil {
-			return err
-		}
+		trainData := train.MNIST(trainSet, x, t)
+		testData := train.MNIST(testSet, x, t)
 		tr := train.Trainer{
-			Step: train.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(*lr, 0.9, 0.999)),
+			Step: optim.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(*lr, 0.9, 0.999)),
 			Data: trainData, Epochs: *epochs, Seed: *seed, Log: logw,
 			Evals:   []train.Eval{{Name: "train", Data: trainData, Limit: 1000}, {Name: "test", Data: testData, Limit: 1000}},
 			Metrics: []train.Metric{{Name: "acc", Node: ops.Accuracy(scores, t)}},

@@ -3,7 +3,7 @@
 // gradients from numerical differentiation, (L(W+h) - L(W-h)) / 2h for each of its 39760
 // parameters in turn, as the book's numerical_gradient does. The book notes how slow this
 // is; here each iteration is timed beside the gradient of the same net and batch from
-// backpropagation (train.NewStep: autodiff.Grad compiled once with the loss), the two
+// backpropagation (optim.NewStep: autodiff.Grad compiled once with the loss), the two
 // gradients are compared, and the program prints how many times faster backpropagation is
 // (chapter 5's point).
 //
@@ -34,7 +34,6 @@ import (
 	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/book"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/optim"
 )
 
@@ -113,7 +112,7 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	t := g.Input("t", graph.Int32, *batch)
 	loss := net.Loss(x, t)
 	lossProg := graph.MustCompile(loss)
-	step := train.NewStep(loss, optim.NewSGD(*lr), params...)
+	step := optim.NewStep(loss, optim.NewSGD(*lr), params...)
 	nparams := 0
 	init := make([]*tensor.Dense, len(params))
 	for k, p := range params {

@@ -10,7 +10,7 @@
 //	go run ./examples/ch05-4-two-layer-net-backprop -iters 2000
 //
 // The gradients are one compiled program: the graph of the loss and of its gradients is
-// built once, before the loop, by train.NewStep, which also applies the book's SGD update;
+// built once, before the loop, by optim.NewStep, which also applies the book's SGD update;
 // each iteration only runs it. The accuracy curves (the book's figure 4-12) and the loss go
 // to -out, and their paths are printed.
 package main
@@ -73,7 +73,7 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	t := g.Input("t", graph.Int32, *batch)
 	// grad = network.gradient(x_batch, t_batch), then for key in ('W1', 'b1', 'W2', 'b2'):
 	// network.params[key] -= learning_rate * grad[key]
-	step := train.NewStep(net.Loss(x, t), optim.NewSGD(*lr))
+	step := optim.NewStep(net.Loss(x, t), optim.NewSGD(*lr))
 	predictor, err := train.NewPredictor(g, net.Predict, 100, graph.Float32, 784)
 	if err != nil {
 		return err

@@ -33,7 +33,6 @@ import (
 	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/book"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -77,7 +76,7 @@ func path(opt optim.Optimizer, x0, y0 float64, steps int) (xs, ys []float64, fin
 	x := g.Param("x", graph.F64(nil, x0))
 	y := g.Param("y", graph.F64(nil, y0))
 	fn := ops.Add(ops.Div(ops.Square(x), g.Scalar(20, graph.Float64)), ops.Square(y))
-	step := train.NewStep(fn, opt, x, y)
+	step := optim.NewStep(fn, opt, x, y)
 	for range steps {
 		xs = append(xs, graph.Item(x.Value()))
 		ys = append(ys, graph.Item(y.Value()))
@@ -173,7 +172,7 @@ func compareMNIST(mnist *dataset.Set, hidden, batch, iters int, seed uint64) (ma
 	// One network per optimizer, each in its own graph, all fed the same batch tensors.
 	xb, tb := graph.F32(graph.Shape{batch, 784}), graph.I32(graph.Shape{batch})
 	type trained struct {
-		step  *train.Step
+		step  *optim.Step
 		feeds graph.Feeds
 	}
 	opts := mnistOptimizers()
@@ -187,7 +186,7 @@ func compareMNIST(mnist *dataset.Set, hidden, batch, iters int, seed uint64) (ma
 			return nil, err
 		}
 		x, t := g.Input("x", graph.Float32, batch, 784), g.Input("t", graph.Int32, batch)
-		nets[name] = trained{train.NewStep(net.Loss(x, t), opts[name]), graph.Feeds{x: xb, t: tb}}
+		nets[name] = trained{optim.NewStep(net.Loss(x, t), opts[name]), graph.Feeds{x: xb, t: tb}}
 	}
 	rng := rand.New(rand.NewPCG(seed, 100))
 	idx := make([]int, batch)

@@ -17,6 +17,7 @@ import (
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/nn/train"
+	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
 
@@ -283,7 +284,7 @@ func TestDeepConvNetGradients(t *testing.T) {
 	feeds[x] = nn.RandomTensor(rng, graph.Float64, 1, 2, 1, 8, 8)
 	// Dropout draws a new mask each run, which central differences cannot follow: check in
 	// inference mode (where the graph's Mode starts), where dropout is a fixed scaling.
-	if nn.Mode(g).Train() {
+	if ops.ModeOf(g).Train() {
 		t.Fatal("a new graph trains")
 	}
 	for _, p := range net.Params() { // biases off the ReLU kinks
@@ -316,7 +317,7 @@ func TestMultiLayerNetExtendGradients(t *testing.T) {
 	}
 	x := g.Param("x", nn.RandomTensor(rng, graph.Float64, 1, 6, 5))
 	tl, feeds := labelsInput(g, rng, 6, 3)
-	nn.Mode(g).SetTrain(true) // batch statistics: a deterministic function of the batch
+	ops.ModeOf(g).SetTrain(true) // batch statistics: a deterministic function of the batch
 	checkAll(t, net.Loss(x, tl), net.Params(), feeds)
 }
 
@@ -350,7 +351,7 @@ func TestMultiLayerNetExtendTrains(t *testing.T) {
 	}
 	x := g.Input("x", graph.Float32, n, d)
 	tl := g.Input("t", graph.Int32, n)
-	step := train.NewStep(net.Loss(x, tl), optim.NewSGD(0.1))
+	step := optim.NewStep(net.Loss(x, tl), optim.NewSGD(0.1))
 	if len(step.Params) != len(net.Params()) {
 		t.Fatalf("step trains %d params, the net has %d", len(step.Params), len(net.Params()))
 	}
@@ -371,12 +372,12 @@ func TestMultiLayerNetExtendTrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nn.Mode(g).SetTrain(true)
+	ops.ModeOf(g).SetTrain(true)
 	acc, err := p.Accuracy(xs, labels)
 	if err != nil || acc < 0.9 {
 		t.Fatalf("accuracy %v %v", acc, err)
 	}
-	if !nn.Mode(g).Train() {
+	if !ops.ModeOf(g).Train() {
 		t.Fatal("the predictor did not restore training mode")
 	}
 }

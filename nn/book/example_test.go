@@ -8,7 +8,6 @@ import (
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/nn/book"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/optim"
 )
 
@@ -19,7 +18,7 @@ func Example_simpleConvNet() {
 	net := book.NewSimpleConvNet(g.Root(), book.SimpleConvNetConfig{})
 	x := g.Input("x", graph.Float32, 4, 1, 28, 28)
 	t := g.Input("t", graph.Int32, 4) // class labels
-	step := train.NewStep(net.Loss(x, t), optim.DefaultAdam())
+	step := optim.NewStep(net.Loss(x, t), optim.DefaultAdam())
 
 	feeds := graph.Feeds{
 		x: nn.RandomTensor(g.Rand(), graph.Float32, 1, 4, 1, 28, 28),

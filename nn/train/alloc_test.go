@@ -5,7 +5,6 @@ import (
 
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/optim"
 )
 
@@ -29,7 +28,7 @@ func TestStepRunAllocsConvNet(t *testing.T) {
 	)
 	x := g.Input("x", graph.Float32, 4, 1, 12, 12)
 	lbl := g.Input("t", graph.Int32, 4)
-	step := train.NewStep(nn.SoftmaxCrossEntropy(net.Forward(x), lbl), optim.NewAdam(0.01, 0.9, 0.999))
+	step := optim.NewStep(nn.SoftmaxCrossEntropy(net.Forward(x), lbl), optim.NewAdam(0.01, 0.9, 0.999))
 	feeds := graph.Feeds{x: nn.RandomTensor(g.Rand(), graph.Float32, 1, 4, 1, 12, 12), lbl: graph.I32(graph.Shape{4}, 0, 2, 1, 2)}
 	first, err := step.Run(feeds)
 	if err != nil {

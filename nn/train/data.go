@@ -101,17 +101,16 @@ func gather[T any](dst, src []T, idx []int, row int) {
 
 // MNIST is a data set of MNIST's images and labels for inputs x (float32 [B 784] or
 // [B 1 28 28], as the set was loaded) and t (class labels: int32 or int64 [B], or float32
-// [B]). The images are shared with the set, not copied.
-func MNIST(s *dataset.Set, x, t *graph.Node) (Tensors, error) {
-	shape := append([]int{s.N}, x.Shape()[1:]...)
-	if graph.Shape(shape).Size() != len(s.Images) || x.DType() != graph.Float32 {
-		return nil, fmt.Errorf("train: MNIST images %v do not fit input %s %s", s.Shape(), x.Label(), x.Type())
+// [B]). The images are shared with the set, not copied. Images that do not fit x (a
+// flattened set for an image input) are reported by Check, which the Trainer calls.
+func MNIST(s *dataset.Set, x, t *graph.Node) Tensors {
+	shape := s.Shape()
+	if graph.Shape(append([]int{s.N}, x.Shape()[1:]...)).Size() == len(s.Images) {
+		shape = append([]int{s.N}, x.Shape()[1:]...) // [N 1 28 28] for a [N 784] set, or the reverse
 	}
 	vals := make([]float64, s.N)
 	for i, l := range s.Labels {
 		vals[i] = float64(l)
 	}
-	labels := graph.FromFloat64s(t.DType(), []int{s.N}, vals)
-	d := Tensors{x: tensor.New(tensor.WithShape(shape...), tensor.WithBacking(s.Images)), t: labels}
-	return d, d.Check()
+	return Tensors{x: tensor.New(tensor.WithShape(shape...), tensor.WithBacking(s.Images)), t: graph.FromFloat64s(t.DType(), []int{s.N}, vals)}
 }

@@ -84,10 +84,7 @@ func TestMNISTInt32Labels(t *testing.T) {
 	g := graph.New()
 	x := g.Input("x", graph.Float32, 10, 784)
 	l := g.Input("t", graph.Int32, 10)
-	d, err := train.MNIST(set, x, l)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := train.MNIST(set, x, l)
 	if d.Len() != 100 || !graph.Shape(d[x].Shape()).Equal(graph.Shape{100, 784}) {
 		t.Fatalf("%d samples of %v", d.Len(), d[x].Shape())
 	}
@@ -103,20 +100,17 @@ func TestMNISTInt32Labels(t *testing.T) {
 	x4 := g.Input("x4", graph.Float32, 10, 1, 28, 28)
 	for _, dt := range []graph.DType{graph.Int64, graph.Float32} {
 		lt := g.Input("t_"+dt.String(), dt, 10)
-		d, err := train.MNIST(set, x4, lt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := train.MNIST(set, x4, lt)
 		if got := graph.Float64s(d[lt]); int(got[7]) != set.Labels[7] {
 			t.Errorf("%s label %v, want %d", dt, got[7], set.Labels[7])
 		}
 	}
 	xs := g.Input("small", graph.Float32, 10, 100)
-	if _, err := train.MNIST(set, xs, l); err == nil || !strings.Contains(err.Error(), "small") {
+	if err := train.MNIST(set, xs, l).Check(); err == nil || !strings.Contains(err.Error(), "small") {
 		t.Errorf("got %v", err)
 	}
 	x64 := g.Input("x64", graph.Float64, 10, 784)
-	if _, err := train.MNIST(set, x64, l); err == nil || !strings.Contains(err.Error(), "x64") {
+	if err := train.MNIST(set, x64, l).Check(); err == nil || !strings.Contains(err.Error(), "x64") {
 		t.Errorf("got %v", err)
 	}
 }

@@ -1,10 +1,8 @@
-// Package train trains models: a Step binds a loss, its parameters and gradients, one
-// compiled program and an optimizer; a Trainer runs a Step over a data set for epochs, with
-// metrics, checkpoints that resume exactly, and progress.
+// Package train trains models over data sets: a Trainer runs an optim.Step (a loss, its
+// parameters and gradients, one compiled program and an optimizer) over a data set for
+// epochs, with metrics, checkpoints that resume exactly, and progress.
 //
-//	step := train.NewStep(loss, optim.NewAdam(0.001)) // every parameter the loss depends on
-//	l, err := step.Run(graph.Feeds{x: xb, t: tb})   // forward, backward, update
-//
+//	step := optim.NewStep(loss, optim.NewAdam(0.001, 0.9, 0.999))
 //	tr := &train.Trainer{Step: step, Data: train.Tensors{x: images, t: labels}, Epochs: 3,
 //		Evals:   []train.Eval{{Name: "test", Data: testData}},
 //		Metrics: []train.Metric{{Name: "acc", Node: ops.Accuracy(scores, t)}}}
@@ -17,11 +15,9 @@
 //
 // # Error handling
 //
-// NewStep panics with a *graph.ShapeError when the loss is not a scalar or a parameter is
-// not one, as building any node does. Everything that runs returns errors: data that does
+// Everything that runs returns errors: data that does
 // not fit its inputs (naming the input, the shapes and element types), failed runs, and
 // checkpoints of another model, which change nothing.
 //
-// Package train imports graph, autodiff, ops, optim, nn, nn/paramfile, dataset and
-// progressbar.
+// Package train imports graph, ops, optim, nn, nn/paramfile, dataset and progressbar.
 package train

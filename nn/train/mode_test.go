@@ -8,7 +8,6 @@ import (
 
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -24,7 +23,7 @@ func TestStepRunTrainsDropoutForwardInfers(t *testing.T) {
 	drop := nn.NewDropout(g, nn.DropoutOpts{Ratio: 0.5})
 	out := nn.NewAffine(g.In("out"), nn.AffineOpts{In: 20, Out: 3})
 	hidden := drop.Forward(nn.ReLU.Forward(fc.Forward(x)))
-	step := train.NewStep(nn.SoftmaxCrossEntropy(out.Forward(hidden), lbl), optim.NewSGD(0)) // LR 0: the parameters stay
+	step := optim.NewStep(nn.SoftmaxCrossEntropy(out.Forward(hidden), lbl), optim.NewSGD(0)) // LR 0: the parameters stay
 	forward := graph.MustCompile(hidden)
 	feeds := graph.Feeds{x: nn.RandomTensor(rand.New(rand.NewPCG(1, 1)), graph.Float32, 1, 8, 6), lbl: graph.I32(graph.Shape{8}, 0, 1, 2, 0, 1, 2, 0, 1)}
 
@@ -35,7 +34,7 @@ func TestStepRunTrainsDropoutForwardInfers(t *testing.T) {
 			t.Fatal(err)
 		}
 		losses = append(losses, l)
-		if nn.Mode(g).Train() {
+		if ops.ModeOf(g).Train() {
 			t.Fatal("Step.Run left the graph training")
 		}
 	}
@@ -65,16 +64,16 @@ func TestStepRunTrainsDropoutForwardInfers(t *testing.T) {
 		}
 	}
 	// A program run while the mode is set to training draws masks.
-	nn.Mode(g).SetTrain(true)
+	ops.ModeOf(g).SetTrain(true)
 	c := run()
-	nn.Mode(g).SetTrain(false)
+	ops.ModeOf(g).SetTrain(false)
 	if slices.Equal(a, c) {
 		t.Fatal("the forward program ignored training mode")
 	}
 	// Step.Run restores training mode when it was set.
-	nn.Mode(g).SetTrain(true)
-	if _, err := step.Run(feeds); err != nil || !nn.Mode(g).Train() {
-		t.Fatalf("after a run in training mode: %v, training %v", err, nn.Mode(g).Train())
+	ops.ModeOf(g).SetTrain(true)
+	if _, err := step.Run(feeds); err != nil || !ops.ModeOf(g).Train() {
+		t.Fatalf("after a run in training mode: %v, training %v", err, ops.ModeOf(g).Train())
 	}
 }
 
@@ -86,13 +85,13 @@ func TestNewStepParams(t *testing.T) {
 	unused := nn.NewAffine(g.In("unused"), nn.AffineOpts{In: 3, Out: 3})
 	fc := nn.NewAffine(g.In("fc"), nn.AffineOpts{In: 3, Out: 2})
 	loss := ops.Sum(fc.Forward(x))
-	if s := train.NewStep(loss, nil); len(s.Params) != 2 || s.Params[0] != fc.W || s.Params[1] != fc.B {
+	if s := optim.NewStep(loss, nil); len(s.Params) != 2 || s.Params[0] != fc.W || s.Params[1] != fc.B {
 		t.Fatalf("params %v", s.Params)
 	}
-	if s := train.NewStep(loss, nil, fc.B); len(s.Params) != 1 || s.Grad(fc.W) != nil {
+	if s := optim.NewStep(loss, nil, fc.B); len(s.Params) != 1 || s.Grad(fc.W) != nil {
 		t.Fatalf("params %v", s.Params)
 	}
-	err := graph.Try(func() { train.NewStep(loss, nil, x) })
+	err := graph.Try(func() { optim.NewStep(loss, nil, x) })
 	if err == nil || !strings.Contains(err.Error(), "not a parameter") {
 		t.Fatalf("got %v", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/ops"
 )
 
@@ -42,7 +41,7 @@ func NewPredictor(g *graph.Graph, predict func(x *graph.Node) *graph.Node, batch
 	if err != nil {
 		return nil, err
 	}
-	return &Predictor{prog: prog, mode: nn.Mode(g), x: x, xv: graph.NewTensor(dt, shape...), batch: batch,
+	return &Predictor{prog: prog, mode: ops.ModeOf(g), x: x, xv: graph.NewTensor(dt, shape...), batch: batch,
 		sample: graph.Shape(sampleShape).Size()}, nil
 }
 

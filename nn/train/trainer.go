@@ -12,7 +12,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
+	"github.com/zerograd/zerograd/ops"
+	"github.com/zerograd/zerograd/optim"
 )
 
 // Metric is a scalar node measured on evaluation data after each epoch, averaged over
@@ -43,7 +44,7 @@ type History struct {
 // step's inputs (the first axis of the nodes Data feeds), measuring Metrics on Evals after
 // each epoch: the book's common/trainer.py for any model.
 type Trainer struct {
-	Step    *Step
+	Step    *optim.Step
 	Data    Data
 	Epochs  int
 	Seed    uint64 // shuffling: epoch e uses rand.NewPCG(Seed, e)
@@ -202,7 +203,7 @@ func (tr *Trainer) Evaluate() (map[string]float64, map[string]int, error) {
 	if tr.eval == nil {
 		return vals, counts, nil
 	}
-	mode := nn.Mode(tr.Step.Loss.Graph())
+	mode := ops.ModeOf(tr.Step.Loss.Graph())
 	was := mode.Train()
 	mode.SetTrain(false)
 	defer mode.SetTrain(was)

@@ -116,7 +116,7 @@ func newModel(t *testing.T, o modelOpts) *model {
 		}
 	}
 	m.tr = &train.Trainer{
-		Step:   train.NewStep(m.loss, optim.NewAdam(0.03, 0.9, 0.999)),
+		Step:   optim.NewStep(m.loss, optim.NewAdam(0.03, 0.9, 0.999)),
 		Data:   data(makeBlobs(nTrain, 1), nTrain),
 		Epochs: epochs,
 		Seed:   7,
@@ -482,18 +482,12 @@ func TestTrainerMNISTScheduleResumes(t *testing.T) {
 		fc2 := nn.NewAffine(s.In("fc2"), nn.AffineOpts{In: 30, Out: 10})
 		scores := fc2.Forward(nn.ReLU.Forward(fc1.Forward(x)))
 		adam := optim.NewAdam(0.01, 0.9, 0.999)
-		data, err := train.MNIST(trainSet, x, lbl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		test, err := train.MNIST(testSet, x, lbl)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := train.MNIST(trainSet, x, lbl)
+		test := train.MNIST(testSet, x, lbl)
 		var epochs []int
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		tr := &train.Trainer{Step: train.NewStep(nn.SoftmaxCrossEntropy(scores, lbl), adam), Data: data, Epochs: 3, Seed: 7,
+		tr := &train.Trainer{Step: optim.NewStep(nn.SoftmaxCrossEntropy(scores, lbl), adam), Data: data, Epochs: 3, Seed: 7,
 			Evals: []train.Eval{{Name: "test", Data: test}}, Metrics: []train.Metric{{Name: "acc", Node: ops.Accuracy(scores, lbl)}},
 			Log: &strings.Builder{}, Checkpoint: ckpt,
 			BeforeEpoch: func(e int) {

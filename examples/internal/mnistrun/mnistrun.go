@@ -209,29 +209,23 @@ func Run(ctx context.Context, w, logw io.Writer, c *Config, m Model) (Result, er
 func NewTrainer(m Model, c *Config, trainSet, testSet *dataset.Set, logw io.Writer) (*train.Trainer, error) {
 	g := m.Net.Scope.Graph()
 	var x, t, acc *graph.Node
-	var step *train.Step
+	var step *optim.Step
 	err := graph.Try(func() {
 		x = g.Input("x", graph.Float32, append([]int{c.Batch}, trainSet.Shape()[1:]...)...)
 		t = g.Input("t", graph.Int32, c.Batch)
-		step = train.NewStep(m.Net.Loss(x, t), m.Optimizer)
+		step = optim.NewStep(m.Net.Loss(x, t), m.Optimizer)
 		acc = ops.Accuracy(m.Net.Predict(x), t)
 	})
 	if err != nil {
 		return nil, err
 	}
-	data, err := train.MNIST(trainSet, x, t)
-	if err != nil {
-		return nil, err
-	}
+	data := train.MNIST(trainSet, x, t)
 	var evals []train.Eval
 	if m.TrainAcc {
 		evals = append(evals, train.Eval{Name: "train", Data: data, Limit: c.EvalSample})
 	}
 	if testSet != nil {
-		test, err := train.MNIST(testSet, x, t)
-		if err != nil {
-			return nil, err
-		}
+		test := train.MNIST(testSet, x, t)
 		evals = append(evals, train.Eval{Name: "test", Data: test, Limit: c.EvalSample})
 	}
 	tr := &train.Trainer{

@@ -7,7 +7,6 @@ import (
 
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -19,7 +18,7 @@ func main() {
 	fc1 := nn.NewAffine(g.In("fc1"), nn.AffineOpts{In: 2, Out: 8})
 	fc2 := nn.NewAffine(g.In("fc2"), nn.AffineOpts{In: 8, Out: 2})
 	scores := fc2.Forward(ops.Tanh(fc1.Forward(x)))
-	step := train.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(0.05, 0.9, 0.999))
+	step := optim.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(0.05, 0.9, 0.999))
 	feeds := graph.Feeds{
 		x: graph.F32(graph.Shape{4, 2}, 0, 0, 0, 1, 1, 0, 1, 1),
 		t: graph.I32(graph.Shape{4}, 0, 1, 1, 0), // XOR

@@ -180,7 +180,7 @@ func Example_train() {
 	g := graph.New()
 	w := g.Param("w", graph.F64(nil, 0))
 	f := ops.Square(ops.Sub(w, g.Scalar(3, graph.Float64)))
-	step := train.NewStep(f, optim.NewSGD(0.1)) // trains every parameter f depends on: w
+	step := optim.NewStep(f, optim.NewSGD(0.1)) // trains every parameter f depends on: w
 	for range 50 {
 		if _, err := step.Run(nil); err != nil {
 			panic(err)
@@ -215,7 +215,7 @@ func Example_train() {
 	x := g.Input("x", graph.Float32, 20, 16) // batches of 20
 	t := g.Input("t", graph.Int32, 20)
 	tr := train.Trainer{
-		Step:    train.NewStep(net.Loss(x, t), optim.NewAdam(0.05, 0.9, 0.999)),
+		Step:    optim.NewStep(net.Loss(x, t), optim.NewAdam(0.05, 0.9, 0.999)),
 		Data:    train.Tensors{x: graph.F32(graph.Shape{200, 16}, trainX...), t: graph.I32(graph.Shape{200}, trainT...)},
 		Epochs:  20,
 		Seed:    1,

@@ -1,4 +1,4 @@
-package train
+package optim
 
 import (
 	"fmt"
@@ -7,16 +7,14 @@ import (
 
 	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/ops"
-	"github.com/zerograd/zerograd/optim"
 )
 
 // Step is one training step bound together: the loss, the parameters it trains, their
 // gradient nodes, the compiled program that computes loss and gradients in one run, and
 // the optimizer that applies them. Nothing is matched by position:
 //
-//	step := train.NewStep(loss, optim.NewAdam(0.001))
+//	step := optim.NewStep(loss, NewAdam(0.001))
 //	for ... {
 //		l, err := step.Run(graph.Feeds{x: xb, t: tb})
 //	}
@@ -24,7 +22,7 @@ type Step struct {
 	Loss   *graph.Node
 	Params []*graph.Node // what the optimizer updates, in the order of Grads
 	Grads  []*graph.Node // Grads[i] is the gradient node of Params[i]
-	Opt    optim.Optimizer
+	Opt    Optimizer
 
 	prog *graph.Program
 	mode *ops.Mode
@@ -34,7 +32,7 @@ type Step struct {
 // parameter loss depends on, in creation order), compiles loss and gradients into one
 // program and binds them to opt. It panics with a *graph.ShapeError when loss is not a
 // scalar or a param is not a parameter, as building any node does.
-func NewStep(loss *graph.Node, opt optim.Optimizer, params ...*graph.Node) *Step {
+func NewStep(loss *graph.Node, opt Optimizer, params ...*graph.Node) *Step {
 	if len(params) == 0 {
 		for _, n := range graph.Topo(loss) {
 			if n.Kind() == graph.KindParam {
@@ -49,18 +47,18 @@ func NewStep(loss *graph.Node, opt optim.Optimizer, params ...*graph.Node) *Step
 		}
 	}
 	if opt == nil {
-		opt = optim.DefaultSGD()
+		opt = DefaultSGD()
 	}
 	grads := autodiff.Grad(loss, params...)
 	prog, err := graph.Compile(append([]*graph.Node{loss}, grads...)...)
 	if err != nil {
 		panic(err)
 	}
-	return &Step{Loss: loss, Params: params, Grads: grads, Opt: opt, prog: prog, mode: nn.Mode(loss.Graph())}
+	return &Step{Loss: loss, Params: params, Grads: grads, Opt: opt, prog: prog, mode: ops.ModeOf(loss.Graph())}
 }
 
 // Run computes the loss and the gradients for one batch, with the graph's dropout and
-// batch norm layers training (nn.Mode), updates the parameters with the optimizer, and
+// batch norm layers training (ops.ModeOf), updates the parameters with the optimizer, and
 // returns the loss. On error nothing is updated.
 func (s *Step) Run(feeds graph.Feeds) (float64, error) {
 	was := s.mode.Train()
@@ -74,6 +72,15 @@ func (s *Step) Run(feeds graph.Feeds) (float64, error) {
 		return 0, err
 	}
 	return graph.Item(out[0]), nil
+}
+
+// MustRun is Run for feeds known to fit (a script, an example): it panics on error.
+func (s *Step) MustRun(feeds graph.Feeds) float64 {
+	loss, err := s.Run(feeds)
+	if err != nil {
+		panic(err)
+	}
+	return loss
 }
 
 // Grad returns the gradient of parameter p computed by the last Run (nil for a parameter

@@ -1,4 +1,4 @@
-package train_test
+package optim_test
 
 import (
 	"math"
@@ -6,7 +6,6 @@ import (
 
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -39,7 +38,7 @@ func TestStepTrainsAnMLP(t *testing.T) {
 	fc2 := nn.NewAffine(s.In("fc2"), nn.AffineOpts{In: 16, Out: 2})
 	scores := fc2.Forward(swish.Apply(fc1.Forward(x)))
 	loss := nn.SoftmaxCrossEntropy(scores, lbl)
-	step := train.NewStep(loss, optim.NewAdam(0.05, 0.9, 0.999))
+	step := optim.NewStep(loss, optim.NewAdam(0.05, 0.9, 0.999))
 	if len(step.Params) != 4 || step.Params[0].Name() != "mlp.fc1.W" || step.Params[3].Name() != "mlp.fc2.b" {
 		t.Fatalf("params %v", step.Params)
 	}
