@@ -10,7 +10,6 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -69,7 +68,7 @@ func newSimpleConvNet() *simpleConvNet {
 // simpleConvNetStep builds the net and returns one training step.
 func simpleConvNetStep(tb testing.TB) func() {
 	n := newSimpleConvNet()
-	step := train.NewStep(n.loss, optim.DefaultAdam(), n.params...)
+	step := optim.NewStep(n.loss, optim.DefaultAdam(), n.params...)
 	return func() {
 		if _, err := step.Run(n.feeds); err != nil {
 			tb.Fatal(err)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/book"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/optim"
 )
 
@@ -23,7 +22,7 @@ func BenchmarkDeepConvNetStep(b *testing.B) {
 	net := book.NewDeepConvNet(g.Root(), book.DeepConvNetConfig{Options: book.Options{Rand: rng}})
 	x := g.Input("x", graph.Float32, batch, 1, imageSide, imageSide)
 	t := g.Input("t", graph.Float32, batch, labels)
-	ts := train.NewStep(net.Loss(x, t), optim.DefaultAdam())
+	ts := optim.NewStep(net.Loss(x, t), optim.DefaultAdam())
 	feeds := graph.Feeds{
 		x: tensorF32(rng, 1, batch, 1, imageSide, imageSide),
 		t: tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),

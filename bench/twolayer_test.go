@@ -9,7 +9,6 @@ import (
 
 	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -52,7 +51,7 @@ func BenchmarkTwoLayerNetStep(b *testing.B) {
 	b2 := g.Param("b2", graph.NewTensor(graph.Float32, labels))
 	h := ops.Sigmoid(ops.Add(ops.MatMul(x, W1), b1))
 	loss := ops.SoftmaxCrossEntropy(ops.Add(ops.MatMul(h, W2), b2), t)
-	ts := train.NewStep(loss, optim.NewSGD(lr), W1, b1, W2, b2)
+	ts := optim.NewStep(loss, optim.NewSGD(lr), W1, b1, W2, b2)
 	feeds := graph.Feeds{
 		x: tensor.New(tensor.WithShape(batch, inputs), tensor.WithBacking(randF32(rng, batch*inputs, 1))),
 		t: tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
