@@ -22,21 +22,16 @@ func Example_convNet() {
 	x := g.Input("x", graph.Float32, 100, 1, 28, 28)
 	t := g.Input("t", graph.Int32, 100)
 	model := nn.Seq(
-		nn.NewConv2D(g.In("conv1"), nn.Conv2DOpts{In: 1, Out: 30, Size: 5}),
-		nn.ReLU,
-		nn.MaxPool2D(nn.PoolOpts{Size: 2}),
-		nn.NewAffine(g.In("fc1"), nn.AffineOpts{In: 4320, Out: 100}),
-		nn.ReLU,
+		nn.NewConv2D(g.In("conv1"), nn.Conv2DOpts{In: 1, Out: 30, Size: 5}), nn.ReLU, nn.MaxPool2D(nn.PoolOpts{Size: 2}),
+		nn.NewAffine(g.In("fc1"), nn.AffineOpts{In: 4320, Out: 100}), nn.ReLU,
 		nn.NewAffine(g.In("fc2"), nn.AffineOpts{In: 100, Out: 10}),
 	)
 	scores := model.Forward(x)
-	data := train.MNIST(trainSet.Slice(0, 3000), x, t)
-	test := train.MNIST(testSet, x, t)
 	tr := train.Trainer{
 		Step:    optim.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(0.001, 0.9, 0.999)),
-		Data:    data,
+		Data:    train.MNIST(trainSet.Slice(0, 3000), x, t),
 		Epochs:  1,
-		Evals:   []train.Eval{{Name: "test", Data: test, Limit: 1000}},
+		Evals:   []train.Eval{{Name: "test", Data: train.MNIST(testSet, x, t), Limit: 1000}},
 		Metrics: []train.Metric{{Name: "acc", Node: ops.Accuracy(scores, t)}},
 	}
 	h, err := tr.Train(context.Background())

@@ -23,7 +23,7 @@ var swish = ops.Elementwise{
 type Dense struct{ W, b *graph.Node }
 
 func NewDense(s graph.Scope, in, out int) *Dense {
-	W := nn.RandomTensor(s.Graph().Rand(), graph.Float32, nn.He()(in), in, out)
+	W := nn.RandomTensor(s.Graph().Rand(), graph.Float32, math.Sqrt(2/float64(in)), in, out)
 	return &Dense{W: s.Param("W", W), b: s.Param("b", graph.F32(graph.Shape{out}))}
 }
 
@@ -36,23 +36,14 @@ func Example_mlp() {
 	g := graph.New()
 	x := g.Const("x", nn.RandomTensor(g.Rand(), graph.Float32, 1, 256, 2))
 	t := ops.Step(ops.Reshape(ops.Mul(ops.Slice(x, 1, 0, 1), ops.Slice(x, 1, 1, 2)), 256))
-	model := nn.Seq(
-		NewDense(g.In("dense1"), 2, 16),
-		NewDense(g.In("dense2"), 16, 16),
-		nn.NewAffine(g.In("out"), nn.AffineOpts{In: 16, Out: 2}),
-	)
-	scores := model.Forward(x)
+	scores := nn.Seq(NewDense(g.In("dense1"), 2, 16), NewDense(g.In("dense2"), 16, 16),
+		nn.NewAffine(g.In("out"), nn.AffineOpts{In: 16, Out: 2})).Forward(x)
 	step := optim.NewStep(nn.SoftmaxCrossEntropy(scores, t), optim.NewAdam(0.05, 0.9, 0.999))
 	for range 300 {
-		if _, err := step.Run(nil); err != nil {
-			panic(err)
-		}
+		step.MustRun(nil)
 	}
-	acc, err := graph.MustCompile(ops.Accuracy(scores, t)).Run(nil)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("accuracy > 0.9:", graph.Item(acc[0]) > 0.9)
+	acc := graph.Item(graph.MustEval(ops.Accuracy(scores, t), nil))
+	fmt.Println("accuracy > 0.9:", acc > 0.9)
 	// Output:
 	// accuracy > 0.9: true
 }

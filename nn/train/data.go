@@ -2,6 +2,8 @@ package train
 
 import (
 	"fmt"
+	"iter"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 
@@ -113,4 +115,37 @@ func MNIST(s *dataset.Set, x, t *graph.Node) Tensors {
 		vals[i] = float64(l)
 	}
 	return Tensors{x: tensor.New(tensor.WithShape(shape...), tensor.WithBacking(s.Images)), t: graph.FromFloat64s(t.DType(), []int{s.N}, vals)}
+}
+
+// Batches yields the full batches of d, in the batch size of its inputs (their first axis),
+// shuffled by rng (in order when rng is nil); a last partial batch is left out, as shapes
+// are static. Each batch is fed by the same tensors, refilled for the next one:
+//
+//	for feeds := range train.Batches(data, g.Rand()) {
+//		step.MustRun(feeds)
+//	}
+func Batches(d Data, rng *rand.Rand) iter.Seq[graph.Feeds] {
+	return func(yield func(graph.Feeds) bool) {
+		inputs := d.Inputs()
+		if len(inputs) == 0 || len(inputs[0].Shape()) == 0 {
+			return
+		}
+		feeds, b := graph.Feeds{}, inputs[0].Shape()[0]
+		for _, n := range inputs {
+			feeds[n] = graph.NewTensor(n.DType(), n.Shape()...)
+		}
+		order := make([]int, d.Len())
+		for i := range order {
+			order[i] = i
+		}
+		if rng != nil {
+			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		}
+		for lo := 0; lo+b <= len(order); lo += b {
+			d.Batch(order[lo:lo+b], feeds)
+			if !yield(feeds) {
+				return
+			}
+		}
+	}
 }

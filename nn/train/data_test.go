@@ -1,6 +1,8 @@
 package train_test
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,5 +114,39 @@ func TestMNISTInt32Labels(t *testing.T) {
 	x64 := g.Input("x64", graph.Float64, 10, 784)
 	if err := train.MNIST(set, x64, l).Check(); err == nil || !strings.Contains(err.Error(), "x64") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// Batches yields every full batch once, shuffled by the rng or in order without one.
+func TestBatches(t *testing.T) {
+	g := graph.New()
+	x := g.Input("x", graph.Float32, 4, 2)
+	l := g.Input("t", graph.Int32, 4)
+	xs, ls := make([]float32, 2*10), make([]int32, 10)
+	for i := range ls {
+		xs[2*i], xs[2*i+1], ls[i] = float32(i), float32(-i), int32(i)
+	}
+	d := train.Tensors{x: graph.F32(graph.Shape{10, 2}, xs...), l: graph.I32(graph.Shape{10}, ls...)}
+	for _, rng := range []*rand.Rand{nil, rand.New(rand.NewPCG(1, 2))} {
+		var seen []int
+		for feeds := range train.Batches(d, rng) {
+			for j, v := range feeds[l].Int32s() {
+				if feeds[x].Float32s()[2*j] != float32(v) || feeds[x].Float32s()[2*j+1] != -float32(v) {
+					t.Fatalf("row %d of the batch mixes samples: %v and %v", j, feeds[x].Float32s(), v)
+				}
+				seen = append(seen, int(v))
+			}
+		}
+		if len(seen) != 8 {
+			t.Fatalf("%d samples in full batches of 4 out of 10, want 8", len(seen))
+		}
+		sorted := slices.Clone(seen)
+		slices.Sort(sorted)
+		if len(slices.Compact(sorted)) != 8 {
+			t.Fatalf("a sample came twice: %v", seen)
+		}
+		if inOrder := slices.IsSorted(seen); inOrder != (rng == nil) {
+			t.Errorf("rng %v: order %v", rng != nil, seen)
+		}
 	}
 }
