@@ -137,7 +137,7 @@ func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
 func unitRow[T float](dst, plane []T, g window, ki, kj, lo, hi int) {
 	ow, w := g.ow, g.w
 	oy0, oy1 := max(0, g.pad-ki), min(g.oh, g.h+g.pad-ki) // the rows that read the image
-	if oy0 >= oy1 {
+	if oy0 >= oy1 || lo >= hi { // every output reads padding: a window row or column outside
 		clear(dst)
 		return
 	}
@@ -267,7 +267,7 @@ func col2imK[T float](x, col []T, g window, l layout, n0, n1 int, scratch bool) 
 					}
 					for oy := 0; oy < g.oh; oy++ {
 						iy := oy*g.stride - g.pad + ki
-						if iy < 0 || iy >= g.h {
+						if iy < 0 || iy >= g.h || lo >= hi { // padding only
 							continue
 						}
 						d := n*l.ns + r*l.rs + oy*g.ow*l.ps
