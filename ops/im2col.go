@@ -137,7 +137,8 @@ func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
 func unitRow[T float](dst, plane []T, g window, ki, kj, lo, hi int) {
 	ow, w := g.ow, g.w
 	oy0, oy1 := max(0, g.pad-ki), min(g.oh, g.h+g.pad-ki) // the rows that read the image
-	if oy0 >= oy1 || lo >= hi {                           // every output reads padding: a window row or column outside
+	// every output reads padding when the window row or column lies outside the image
+	if oy0 >= oy1 || lo >= hi {
 		clear(dst)
 		return
 	}
