@@ -28,8 +28,8 @@ type window struct {
 }
 
 // newWindow checks a window over images of shape xs and computes the output size. Pooling
-// passes pool=true: its padding must be smaller than the window, so that every window
-// covers at least one pixel.
+// passes pool=true: its images must not be empty and its padding must be smaller than the
+// window, so that every window covers at least one pixel.
 func newWindow(xs graph.Shape, fh, fw, stride, pad int, pool bool) (window, error) {
 	if len(xs) != 4 {
 		return window{}, graph.Errorf("images must be [N C H W], got %v", xs)
@@ -42,6 +42,8 @@ func newWindow(xs graph.Shape, fh, fw, stride, pad int, pool bool) (window, erro
 		return window{}, graph.Errorf("stride %d must be at least 1", stride)
 	case pad < 0:
 		return window{}, graph.Errorf("padding %d is negative", pad)
+	case pool && (g.h < 1 || g.w < 1):
+		return window{}, graph.Errorf("images %dx%d are empty: a pooling window must cover a pixel", g.h, g.w)
 	case pool && (pad >= fh || pad >= fw):
 		return window{}, graph.Errorf("padding %d must be smaller than the window %dx%d", pad, fh, fw)
 	case g.h+2*pad < fh || g.w+2*pad < fw:
