@@ -108,12 +108,16 @@ func For(n, work int, t Task) {
 	t.Run(0, n/p)
 }
 
-// finish waits for the workers' chunks, frees the pool and raises a worker's panic, as a
-// *Panic, on the caller.
+// finish waits for the workers' chunks, frees the pool and raises on the caller the
+// panic of the caller's chunk, else a worker's as a *Panic.
 func finish() {
+	r := recover()
 	workers.wg.Wait()
 	failed := workers.failed.Swap(nil)
 	workers.mu.Unlock()
+	if r != nil {
+		panic(r)
+	}
 	if failed != nil {
 		panic(failed)
 	}

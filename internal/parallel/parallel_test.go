@@ -86,7 +86,7 @@ type boom struct {
 
 func (b *boom) Run(lo, hi int) {
 	for i := lo; i < hi; i++ {
-		if i == b.at {
+		if i == b.at || b.at < 0 && i == lo {
 			panic(fmt.Sprintf("item %d", i))
 		}
 		b.ran.Add(1)
@@ -106,17 +106,17 @@ func catch(f func()) (r any) {
 func TestPanicReachesCallerAndFreesPool(t *testing.T) {
 	const n = 64
 	p := min(n, Cores(), runtime.GOMAXPROCS(0))
-	for _, at := range []int{0, n - 1} { // the caller's chunk, the last worker's
+	for _, at := range []int{0, n - 1, -1} { // the caller's chunk, the last worker's, every chunk
 		b := &boom{at: at}
 		r := catch(func() { For(n, MinWork, b) })
-		want := fmt.Sprintf("item %d", at)
+		want := fmt.Sprintf("item %d", max(at, 0)) // the caller's panic wins
 		switch v := r.(type) {
 		case string:
-			if v != want || at != 0 && p > 1 {
+			if v != want || at == n-1 && p > 1 {
 				t.Errorf("at %d: panic %q", at, v)
 			}
 		case *Panic:
-			if v.Value != want || at == 0 {
+			if v.Value != want || at != n-1 {
 				t.Errorf("at %d: panic %v", at, v.Value)
 			}
 			if !strings.Contains(v.Error(), want) || len(v.Stack) == 0 {
