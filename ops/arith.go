@@ -184,10 +184,13 @@ func (o powOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	return nil
 }
 
-// d/dx x^c = c x^(c-1), written with Pow so it can be differentiated again.
+// d/dx x^c = c x^(c-1), written with Pow so it can be differentiated again. x^0 is 1
+// everywhere (0^0 too), so no gradient flows, rather than 0 x^-1, NaN at 0.
 func (o powOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	var d *graph.Node
 	switch o.c {
+	case 0:
+		return []*graph.Node{nil}
 	case 1:
 		d = gy
 	case 2:

@@ -11,8 +11,9 @@ import (
 )
 
 type walk struct {
-	dims  []int  // merged axis sizes (big)
-	bcast []bool // merged axis is broadcast (small has 1 there)
+	dims    []int  // merged axis sizes (big)
+	bcast   []bool // merged axis is broadcast (small has 1 there)
+	sstride []int  // small's stride of each merged axis but the innermost (0 where broadcast)
 }
 
 func newWalk(big, small graph.Shape) walk {
@@ -28,6 +29,19 @@ func newWalk(big, small graph.Shape) walk {
 		}
 		w.dims = append(w.dims, d)
 		w.bcast = append(w.bcast, b)
+	}
+	if r := len(w.dims); r > 1 {
+		w.sstride = make([]int, r-1)
+		s := 1
+		if !w.bcast[r-1] {
+			s = w.dims[r-1]
+		}
+		for i := r - 2; i >= 0; i-- {
+			if !w.bcast[i] {
+				w.sstride[i] = s
+				s *= w.dims[i]
+			}
+		}
 	}
 	return w
 }
@@ -45,45 +59,46 @@ func (w walk) runs(fn func(bi, si, n, step int)) {
 	if w.bcast[r-1] {
 		step = 0
 	}
-	outer := 1
-	for _, d := range w.dims[:r-1] {
-		outer *= d
-	}
 	if r == 1 {
 		fn(0, 0, n, step)
 		return
 	}
-	// small strides of the outer merged axes
-	var sstride [8]int
-	var idx [8]int
-	if r-1 > len(sstride) {
-		panic("ops: too many axes") // unreachable: merged axes alternate kind, rank <= 8 in practice
+	var idx [8]int // the index on each outer merged axis
+	if r-1 > len(idx) {
+		// Merged axes alternate kind, so this takes rank 10 or more: recurse on the axes.
+		w.deep(fn, 0, 0, 0, n, step)
+		return
 	}
-	s := 1
-	if !w.bcast[r-1] {
-		s = n
-	}
-	for i := r - 2; i >= 0; i-- {
-		if w.bcast[i] {
-			sstride[i] = 0
-		} else {
-			sstride[i] = s
-			s *= w.dims[i]
-		}
+	outer := 1
+	for _, d := range w.dims[:r-1] {
+		outer *= d
 	}
 	si := 0
 	for o := 0; o < outer; o++ {
 		fn(o*n, si, n, step)
 		for i := r - 2; i >= 0; i-- {
 			idx[i]++
-			si += sstride[i]
+			si += w.sstride[i]
 			if idx[i] < w.dims[i] {
 				break
 			}
-			si -= sstride[i] * idx[i]
+			si -= w.sstride[i] * idx[i]
 			idx[i] = 0
 		}
 	}
+}
+
+// deep is runs for any number of merged axes: it calls fn for the runs under outer axis i,
+// the first of them run number o at small index si, and returns the next run's number.
+func (w walk) deep(fn func(bi, si, n, step int), i, o, si, n, step int) int {
+	if i == len(w.sstride) {
+		fn(o*n, si, n, step)
+		return o + 1
+	}
+	for k := range w.dims[i] {
+		o = w.deep(fn, i+1, o, si+k*w.sstride[i], n, step)
+	}
+	return o
 }
 
 // broadcastK copies small into big along broadcast axes.

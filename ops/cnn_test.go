@@ -530,6 +530,8 @@ func TestCNNShapeErrors(t *testing.T) {
 		{"conv input grad shape", func() { ops.Conv2DInputGrad(g.Input("gy", graph.Float64, 2, 4, 5, 5), W, []int{2, 3, 8, 8}, 1, 0) }},
 		{"pool pad not below window", func() { ops.MaxPool2D(x, 2, 2, 2, 2) }},
 		{"avg pool empty window", func() { ops.AvgPool2D(x, 0, 2, 2, 0) }},
+		{"max pool empty images", func() { ops.MaxPool2D(g.Param("x0", graph.NewTensor(graph.Float64, 1, 1, 0, 3)), 2, 2, 1, 1) }},
+		{"avg pool empty images", func() { ops.AvgPool2D(g.Param("x00", graph.NewTensor(graph.Float64, 1, 1, 3, 0)), 2, 2, 1, 1) }},
 		{"col2im shape", func() { ops.Col2Im(g.Input("col", graph.Float64, 10, 27), []int{2, 3, 8, 8}, 3, 3, 1, 0) }},
 		{"batch norm gamma", func() { ops.BatchNorm(x, g.Input("g4", graph.Float64, 4), c3, st, mode) }},
 		{"batch norm stats", func() { ops.BatchNorm(x, c3, c3, ops.NewBatchNormStats(graph.Float64, 4), mode) }},

@@ -135,6 +135,12 @@ var gradCases = []gradCase{
 	binaryCase("softmax cross entropy one-hot", func(x, t *graph.Node) *graph.Node {
 		return ops.SoftmaxCrossEntropy(x, ops.Softmax(t, 1)) // probability rows as targets
 	}, []int{3, 4}, []int{3, 4}),
+	// Target rows as parameters, of random sign: rows that do not sum to 1, as PyTorch allows.
+	binaryCase("softmax cross entropy target rows", ops.SoftmaxCrossEntropy, []int{3, 4}, []int{3, 4}),
+	{name: "2nd order softmax cross entropy target rows", second: true, build: binaryCase("", ops.SoftmaxCrossEntropy, []int{3, 4}, []int{3, 4}).build},
+	{name: "2nd order softmax cross entropy probability rows", second: true, build: binaryCase("", func(x, t *graph.Node) *graph.Node {
+		return ops.SoftmaxCrossEntropy(x, ops.Softmax(t, 1))
+	}, []int{3, 4}, []int{3, 4}).build},
 	{name: "softmax cross entropy labels", labels: []float64{2, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}

@@ -28,8 +28,8 @@ type window struct {
 }
 
 // newWindow checks a window over images of shape xs and computes the output size. Pooling
-// passes pool=true: its padding must be smaller than the window, so that every window
-// covers at least one pixel.
+// passes pool=true: its images must not be empty and its padding must be smaller than the
+// window, so that every window covers at least one pixel.
 func newWindow(xs graph.Shape, fh, fw, stride, pad int, pool bool) (window, error) {
 	if len(xs) != 4 {
 		return window{}, graph.Errorf("images must be [N C H W], got %v", xs)
@@ -42,6 +42,8 @@ func newWindow(xs graph.Shape, fh, fw, stride, pad int, pool bool) (window, erro
 		return window{}, graph.Errorf("stride %d must be at least 1", stride)
 	case pad < 0:
 		return window{}, graph.Errorf("padding %d is negative", pad)
+	case pool && (g.h < 1 || g.w < 1):
+		return window{}, graph.Errorf("images %dx%d are empty: a pooling window must cover a pixel", g.h, g.w)
 	case pool && (pad >= fh || pad >= fw):
 		return window{}, graph.Errorf("padding %d must be smaller than the window %dx%d", pad, fh, fw)
 	case g.h+2*pad < fh || g.w+2*pad < fw:
@@ -137,7 +139,8 @@ func im2colK[T float](col, x []T, g window, l layout, n0, n1 int) {
 func unitRow[T float](dst, plane []T, g window, ki, kj, lo, hi int) {
 	ow, w := g.ow, g.w
 	oy0, oy1 := max(0, g.pad-ki), min(g.oh, g.h+g.pad-ki) // the rows that read the image
-	if oy0 >= oy1 {
+	// every output reads padding when the window row or column lies outside the image
+	if oy0 >= oy1 || lo >= hi {
 		clear(dst)
 		return
 	}
@@ -267,7 +270,7 @@ func col2imK[T float](x, col []T, g window, l layout, n0, n1 int, scratch bool) 
 					}
 					for oy := 0; oy < g.oh; oy++ {
 						iy := oy*g.stride - g.pad + ki
-						if iy < 0 || iy >= g.h {
+						if iy < 0 || iy >= g.h || lo >= hi { // padding only
 							continue
 						}
 						d := n*l.ns + r*l.rs + oy*g.ow*l.ps

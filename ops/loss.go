@@ -12,7 +12,7 @@ import (
 // sceOp is the book's Softmax-with-Loss layer fused: the mean over the batch of the cross
 // entropy between softmax(x) and the targets t, computed as log-sum-exp so that it never
 // overflows. t is either class labels [N] (int32, int64, or whole numbers stored as
-// floats) or one-hot / probability rows [N C].
+// floats) or target rows [N C] (one-hot, probabilities, or any weights).
 type sceOp struct{ oneHot bool }
 
 // IntInput: the labels may be integers.
@@ -105,26 +105,29 @@ func labelAt(t *tensor.Dense, i, c int) (int, error) {
 	return l, nil
 }
 
-// gx = (softmax(x) - t) gy / N; for one-hot targets also gt = -log_softmax(x) gy / N.
+// With targets t [N C], the loss is -sum_ij t_ij log_softmax(x)_ij / N, so
+// gx = (softmax(x) * sum_j t_j - t) gy / N (PyTorch's definition: the rows of t need not sum
+// to 1) and gt = -log_softmax(x) gy / N. With labels, the one-hot rows sum to 1:
+// gx = (softmax(x) - onehot(t)) gy / N, and no gradient flows to the labels. Both are
+// written with ops, so that they can be differentiated again (in x and in t).
 func (o sceOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	scores, t := x[0], x[1]
 	n := float64(scores.Shape()[0])
 	scale := MulScalar(gy, 1/n)
-	target := t
 	if !o.oneHot {
-		target = graph.Apply(oneHotOp{scores.Shape()[1], scores.DType()}, t)
+		target := graph.Apply(oneHotOp{scores.Shape()[1], scores.DType()}, t)
+		return []*graph.Node{Mul(Sub(Softmax(scores, 1), target), scale), nil}
 	}
-	gx := Mul(Sub(Softmax(scores, 1), target), scale)
-	if !o.oneHot {
-		return []*graph.Node{gx, nil}
-	}
+	gx := Mul(Sub(Mul(Softmax(scores, 1), SumKeep(t, 1)), t), scale)
 	return []*graph.Node{gx, Mul(Neg(LogSoftmax(scores, 1)), scale)}
 }
 
 // SoftmaxCrossEntropy is the book's SoftmaxWithLoss: the mean over the batch of the cross
 // entropy of softmax(x) against t. x is [N C]; t is class labels [N] (int32 or int64, or whole
-// numbers as floats) or one-hot rows [N C]. A label out of range is a run-time error naming
-// its row.
+// numbers as floats) or target rows [N C]: one-hot, probabilities, or any weights, for which
+// the loss is -sum_j t_j log_softmax(x)_j averaged over the rows, as PyTorch's cross_entropy
+// with probability targets (differentiable in t too). A label out of range is a run-time
+// error naming its row.
 func SoftmaxCrossEntropy(x, t *graph.Node) *graph.Node {
 	oneHot := len(t.Shape()) == 2
 	return graph.Apply(sceOp{oneHot: oneHot}, x, t)

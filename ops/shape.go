@@ -199,6 +199,10 @@ func transposeK[T float](y, x []T, shape []int, perm []int) {
 		return
 	}
 	var xs, dims, idx [16]int
+	if r > len(xs) {
+		transposeDeep(y, x, shape, perm, 0, 0, 0)
+		return
+	}
 	st := 1
 	for i := r - 1; i >= 0; i-- {
 		xs[i] = st
@@ -231,6 +235,27 @@ func transposeK[T float](y, x []T, shape []int, perm []int) {
 			idx[i] = 0
 		}
 	}
+}
+
+// transposeDeep is transposeK for any rank: it fills the block of y under output axis i,
+// starting at y[yi] and reading x from x[xi], one level of recursion per axis, and returns
+// the next y index.
+func transposeDeep[T float](y, x []T, shape, perm []int, i, yi, xi int) int {
+	stride := 1 // x's stride along output axis i
+	for _, d := range shape[perm[i]+1:] {
+		stride *= d
+	}
+	n := shape[perm[i]]
+	if i == len(perm)-1 {
+		for j := range n {
+			y[yi+j] = x[xi+j*stride]
+		}
+		return yi + n
+	}
+	for j := range n {
+		yi = transposeDeep(y, x, shape, perm, i+1, yi, xi+j*stride)
+	}
+	return yi
 }
 
 // ---- slice along an axis and its gradient, embed ----

@@ -29,6 +29,8 @@
 //
 // # Error handling
 //
-// A Task reports nothing: kernels run on checked shapes. A panic in a chunk run by a
-// worker ends the program, as a panic on any goroutine does.
+// A Task reports nothing: kernels run on checked shapes. Still, a panic in a chunk neither
+// ends the program nor leaves the pool taken: For waits for the other chunks, frees the
+// workers, and panics on its caller: with the caller's own panic value when the caller's
+// chunk panicked, otherwise with a *Panic holding the first worker's value and stack.
 package parallel

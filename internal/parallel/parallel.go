@@ -1,8 +1,11 @@
 package parallel
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 )
 
 // Task is a loop body over the items [lo, hi).
@@ -21,6 +24,27 @@ var workers struct {
 	n    int
 	jobs chan job
 	wg   sync.WaitGroup
+	// failed holds the first panic of a chunk run by a worker in the running loop, which
+	// For raises again on its caller.
+	failed atomic.Pointer[Panic]
+}
+
+// Panic is the value For panics with on its caller when a chunk run by a worker goroutine
+// panicked: the worker's panic value and its stack. Carried to the caller, a panic in a
+// kernel can be recovered where the loop was started instead of ending the program.
+type Panic struct {
+	Value any
+	Stack []byte
+}
+
+func (p *Panic) Error() string {
+	return fmt.Sprintf("parallel: a worker panicked: %v\n\n%s", p.Value, p.Stack)
+}
+
+// Unwrap returns the worker's panic value when it is an error.
+func (p *Panic) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
 }
 
 type job struct {
@@ -36,11 +60,22 @@ func start() {
 	for range workers.n {
 		go func() {
 			for j := range workers.jobs {
-				j.t.Run(j.lo, j.hi)
-				workers.wg.Done()
+				j.run()
 			}
 		}()
 	}
+}
+
+// run runs the job on a worker: a panic is kept for For to raise on its caller, and the
+// job is marked done in any case, so that the pool goes on serving.
+func (j job) run() {
+	defer workers.wg.Done()
+	defer func() {
+		if r := recover(); r != nil {
+			workers.failed.CompareAndSwap(nil, &Panic{Value: r, Stack: debug.Stack()})
+		}
+	}()
+	j.t.Run(j.lo, j.hi)
 }
 
 // Cores returns the most chunks For cuts a loop into: one for each worker and one for the
@@ -63,11 +98,27 @@ func For(n, work int, t Task) {
 		t.Run(0, n)
 		return
 	}
-	defer workers.mu.Unlock()
+	// Deferred, so that it runs when the caller's chunk panics too: the workers finish
+	// their chunks before the pool is free for the next loop.
+	defer finish()
 	for w := 1; w < p; w++ {
 		workers.wg.Add(1)
 		workers.jobs <- job{t, w * n / p, (w + 1) * n / p}
 	}
 	t.Run(0, n/p)
+}
+
+// finish waits for the workers' chunks, frees the pool and raises on the caller the
+// panic of the caller's chunk, else a worker's as a *Panic.
+func finish() {
+	r := recover()
 	workers.wg.Wait()
+	failed := workers.failed.Swap(nil)
+	workers.mu.Unlock()
+	if r != nil {
+		panic(r)
+	}
+	if failed != nil {
+		panic(failed)
+	}
 }

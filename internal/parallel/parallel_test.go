@@ -1,7 +1,9 @@
 package parallel
 
 import (
+	"fmt"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -73,5 +75,64 @@ func TestForAllocatesNothing(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if n := float64(after.Mallocs-before.Mallocs) / runs; n >= 1 {
 		t.Errorf("%.1f allocations per loop", n)
+	}
+}
+
+// boom panics in the chunk that holds item at, and counts the items it ran.
+type boom struct {
+	at  int
+	ran atomic.Int32
+}
+
+func (b *boom) Run(lo, hi int) {
+	for i := lo; i < hi; i++ {
+		if i == b.at || b.at < 0 && i == lo {
+			panic(fmt.Sprintf("item %d", i))
+		}
+		b.ran.Add(1)
+	}
+}
+
+// catch runs f and returns what it panicked with.
+func catch(f func()) (r any) {
+	defer func() { r = recover() }()
+	f()
+	return nil
+}
+
+// TestPanicReachesCallerAndFreesPool: a panic in any chunk, on the caller or on a worker,
+// comes out of For on its caller (a worker's as a *Panic), and the pool serves the next
+// loops in parallel.
+func TestPanicReachesCallerAndFreesPool(t *testing.T) {
+	const n = 64
+	p := min(n, Cores(), runtime.GOMAXPROCS(0))
+	for _, at := range []int{0, n - 1, -1} { // the caller's chunk, the last worker's, every chunk
+		b := &boom{at: at}
+		r := catch(func() { For(n, MinWork, b) })
+		want := fmt.Sprintf("item %d", max(at, 0)) // the caller's panic wins
+		switch v := r.(type) {
+		case string:
+			if v != want || at == n-1 && p > 1 {
+				t.Errorf("at %d: panic %q", at, v)
+			}
+		case *Panic:
+			if v.Value != want || at != n-1 {
+				t.Errorf("at %d: panic %v", at, v.Value)
+			}
+			if !strings.Contains(v.Error(), want) || len(v.Stack) == 0 {
+				t.Errorf("at %d: %q", at, v.Error())
+			}
+		default:
+			t.Fatalf("at %d: panic %T %v", at, r, r)
+		}
+		if !workers.mu.TryLock() {
+			t.Fatalf("at %d: the pool is still taken after the panic", at)
+		}
+		workers.mu.Unlock()
+		c := &count{hits: make([]atomic.Int32, n)}
+		For(n, MinWork, c)
+		if got := c.chunks.Load(); got != int32(p) {
+			t.Errorf("at %d: the next loop ran in %d chunks, want %d", at, got, p)
+		}
 	}
 }
