@@ -38,7 +38,8 @@ func VJP(outputs, inputs, cotangents []*graph.Node) []*graph.Node {
 // forward pass (measured in bench/: BenchmarkJVPTwoLayer). The nodes of the first backward
 // pass are built but not run: a compiled program computes only what its outputs need.
 //
-// The tangent of each output is recorded (Tangent). JVP panics with a *graph.ShapeError
+// The tangent of each output is recorded (Tangent); the gradients inside, taken against the
+// dummy u, are not (Gradient still answers the last Grad). JVP panics with a *graph.ShapeError
 // when the lists differ in length, a tangent's type differs from its input's, or an output
 // is an integer.
 func JVP(outputs, inputs, tangents []*graph.Node) []*graph.Node {
@@ -54,8 +55,8 @@ func JVP(outputs, inputs, tangents []*graph.Node) []*graph.Node {
 		}
 		us[i] = g.Const("u("+y.Label()+")", graph.NewTensor(y.DType(), y.Shape()...))
 	}
-	gu := VJP(outputs, inputs, us)
-	out := Grad(inner("jvp", gu, tangents), us...)
+	gu := grad(inner("vjp", outputs, us), inputs, false)
+	out := grad(inner("jvp", gu, tangents), us, false)
 	rec := recordOf(g)
 	rec.mu.Lock()
 	for i, y := range outputs {
@@ -81,7 +82,8 @@ func HVP(f *graph.Node, x, v []*graph.Node) []*graph.Node {
 // x's shape (PyTorch's torch.autograd.functional.jacobian): element [i..., j...] is
 // d y[i...] / d x[j...]. It picks the mode from the sizes: one VJP per element of y
 // (reverse) when y has no more elements than x, else one JVP per element of x (forward), so
-// it builds min(|y|, |x|) derivative graphs and is meant for small sizes.
+// it builds min(|y|, |x|) derivative graphs and is meant for small sizes. Its rows'
+// gradients are not recorded (Gradient).
 func Jacobian(y, x *graph.Node) *graph.Node {
 	return jacobian(y, x, x.Shape().Size() < y.Shape().Size())
 }
@@ -92,18 +94,18 @@ func jacobian(y, x *graph.Node, forward bool) *graph.Node {
 	shape := append(y.Shape().Clone(), x.Shape()...)
 	if forward { // forward: column j is J e_j; the VJP g(u) is shared by every column
 		u := g.Const("u("+y.Label()+")", graph.NewTensor(y.DType(), y.Shape()...))
-		gu := VJP([]*graph.Node{y}, []*graph.Node{x}, []*graph.Node{u})[0]
+		gu := grad(ops.Sum(ops.Mul(y, u)), []*graph.Node{x}, false)[0]
 		cols := make([]*graph.Node, nx)
 		for j := range cols {
 			e := basis(g, x, j)
-			cols[j] = ops.Reshape(Grad(ops.Sum(ops.Mul(gu, e)), u)[0], ny, 1)
+			cols[j] = ops.Reshape(grad(ops.Sum(ops.Mul(gu, e)), []*graph.Node{u}, false)[0], ny, 1)
 		}
 		return ops.Reshape(ops.Concat(1, cols...), shape...)
 	}
 	rows := make([]*graph.Node, ny) // reverse: row i is e_i^T J
 	for i := range rows {
 		e := basis(g, y, i)
-		rows[i] = ops.Reshape(Grad(ops.Sum(ops.Mul(y, e)), x)[0], 1, nx)
+		rows[i] = ops.Reshape(grad(ops.Sum(ops.Mul(y, e)), []*graph.Node{x}, false)[0], 1, nx)
 	}
 	return ops.Reshape(ops.Concat(0, rows...), shape...)
 }
