@@ -35,8 +35,9 @@ func VJP(outputs, inputs, cotangents []*graph.Node) []*graph.Node {
 // Cost: building adds two backward graphs (the VJP's and its transpose). Running compiles
 // to the forward pass plus the transposed backward pass, which walks the graph in forward
 // order: about as many nodes as one backward pass, so a JVP runs in about twice one
-// forward pass (1.9x on the TwoLayerNet: bench/, BenchmarkCurvatureJVP). The nodes of the first backward
-// pass are built but not run: a compiled program computes only what its outputs need.
+// forward pass (1.9x on the TwoLayerNet: bench/, BenchmarkCurvatureJVP). The nodes of the
+// first backward pass are built but not run: a compiled program computes only what its
+// outputs need.
 //
 // The tangent of each output is recorded (Tangent); the gradients inside, taken against the
 // dummy u, are not (Gradient still answers the last Grad). JVP panics with a *graph.ShapeError
