@@ -20,7 +20,11 @@ import (
 //
 // Grad panics with a *graph.ShapeError when y is not a scalar or an op returns a gradient
 // of the wrong shape.
-func Grad(y *graph.Node, wrt ...*graph.Node) []*graph.Node {
+func Grad(y *graph.Node, wrt ...*graph.Node) []*graph.Node { return grad(y, wrt, true) }
+
+// grad is Grad; with record false it leaves the gradient record alone, for the gradients
+// that are only means to another end (the VJPs inside JVP and Jacobian's rows).
+func grad(y *graph.Node, wrt []*graph.Node, record bool) []*graph.Node {
 	if y.Shape().Size() != 1 {
 		panic(&graph.ShapeError{Op: "grad", Inputs: []string{y.Label()}, Shapes: []graph.Shape{y.Shape()},
 			Reason: "can only differentiate a scalar; reduce it first (ops.Sum or ops.Mean)"})
@@ -93,6 +97,9 @@ func Grad(y *graph.Node, wrt ...*graph.Node) []*graph.Node {
 			gw = g.Const("", graph.NewTensor(w.DType(), w.Shape()...))
 		}
 		out[i] = gw
+	}
+	if !record {
+		return out
 	}
 	rec := recordOf(g)
 	rec.mu.Lock()

@@ -13,13 +13,16 @@ type record struct {
 	mu     sync.Mutex
 	grads  map[*graph.Node][]*graph.Node // forward node -> its gradient nodes, in the order Grad made them
 	primal map[*graph.Node]*graph.Node   // gradient node -> the first forward node it was recorded for
+	// tangents: forward node -> its tangent nodes, in the order JVP made them
+	tangents map[*graph.Node][]*graph.Node
 }
 
 type recordKey struct{}
 
 func recordOf(g *graph.Graph) *record {
 	return g.Attached(recordKey{}, func() any {
-		return &record{grads: map[*graph.Node][]*graph.Node{}, primal: map[*graph.Node]*graph.Node{}}
+		return &record{grads: map[*graph.Node][]*graph.Node{}, primal: map[*graph.Node]*graph.Node{},
+			tangents: map[*graph.Node][]*graph.Node{}}
 	}).(*record)
 }
 

@@ -26,6 +26,12 @@
 // gradient of and drawn level with it, so the backward pass runs right to left under the
 // forward one. Gradients of gradients (higher-order derivatives) get their own clusters.
 //
+// Tangents is forward mode, in the Backward view's style: each edge labelled with its value
+// and, below it in blue, the tangent that flows forward beside it (autodiff.Tangent, made by
+// autodiff.JVP). For the apple graph with the apple moving by 1: 100 / 1 into the first
+// multiply, 200 / 2 into the tax multiply, 220 / 2.2 out. HTML with View Tangents plays it
+// step by step.
+//
 // Views combine (AllViews), and Options.Direction lays them out left to right (the book's
 // way) or top down.
 //

@@ -27,8 +27,15 @@ const (
 	// node it is the gradient of.
 	Full
 
-	// AllViews draws the three side by side, each in its own cluster.
-	AllViews = Forward | Backward | Full
+	// Tangents is forward mode (autodiff.JVP): the forward graph with, on each edge, the
+	// value that flows forward and below it in blue the tangent that flows forward beside
+	// it: how the edge's tensor moves when the inputs move along the JVP's tangents.
+	Tangents
+
+	// AllViews draws the three views of reverse mode side by side, each in its own
+	// cluster. Tangents is drawn when asked for.
+	AllViews   = Forward | Backward | Full
+	knownViews = AllViews | Tangents
 )
 
 // Direction is the way the graph flows on the page.
@@ -56,13 +63,14 @@ const (
 	constColor  = "#fde3b4"
 	opColor     = "lightblue"
 	gradColor   = "red"
+	tanColor    = "blue"
 	fontName    = "Helvetica"
 )
 
 // Prefixes of the element ids of each view: node fw_t0003 is the tensor of node 3 in the
 // forward view, fw_o0003 its op box; edge bw_e0003_1 carries input 1 into op 3 and
 // bw_y0003 goes from op 3 to its tensor.
-var viewPrefix = map[View]string{Forward: "fw", Backward: "bw", Full: "full"}
+var viewPrefix = map[View]string{Forward: "fw", Backward: "bw", Full: "full", Tangents: "fm"}
 
 // Dot returns the DOT source of the picture of outputs' graph. Pass the forward outputs
 // (the loss, say); the gradients autodiff recorded for them are found in the graph.
@@ -122,8 +130,8 @@ type builder struct {
 }
 
 func buildDot(m *model, opt Options) (*builder, error) {
-	views := opt.View & AllViews
-	if opt.View&^AllViews != 0 {
+	views := opt.View & knownViews
+	if opt.View&^knownViews != 0 {
 		return nil, fmt.Errorf("viz: unknown view %#x", uint8(opt.View))
 	}
 	if views == 0 {
@@ -144,8 +152,8 @@ func buildDot(m *model, opt Options) (*builder, error) {
 		b.attr(rootName, "labelloc", "t")
 		b.attr(rootName, "fontsize", "18")
 	}
-	many := views != Forward && views != Backward && views != Full
-	order := []View{Forward, Backward, Full}
+	many := views != Forward && views != Backward && views != Full && views != Tangents
+	order := []View{Forward, Tangents, Backward, Full}
 	if opt.Direction == LeftToRight {
 		// Left to right, Graphviz stacks what it meets first at the bottom: forward goes last.
 		slices.Reverse(order)
@@ -166,6 +174,8 @@ func buildDot(m *model, opt Options) (*builder, error) {
 			b.backward(parent)
 		case Full:
 			b.full(parent)
+		case Tangents:
+			b.tangents(parent)
 		}
 	}
 	if b.err != nil {
@@ -174,12 +184,13 @@ func buildDot(m *model, opt Options) (*builder, error) {
 	return b, nil
 }
 
-var viewNumber = map[View]int{Forward: 1, Backward: 2, Full: 3}
+var viewNumber = map[View]int{Forward: 1, Backward: 2, Full: 3, Tangents: 4}
 
 var viewTitle = map[View]string{
 	Forward:  "forward",
 	Backward: "backward: value above, gradient below in red",
 	Full:     "forward and backward graph",
+	Tangents: "forward mode: value above, tangent below in blue",
 }
 
 func (b *builder) check(err error) {
@@ -190,7 +201,7 @@ func (b *builder) check(err error) {
 
 func (b *builder) attr(parent, k, v string) { b.check(b.d.AddAttr(parent, k, dotSafe(v))) }
 
-// safe passes every attribute value but labels (made by labelText or htmlLabel) through dotSafe.
+// safe passes every attribute value but labels (made by labelText or colorLabel) through dotSafe.
 func safe(attrs map[string]string) map[string]string {
 	for k, v := range attrs {
 		if k != "label" {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
 )
 
@@ -22,7 +23,7 @@ type pageStep struct {
 	Phase string   `json:"phase"` // "inputs", "forward" or "backward"
 	Text  string   `json:"text"`  // what was computed, with its value
 	Hi    []string `json:"hi"`    // ids of the SVG elements to highlight
-	Show  []string `json:"show"`  // "v:ID" or "g:ID": edge ID's value or gradient appears
+	Show  []string `json:"show"`  // "v:ID", "g:ID" or "t:ID": edge ID's value, gradient or tangent appears
 }
 
 // gradRow is a row of the page's table of gradients: filled in from step Step on.
@@ -34,12 +35,16 @@ type gradRow struct {
 }
 
 type pageData struct {
-	Title   string
-	BookSVG template.HTML
-	FullSVG template.HTML
-	Steps   []pageStep
-	Grads   []gradRow
-	Last    int
+	Title       string
+	Mode        string // "backward" or "forward"
+	Caption     string // above the first picture
+	Table       string // heading of the table of gradients or tangents
+	FullCaption string // above the second picture
+	BookSVG     template.HTML
+	FullSVG     template.HTML
+	Steps       []pageStep
+	Grads       []gradRow
+	Last        int
 }
 
 // HTML returns a self-contained page (no network, no external scripts) that plays a run
@@ -51,8 +56,13 @@ type pageData struct {
 // presses next until the end by itself (for tests and screenshots); #step=N opens it at
 // step N (counting from 1).
 //
+// With opt.View Tangents the page plays forward mode instead: the first picture is the
+// Tangents view, and each step computes a node's value and, beside it, its tangent (what
+// autodiff.JVP recorded; the run must have computed the tangents), with no backward pass.
+// Any other opt.View gives the backward page.
+//
 // opt.Values must be the *Recording of the run (from Record): it gives the order and the
-// values. opt.View is ignored.
+// values.
 func HTML(opt Options, outputs ...*graph.Node) ([]byte, error) {
 	rec, ok := opt.Values.(*Recording)
 	if !ok || rec == nil {
@@ -62,7 +72,7 @@ func HTML(opt Options, outputs ...*graph.Node) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	render := func(o Options) (template.HTML, error) {
+	render := func(m *model, o Options) (template.HTML, error) {
 		b, err := buildDot(m, o)
 		if err != nil {
 			return "", err
@@ -77,21 +87,46 @@ func HTML(opt Options, outputs ...*graph.Node) ([]byte, error) {
 		}
 		return template.HTML(inlineSVG(svg)), nil // Graphviz's output: escaped by Graphviz
 	}
-	book, err := render(Options{View: Backward, Direction: opt.Direction, Values: rec})
+	data := pageData{Mode: "backward", Table: "Gradients",
+		Caption:     "The book's figure: the value above each edge, the gradient below it in red",
+		FullCaption: "The graph autodiff built: forward on top, the backward pass below it"}
+	view, second, secondView := Backward, m, Full
+	if opt.View == Tangents {
+		// The second picture is every node the run computed: the forward pass and the
+		// tangent pass JVP built (its double VJP), as plain nodes.
+		all := slices.Clone(outputs)
+		for _, n := range m.fwd {
+			if t := autodiff.Tangent(n); t != nil {
+				all = append(all, t)
+			}
+		}
+		if second, err = newModel(all); err != nil {
+			return nil, err
+		}
+		view, secondView = Tangents, Forward
+		data.Mode, data.Table = "forward", "Tangents"
+		data.Caption = "Forward mode: the value above each edge, the tangent below it in blue"
+		data.FullCaption = "The graph JVP built: the forward pass and the tangent pass beside it"
+	}
+	book, err := render(m, Options{View: view, Direction: opt.Direction, Values: rec})
 	if err != nil {
 		return nil, err
 	}
-	full, err := render(Options{View: Full, Direction: opt.Direction})
+	full, err := render(second, Options{View: secondView, Direction: opt.Direction})
 	if err != nil {
 		return nil, err
 	}
 	steps, grads := pageScript(m, rec)
-	title := opt.Title
-	if title == "" {
-		title = "zerograd: " + outputs[0].Label()
+	if opt.View == Tangents {
+		steps, grads = tangentScript(m, rec)
 	}
+	data.Title = opt.Title
+	if data.Title == "" {
+		data.Title = "zerograd: " + outputs[0].Label()
+	}
+	data.BookSVG, data.FullSVG, data.Steps, data.Grads, data.Last = book, full, steps, grads, len(steps)-1
 	var buf bytes.Buffer
-	err = pageTemplate.Execute(&buf, pageData{Title: title, BookSVG: book, FullSVG: full, Steps: steps, Grads: grads, Last: len(steps) - 1})
+	err = pageTemplate.Execute(&buf, data)
 	if err != nil {
 		return nil, fmt.Errorf("viz: HTML: %w", err)
 	}
@@ -202,6 +237,57 @@ func pageScript(m *model, rec *Recording) ([]pageStep, []gradRow) {
 		grads = append(grads, gradRow{ID: "grad-" + m.id(x), Name: m.gradName(x), Value: value(gx), Step: i})
 	}
 	return steps, grads
+}
+
+// tangentScript turns a recording into the steps of forward mode: the inputs with their
+// tangents, then each forward op with its value and its tangent beside it.
+func tangentScript(m *model, rec *Recording) ([]pageStep, []gradRow) {
+	value := func(n *graph.Node) string { return strings.Join(formatValue(rec.Value(n)), ", ") }
+	withTangent := func(n *graph.Node) string {
+		if t := autodiff.Tangent(n); t != nil && rec.Value(t) != nil {
+			return value(n) + ", tangent " + value(t)
+		}
+		return value(n)
+	}
+	show := func(st *pageStep, n *graph.Node) {
+		for _, id := range m.carriers("fm", n) {
+			st.Show = append(st.Show, "v:"+id)
+			if autodiff.Tangent(n) != nil {
+				st.Show = append(st.Show, "t:"+id)
+			}
+		}
+	}
+	first := pageStep{Phase: "inputs"}
+	var parts []string
+	var ops []*graph.Node
+	for _, n := range m.fwd {
+		if n.Kind() == graph.KindOp {
+			ops = append(ops, n)
+			continue
+		}
+		parts = append(parts, n.Label()+" = "+withTangent(n))
+		first.Hi = append(first.Hi, "fm_t"+m.id(n), "fw_t"+m.id(n))
+		show(&first, n)
+	}
+	first.Text = "given " + strings.Join(parts, "; ")
+	if len(parts) == 0 {
+		first.Text = "no inputs"
+	}
+	steps := []pageStep{first}
+	var rows []gradRow
+	for _, n := range ops {
+		st := pageStep{Phase: "forward",
+			Text: opCall(n, (*graph.Node).Label) + " → " + n.Label() + " = " + withTangent(n),
+			Hi:   []string{"fm_o" + m.id(n), "fm_t" + m.id(n), "fw_o" + m.id(n), "fw_t" + m.id(n)},
+		}
+		show(&st, n)
+		if t := autodiff.Tangent(n); t != nil && rec.Value(t) != nil {
+			st.Hi = append(st.Hi, "fw_t"+m.id(t))
+			rows = append(rows, gradRow{ID: "tan-" + m.id(n), Name: "tangent of " + n.Label(), Value: value(t), Step: len(steps)})
+		}
+		steps = append(steps, st)
+	}
+	return steps, rows
 }
 
 // gradName names the gradient of x: ∂price/∂apple when there is one output, else "grad apple".

@@ -9,7 +9,7 @@ import (
 
 // Text reaches DOT in two forms. Plain labels (names, shapes, op names) are lines of user
 // text: labelText turns them into one DOT escString, and the gographviz escaper quotes it.
-// Edge labels that mix black and red text are HTML-like labels built by htmlLabel from
+// Edge labels that mix black and red text are HTML-like labels built by colorLabel from
 // numbers and escaped with html.EscapeString.
 //
 // gographviz's escaper (Escape.AddNode and friends) quotes a string unless it looks like an
@@ -146,9 +146,10 @@ func escaperLeavesBare(s string) bool {
 	return state == 2
 }
 
-// htmlLabel builds an HTML-like label: black lines, then red lines (the gradient).
-// Every line is escaped, so the label holds no markup but ours.
-func htmlLabel(black, red []string) string {
+// colorLabel builds an HTML-like label: black lines, then lines in color (red for the
+// gradient, blue for the tangent). Every line is escaped, so the label holds no markup but
+// ours.
+func colorLabel(black, red []string, color string) string {
 	var b strings.Builder
 	b.WriteByte('<')
 	for i, l := range black {
@@ -161,7 +162,7 @@ func htmlLabel(black, red []string) string {
 		if len(black) > 0 {
 			b.WriteString("<BR/>")
 		}
-		b.WriteString(`<FONT COLOR="` + gradColor + `">`)
+		b.WriteString(`<FONT COLOR="` + color + `">`)
 		for i, l := range red {
 			if i > 0 {
 				b.WriteString("<BR/>")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
 )
 
@@ -96,17 +97,27 @@ func (b *builder) forward(parent string) {
 
 // backward draws the book's figure: values above, gradients below in red, on the edges.
 func (b *builder) backward(parent string) {
-	p := viewPrefix[Backward]
+	b.edgeFigure(viewPrefix[Backward], parent, b.m.gradient, gradColor)
+}
+
+// tangents draws forward mode: values above, tangents below in blue, on the edges.
+func (b *builder) tangents(parent string) {
+	b.edgeFigure(viewPrefix[Tangents], parent, autodiff.Tangent, tanColor)
+}
+
+// edgeFigure draws the forward graph with each edge labelled by the value it carries and,
+// below it in color, the value of second(its tensor): its gradient or its tangent.
+func (b *builder) edgeFigure(p, parent string, second func(*graph.Node) *graph.Node, color string) {
 	edgeLabel := func(x *graph.Node) string {
-		var black, red []string
-		black = formatValue(valueOf(b.vals, x))
-		if gx := b.m.gradient(x); gx != nil {
-			red = formatValue(valueOf(b.vals, gx))
+		black := formatValue(valueOf(b.vals, x))
+		var below []string
+		if sx := second(x); sx != nil {
+			below = formatValue(valueOf(b.vals, sx))
 		}
-		if len(black) == 0 && len(red) == 0 {
+		if len(black) == 0 && len(below) == 0 {
 			return ""
 		}
-		return htmlLabel(black, red)
+		return colorLabel(black, below, color)
 	}
 	for _, n := range b.m.fwd {
 		b.tensor(p, parent, n, false)

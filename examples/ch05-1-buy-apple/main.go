@@ -12,6 +12,11 @@
 // gradients below in red) and buy-apple-full (the backward graph autodiff built), each as
 // .dot and .svg, and buy-apple.html, a page that plays the run step by step.
 //
+// It also runs the graph in forward mode (autodiff.JVP): the tangent of every node when
+// the apple's price moves by 1 flows forward beside the values, 1 -> 2 -> 2.2, the same 2.2
+// as the gradient. buy-apple-tangents.dot and .svg draw it like the book's figure, with the
+// tangents below the values in blue, and buy-apple-forward-mode.html plays it step by step.
+//
 //	go run ./examples/ch05-1-buy-apple -out /tmp/apple
 package main
 
@@ -19,6 +24,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/examples/internal/cli"
@@ -48,7 +55,12 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	// backward: the gradient nodes join the same graph
 	grads := autodiff.Grad(price, apple, appleNum, tax)
 
-	prog, err := graph.Compile(append([]*graph.Node{price}, grads...)...)
+	// forward mode: the tangent of every node when apple moves by 1 (dapple = 1)
+	nodes := graph.Topo(price)
+	tangents := autodiff.JVP(nodes, []*graph.Node{apple}, []*graph.Node{g.Scalar(1, graph.Float64)})
+
+	outputs := append(append([]*graph.Node{price}, grads...), tangents...)
+	prog, err := graph.Compile(outputs...)
 	if err != nil {
 		return err
 	}
@@ -65,10 +77,35 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	fmt.Fprintf(w, "dApple: %.4g\n", scalar(grads[0]))
 	fmt.Fprintf(w, "dApple_num: %.4g\n", scalar(grads[1]))
 	fmt.Fprintf(w, "dTax: %.4g\n", scalar(grads[2]))
+	fmt.Fprintf(w, "forward mode, apple +1: apple_price %+.4g, price %+.4g\n",
+		scalar(autodiff.Tangent(applePrice)), scalar(autodiff.Tangent(price)))
 
 	paths, err := viz.WriteFiles(*out, "buy-apple", viz.Options{Values: rec, Title: "Buying apples (chapter 5)"}, price)
 	if err != nil {
 		return err
+	}
+	fm := viz.Options{View: viz.Tangents, Values: rec, Title: "Buying apples, forward mode: tangents along apple"}
+	dot, err := viz.Dot(fm, price)
+	if err != nil {
+		return err
+	}
+	svg, err := viz.Render(dot, viz.SVGFormat)
+	if err != nil {
+		return err
+	}
+	page, err := viz.HTML(fm, price)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{"buy-apple-tangents.dot", dot}, {"buy-apple-tangents.svg", svg}, {"buy-apple-forward-mode.html", page}} {
+		p := filepath.Join(*out, f.name)
+		if err := os.WriteFile(p, f.data, 0o644); err != nil {
+			return err
+		}
+		paths = append(paths, p)
 	}
 	for _, p := range paths {
 		fmt.Fprintln(w, "wrote", p)
