@@ -36,7 +36,6 @@ import (
 	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/book"
-	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/optim"
 )
 
@@ -148,7 +147,7 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	net := book.NewTwoLayerNet(g.Root(), book.TwoLayerConfig{})
 	x := g.Input("x", graph.Float32, *batch, 784)
 	t := g.Input("t", graph.Int32, *batch)
-	step := train.NewStep(net.Loss(x, t), optim.NewSGD(*lr))
+	step := optim.NewStep(net.Loss(x, t), optim.NewSGD(*lr))
 
 	// The same net on the evaluation batch: a second loss over the same parameters.
 	ex := g.Input("eval_x", graph.Float32, *eval, 784)
