@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/nlpodyssey/gopickle/pickle"
 	"github.com/nlpodyssey/gopickle/types"
@@ -26,7 +25,7 @@ import (
 // and byte count is checked against the bytes present before anything is
 // allocated for it, and a malformed file is an error, never a panic.
 func LoadPickle(path string) ([]NamedTensor, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("pickle: %w", err)
 	}
