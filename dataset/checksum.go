@@ -4,7 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 )
 
@@ -175,23 +175,25 @@ func goName(v *Variant) string {
 }
 
 // readVerified reads the file at path, checking its size against v's table
-// before reading and its MD5 after, unless skip is set.
+// before reading and its MD5 after, unless skip is set. Only a regular file
+// is read, and only as many bytes as it held when opened.
 func readVerified(v *Variant, path string, skip bool) ([]byte, error) {
-	fi, err := os.Stat(path)
+	f, size, err := openRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
+	defer f.Close()
 	if !skip {
-		if _, _, err := verifySize(v, path, fi.Size()); err != nil {
+		if _, _, err := verifySize(v, path, size); err != nil {
 			return nil, err
 		}
 	}
-	if fi.Size() > MaxIDXBytes+1<<20 {
-		return nil, fmt.Errorf("dataset: %s: %d bytes, more than an IDX file may hold (%d)", path, fi.Size(), MaxIDXBytes)
+	if size > MaxIDXBytes+1<<20 {
+		return nil, fmt.Errorf("dataset: %s: %d bytes, more than an IDX file may hold (%d)", path, size, MaxIDXBytes)
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
+	b := make([]byte, size)
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, fmt.Errorf("dataset: reading %s: %w", path, err)
 	}
 	if !skip {
 		if err := verify(v, path, b); err != nil {

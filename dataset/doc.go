@@ -74,9 +74,12 @@
 //     labels that disagree, a label outside [0, Classes)), with the offset
 //     where the problem is, in the decompressed bytes for a .gz file. The
 //     declared dimensions are checked against the bytes present, or for a gzip
-//     stream against what its compressed bytes can expand to and
-//     MaxIDXBytes, before anything is allocated, so a hostile header cannot
-//     exhaust memory.
+//     stream against 16 times its size plus 1 MiB (a bound real image files
+//     meet with room to spare; gunzip a file past it and load the raw one)
+//     and MaxIDXBytes, before anything is allocated, and the data buffer
+//     grows only as bytes arrive, so a hostile or truncated file costs a
+//     small multiple of its own size. Only regular files are read: a FIFO or
+//     a device is refused by name.
 //   - *ChecksumError: a file whose size or MD5 is not the known one, or whose
 //     name has no known checksum.
 //   - *NotFoundError: no place held the files; it lists every place tried,

@@ -18,7 +18,11 @@
 // before anything is allocated, and pickles run no code: only the globals the book's files
 // hold are accepted (collections.OrderedDict, numpy's _reconstruct, ndarray and dtype, and
 // the byte-string helpers of protocol 2); any other (os.system, builtins.eval, ...) is
-// refused by name with an *UnsafeGlobalError.
+// refused by name with an *UnsafeGlobalError. Loading a pickle of n bytes allocates at most
+// 16n bytes plus 4 MiB however the file is made (an array, bytes or a string memoised once
+// and used many times is paid for at each use; integers longer than 8 bytes are refused),
+// and a file that would cost more is an error. Only regular files are read: a FIFO or a
+// device is refused by name rather than blocking or reading without end.
 //
 // Package paramfile imports gorgonia.org/tensor and gopickle, not the rest of zerograd.
 package paramfile

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/nlpodyssey/gopickle/pickle"
 	"github.com/nlpodyssey/gopickle/types"
+	"gorgonia.org/tensor"
 )
 
 // LoadPickle reads one of the book's parameter files: a pickled dict (or
@@ -25,8 +25,16 @@ import (
 // *UnsafeGlobalError and nothing is constructed from it. Every length, shape
 // and byte count is checked against the bytes present before anything is
 // allocated for it, and a malformed file is an error, never a panic.
+//
+// Loading a file of n bytes allocates at most about 16n bytes plus 4 MiB
+// (maxPickleAlloc), however the file is made: the opcodes' cost is estimated
+// before decoding starts and every decoded byte is counted against the rest,
+// so an array or a string that the file memoises once and uses many times is
+// paid for at each use, and a file that would cost more is an error. Names
+// that the pickle maps to one array object share one tensor, as they share
+// one array in Python.
 func LoadPickle(path string) ([]NamedTensor, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("pickle: %w", err)
 	}
@@ -51,26 +59,53 @@ func ReadPickle(r io.Reader) ([]NamedTensor, error) {
 }
 
 func readPickle(data []byte) ([]NamedTensor, error) {
-	if err := scanPickle(data); err != nil {
+	l := &pickleLoad{left: maxPickleAlloc(len(data))}
+	l.total = l.left
+	cost, err := scanPickle(data)
+	if err != nil {
 		return nil, err
 	}
-	obj, err := unpickle(data)
+	if err := l.take(cost, "decoding its opcodes"); err != nil {
+		return nil, err
+	}
+	obj, err := unpickle(data, l)
 	if err != nil {
 		return nil, err
 	}
 	return pickledTensors(obj)
 }
 
+// maxPickleAlloc is what loading a pickle of n bytes may allocate: a
+// parameter file costs about 6 times its array bytes (gopickle's copies of
+// each argument, then the tensors), and the constant covers small files of
+// many small arrays.
+func maxPickleAlloc(n int) uint64 { return 16*uint64(n) + 4<<20 }
+
+// pickleLoad is one load: what it may still allocate.
+type pickleLoad struct {
+	left, total uint64
+}
+
+// take pays n bytes for what, or says that the file costs too much.
+func (l *pickleLoad) take(n uint64, what string) error {
+	if n > l.left {
+		return fmt.Errorf("%s needs %d more bytes, past the %d bytes a file of this size may cost to load (16 times its size plus 4 MiB); not a parameter file",
+			what, n, l.total)
+	}
+	l.left -= n
+	return nil
+}
+
 // unpickle runs gopickle with our FindClass hook, turning a panic inside it
 // (gopickle indexes its stack without checking, for one) into an error.
-func unpickle(data []byte) (obj any, err error) {
+func unpickle(data []byte, l *pickleLoad) (obj any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			obj, err = nil, fmt.Errorf("malformed pickle (%v)", r)
 		}
 	}()
 	u := pickle.NewUnpickler(bytes.NewReader(data))
-	u.FindClass = findClass
+	u.FindClass = l.findClass
 	return u.Load()
 }
 
@@ -96,6 +131,7 @@ func pickledTensors(obj any) ([]NamedTensor, error) {
 	}
 	ts := make([]NamedTensor, 0, len(items))
 	seen := make(map[string]bool, len(items))
+	made := make(map[*ndarray]*tensor.Dense) // an array under several names is made once
 	for i, it := range items {
 		name, ok := it.key.(string)
 		if !ok {
@@ -112,9 +148,13 @@ func pickledTensors(obj any) ([]NamedTensor, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s: value is a %s, not a numpy array", printableName(name), describe(it.value))
 		}
-		t, err := a.tensor()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", printableName(name), err)
+		t, ok := made[a]
+		if !ok {
+			var err error
+			if t, err = a.tensor(); err != nil {
+				return nil, fmt.Errorf("%s: %w", printableName(name), err)
+			}
+			made[a] = t
 		}
 		ts = append(ts, NamedTensor{Name: name, Value: t})
 	}

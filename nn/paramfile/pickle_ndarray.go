@@ -14,6 +14,7 @@ import (
 // ndarray is a numpy.ndarray being unpickled. Its fields are checked for
 // types as they arrive; sizes are checked against the data in tensor().
 type ndarray struct {
+	l       *pickleLoad // the load this array belongs to
 	shape   []uint64
 	dtype   *npDtype
 	fortran bool
@@ -54,10 +55,14 @@ func (a *ndarray) PySetState(state any) error {
 	if !ok {
 		return fmt.Errorf("numpy array: is_fortran is a %s, not a bool", describe(f[2]))
 	}
-	*a = ndarray{shape: shape, dtype: dt, fortran: fortran, set: true}
+	*a = ndarray{l: a.l, shape: shape, dtype: dt, fortran: fortran, set: true}
 	if l, ok := f[3].(*types.List); ok {
 		a.list, a.isList = []any(*l), true
-	} else if a.raw, ok = pyBytes(f[3]); !ok {
+		return nil
+	}
+	if a.raw, ok, err = a.l.pyBytes(f[3]); err != nil {
+		return fmt.Errorf("numpy array: %w", err)
+	} else if !ok {
 		return fmt.Errorf("numpy array: data is a %s, not bytes or a list", describe(f[3]))
 	}
 	return nil
@@ -87,7 +92,11 @@ func (a *ndarray) tensor() (*tensor.Dense, error) {
 	if !a.isList && uint64(len(a.raw)) != nbytes {
 		return nil, fmt.Errorf("shape %s of %s needs %d bytes, the file holds %d", shapeString(shape), a.dtype, nbytes, len(a.raw))
 	}
-	// Checked: the allocation below is no larger than the data in the file.
+	// Checked: the allocation below is no larger than the data in the file,
+	// and the file pays for it: arrays that share their data are paid twice.
+	if err := a.l.take(elems*uint64(size), "array data"); err != nil {
+		return nil, err
+	}
 	var get func(i int) (float64, error)
 	switch {
 	case a.isList:
@@ -156,16 +165,21 @@ func cOrder(shape []int, fortran bool) func(i int) int {
 	}
 }
 
-func pyBytes(v any) ([]byte, bool) {
+// pyBytes returns the bytes of a Python bytes, bytearray or (Python 2) str
+// value; a str is copied, and the copy is paid for.
+func (l *pickleLoad) pyBytes(v any) ([]byte, bool, error) {
 	switch b := v.(type) {
 	case []byte:
-		return b, true
+		return b, true, nil
 	case *types.ByteArray:
-		return []byte(*b), true
+		return []byte(*b), true, nil
 	case string: // a Python 2 str is bytes
-		return []byte(b), true
+		if err := l.take(uint64(len(b)), "str data"); err != nil {
+			return nil, true, err
+		}
+		return []byte(b), true, nil
 	}
-	return nil, false
+	return nil, false, nil
 }
 
 func pyShape(v any) ([]uint64, error) {

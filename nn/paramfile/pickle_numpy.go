@@ -58,26 +58,36 @@ func allowedGlobal(module, name string) bool {
 	return ok || module == "collections" && name == "OrderedDict"
 }
 
-// findClass is gopickle's FindClass hook.
-func findClass(module, name string) (any, error) {
-	if g, ok := pickleGlobals[globalName{module, name}]; ok {
-		return g, nil
+// findClass is gopickle's FindClass hook. The globals that allocate for
+// the file are bound to the load, whose budget they draw on.
+func (l *pickleLoad) findClass(module, name string) (any, error) {
+	g, ok := pickleGlobals[globalName{module, name}]
+	if !ok {
+		return nil, &UnsafeGlobalError{Module: module, Name: name}
 	}
-	return nil, &UnsafeGlobalError{Module: module, Name: name}
+	switch g.(type) {
+	case npReconstruct:
+		return npReconstruct{l}, nil
+	case npFrombuffer:
+		return npFrombuffer{l}, nil
+	case codecsEncode:
+		return codecsEncode{l}, nil
+	}
+	return g, nil
 }
 
 // npReconstruct is numpy.core.multiarray._reconstruct(numpy.ndarray, (0,),
 // b'b'): an empty array whose __setstate__ (BUILD) then gives it its data.
-type npReconstruct struct{}
+type npReconstruct struct{ l *pickleLoad }
 
-func (npReconstruct) Call(args ...any) (any, error) {
+func (r npReconstruct) Call(args ...any) (any, error) {
 	if len(args) != 3 {
 		return nil, fmt.Errorf("numpy _reconstruct: %d arguments, want 3", len(args))
 	}
 	if _, ok := args[0].(npNdarrayClass); !ok {
 		return nil, fmt.Errorf("numpy _reconstruct: makes only numpy.ndarray, not %s", describe(args[0]))
 	}
-	return &ndarray{}, nil
+	return &ndarray{l: r.l}, nil
 }
 
 func (npReconstruct) GoString() string { return "numpy.core.multiarray._reconstruct" }
@@ -152,13 +162,16 @@ func (d *npDtype) resolve() (size int, bigEndian bool, err error) {
 
 // npFrombuffer is numpy.core.numeric._frombuffer(buf, dtype, shape, order),
 // which protocol 5 writes for contiguous arrays.
-type npFrombuffer struct{}
+type npFrombuffer struct{ l *pickleLoad }
 
-func (npFrombuffer) Call(args ...any) (any, error) {
+func (fb npFrombuffer) Call(args ...any) (any, error) {
 	if len(args) != 4 {
 		return nil, fmt.Errorf("numpy _frombuffer: %d arguments, want 4", len(args))
 	}
-	raw, ok := pyBytes(args[0])
+	raw, ok, err := fb.l.pyBytes(args[0])
+	if err != nil {
+		return nil, fmt.Errorf("numpy _frombuffer: %w", err)
+	}
 	if !ok {
 		return nil, fmt.Errorf("numpy _frombuffer: buffer is a %s, not bytes", describe(args[0]))
 	}
@@ -174,16 +187,17 @@ func (npFrombuffer) Call(args ...any) (any, error) {
 	if order != "C" && order != "F" {
 		return nil, fmt.Errorf("numpy _frombuffer: order is not 'C' or 'F'")
 	}
-	return &ndarray{shape: shape, dtype: dt, fortran: order == "F", raw: raw, set: true}, nil
+	return &ndarray{l: fb.l, shape: shape, dtype: dt, fortran: order == "F", raw: raw, set: true}, nil
 }
 
 func (npFrombuffer) GoString() string { return "numpy.core.numeric._frombuffer" }
 
 // codecsEncode is _codecs.encode(str, 'latin1'), the way Python 3 writes
-// bytes in protocols 0 to 2: each character is one byte.
-type codecsEncode struct{}
+// bytes in protocols 0 to 2: each character is one byte. A string the file
+// memoised once may be encoded many times, so each result is paid for.
+type codecsEncode struct{ l *pickleLoad }
 
-func (codecsEncode) Call(args ...any) (any, error) {
+func (c codecsEncode) Call(args ...any) (any, error) {
 	if len(args) != 2 {
 		return nil, fmt.Errorf("_codecs.encode: %d arguments, want 2", len(args))
 	}
@@ -191,6 +205,9 @@ func (codecsEncode) Call(args ...any) (any, error) {
 	enc, ok2 := args[1].(string)
 	if !ok1 || !ok2 || (enc != "latin1" && enc != "latin-1") {
 		return nil, errors.New("_codecs.encode: only encode(str, 'latin1') is accepted")
+	}
+	if err := c.l.take(uint64(len(s)), "_codecs.encode"); err != nil {
+		return nil, err
 	}
 	out := make([]byte, 0, len(s))
 	for _, r := range s {

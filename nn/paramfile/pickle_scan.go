@@ -12,14 +12,35 @@ import (
 // remain (gopickle allocates a claimed length before reading it), text
 // arguments must end in a newline, numbers and names written as text stay
 // short, GLOBAL and INST name only allowed globals, and the counts of
-// opcodes and MARKs stay within limits, which bounds the memory gopickle can
-// spend on a file to a small multiple of its size.
+// opcodes and MARKs stay within limits, and integers stay short (gopickle
+// decodes a long one in quadratic time). It also adds up what gopickle will
+// allocate for the opcodes (opCost), which readPickle holds to a small
+// multiple of the file's size: a file of a million one-byte EMPTY_DICTs
+// would otherwise cost 250 times its size.
 
 const (
 	maxPickleOps   = 1 << 20 // a parameter dict takes about 30 opcodes per array
 	maxPickleMarks = 1 << 16 // each MARK costs gopickle a fresh stack
 	maxPickleLine  = 256     // text numbers and global names
+	maxPickleLong  = 8       // bytes of a LONG1 or LONG4 integer: shapes fit in 8
 )
+
+// opCost is about what gopickle allocates to run one opcode, beyond its
+// argument (measured: a MARK makes a fresh 16-slot stack, EMPTY_DICT a dict
+// with room for 4 entries, a call may make an OrderedDict; a push grows the
+// stack). argCost is the bytes it allocates per argument byte: the read
+// buffer, the string made from it, and a FRAME's copy.
+func opCost(code byte) uint64 {
+	switch code {
+	case '(':
+		return 512
+	case '}', ']', 0x8f, 'R', 0x81, 0x92, 'o', 'i', 'b':
+		return 320
+	}
+	return 128
+}
+
+const argCost = 4
 
 // Argument kinds of the pickle opcodes.
 const (
@@ -73,18 +94,20 @@ var pickleOps = [256]*pickleOp{
 
 // scanPickle checks the opcodes of data up to the first STOP (where the
 // unpickler stops too). Errors name the byte offset and the opcode.
-func scanPickle(data []byte) error {
+// It returns the estimated cost of decoding them (opCost, argCost).
+func scanPickle(data []byte) (cost uint64, err error) {
 	ops, marks := 0, 0
 	for pos := 0; pos < len(data); {
 		at, code := pos, data[pos]
 		op := pickleOps[code]
 		if op == nil {
-			return fmt.Errorf("byte %d: unknown opcode 0x%02x", at, code)
+			return 0, fmt.Errorf("byte %d: unknown opcode 0x%02x", at, code)
 		}
 		pos++
 		if ops++; ops > maxPickleOps {
-			return fmt.Errorf("byte %d: more than %d opcodes; not a parameter file", at, maxPickleOps)
+			return 0, fmt.Errorf("byte %d: more than %d opcodes; not a parameter file", at, maxPickleOps)
 		}
+		cost += opCost(code)
 		rest := uint64(len(data) - pos)
 		short := func(need uint64) error {
 			return fmt.Errorf("byte %d: %s needs %d bytes, the file has %d left (truncated or corrupt)", at, op.name, need, rest)
@@ -93,18 +116,18 @@ func scanPickle(data []byte) error {
 		case argNone:
 			switch code {
 			case '.':
-				return nil
+				return cost, nil
 			case '(':
 				if marks++; marks > maxPickleMarks {
-					return fmt.Errorf("byte %d: more than %d MARKs; not a parameter file", at, maxPickleMarks)
+					return 0, fmt.Errorf("byte %d: more than %d MARKs; not a parameter file", at, maxPickleMarks)
 				}
 			}
 		case argFixed:
 			if uint64(op.n) > rest {
-				return short(uint64(op.n))
+				return 0, short(uint64(op.n))
 			}
 			if code == 0x80 && data[pos] > 5 {
-				return fmt.Errorf("byte %d: pickle protocol %d is not supported (0 to 5 are)", at, data[pos])
+				return 0, fmt.Errorf("byte %d: pickle protocol %d is not supported (0 to 5 are)", at, data[pos])
 			}
 			pos += op.n
 		case argLen1, argLen4, argLen8:
@@ -116,7 +139,7 @@ func scanPickle(data []byte) error {
 				w = 8
 			}
 			if w > rest {
-				return short(w)
+				return 0, short(w)
 			}
 			var n uint64
 			switch w {
@@ -128,8 +151,12 @@ func scanPickle(data []byte) error {
 				n = binary.LittleEndian.Uint64(data[pos:])
 			}
 			if n > rest-w {
-				return fmt.Errorf("byte %d: %s claims %d bytes, the file has %d left (truncated or corrupt)", at, op.name, n, rest-w)
+				return 0, fmt.Errorf("byte %d: %s claims %d bytes, the file has %d left (truncated or corrupt)", at, op.name, n, rest-w)
 			}
+			if (code == 0x8a || code == 0x8b) && n > maxPickleLong {
+				return 0, fmt.Errorf("byte %d: %s integer of %d bytes; a parameter file needs at most %d", at, op.name, n, maxPickleLong)
+			}
+			cost += argCost * (w + n)
 			pos += int(w)
 			if code != 0x95 { // a FRAME's bytes are opcodes: scan into them
 				pos += int(n)
@@ -137,26 +164,28 @@ func scanPickle(data []byte) error {
 		case argLine, argNumLine:
 			end, err := lineEnd(data, pos, at, op, op.kind == argNumLine)
 			if err != nil {
-				return err
+				return 0, err
 			}
+			cost += argCost * uint64(end-pos)
 			pos = end
 		case argGlobal:
 			end1, err := lineEnd(data, pos, at, op, true)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			end2, err := lineEnd(data, end1, at, op, true)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			module, name := string(data[pos:end1-1]), string(data[end1:end2-1])
 			if !allowedGlobal(module, name) {
-				return &UnsafeGlobalError{Module: module, Name: name}
+				return 0, &UnsafeGlobalError{Module: module, Name: name}
 			}
+			cost += argCost * uint64(end2-pos)
 			pos = end2
 		}
 	}
-	return fmt.Errorf("byte %d: the file ends without a STOP opcode (truncated)", len(data))
+	return 0, fmt.Errorf("byte %d: the file ends without a STOP opcode (truncated)", len(data))
 }
 
 // lineEnd returns the position after the newline that ends the text argument

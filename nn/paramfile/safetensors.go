@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"unicode/utf8"
 
@@ -52,16 +51,12 @@ type stEntry struct {
 // into its own backing slice; an error names the file, the tensor and the
 // offending byte offsets, and no tensor is returned with it.
 func LoadSafetensors(path string) ([]NamedTensor, map[string]string, error) {
-	f, err := os.Open(path)
+	f, size, err := openRegular(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("safetensors: %w", err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, fmt.Errorf("safetensors: %w", err)
-	}
-	ts, meta, err := readSafetensors(f, fi.Size())
+	ts, meta, err := readSafetensors(f, size)
 	if err != nil {
 		return nil, nil, fmt.Errorf("safetensors: %s: %w", path, err)
 	}

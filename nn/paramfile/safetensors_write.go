@@ -177,14 +177,16 @@ func (p *stPlan) writeTo(w io.Writer) error {
 
 // saveAtomic writes a file through write: to a temporary file in the same
 // folder, then synced, closed and renamed over path, then the folder synced.
-// On error the temporary file is removed and path is untouched.
+// On error the temporary file is removed and path is untouched; before
+// writing, the temporaries that killed saves of path left are removed
+// (savetemp.go).
 func saveAtomic(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
 		mode = fi.Mode().Perm()
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*.tmp")
+	f, err := os.CreateTemp(dir, tempPattern(path))
 	if err != nil {
 		return err
 	}
@@ -195,6 +197,10 @@ func saveAtomic(path string, write func(io.Writer) error) (err error) {
 			os.Remove(tmp)
 		}
 	}()
+	if err := lockTemp(f); err != nil {
+		return fmt.Errorf("locking %s: %w", tmp, err)
+	}
+	removeStaleTemps(path, tmp)
 	bw := bufio.NewWriterSize(f, 1<<16)
 	if err := write(bw); err != nil {
 		return fmt.Errorf("writing %s: %w", tmp, err)

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"os"
 )
 
 // Kind is a parameter file's format.
@@ -20,15 +19,11 @@ const (
 // rest. A file that is neither (a text file, a gzip archive) is an error that says so and
 // shows the bytes it starts with.
 func Sniff(path string) (Kind, error) {
-	f, err := os.Open(path)
+	f, size, err := openRegular(path)
 	if err != nil {
 		return 0, fmt.Errorf("paramfile: %w", err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, fmt.Errorf("paramfile: %w", err)
-	}
 	head := make([]byte, 9)
 	n, err := io.ReadFull(f, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
@@ -40,7 +35,7 @@ func Sniff(path string) (Kind, error) {
 		return Pickle, nil
 	case n >= 1 && (head[0] == '}' || head[0] == '(' || head[0] == ']'): // protocols 0 and 1 open with a dict, mark or list
 		return Pickle, nil
-	case n == 9 && head[8] == '{' && binary.LittleEndian.Uint64(head) <= uint64(st.Size()-8):
+	case n == 9 && head[8] == '{' && binary.LittleEndian.Uint64(head) <= uint64(size-8):
 		return Safetensors, nil
 	case n >= 2 && head[0] == 0x1f && head[1] == 0x8b:
 		return 0, fmt.Errorf("paramfile: %s is gzip-compressed: decompress it first (gunzip)", path)
