@@ -1,4 +1,4 @@
-// Command ch08-2-misclassified shows the digits a trained network gets wrong (chapter 8.1.2,
+// Command ch08-2-misclassified shows the digits a trained network gets wrong (chapter 8.1.1,
 // misclassified_mnist.py): it classifies the test set, prints the accuracy and how many
 // images were misclassified, and draws the first of them in a grid, each captioned with its
 // label and the network's answer ("6 → 0": a 6 taken for a 0), and prints the picture's
@@ -30,7 +30,7 @@ import (
 func main() { cli.Main("ch08-2-misclassified", run) }
 
 func run(ctx context.Context, w, logw io.Writer, args []string) error {
-	fs := cli.Flags("ch08-2-misclassified", "draws the test digits a trained network gets wrong (chapter 8.1.2).", logw)
+	fs := cli.Flags("ch08-2-misclassified", "draws the test digits a trained network gets wrong (chapter 8.1.1).", logw)
 	kind := fs.String("net", "deep", "network: deep (DeepConvNet) or simple (SimpleConvNet)")
 	weights := fs.String("weights", "", "trained parameters (zerograd .safetensors or the book's .pkl); none: train briefly")
 	epochs := fs.Int("epochs", 1, "without -weights: training epochs")
