@@ -1,8 +1,6 @@
 package nn_test
 
 import (
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/fixture"
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/nn/paramfile"
 	"github.com/zerograd/zerograd/ops"
@@ -120,24 +119,8 @@ func mapsEqual(a, b map[string][]float64) bool {
 // the pickle as the book ships it.
 func gunzipFixture(t *testing.T, name string) string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("paramfile", "testdata", name+".gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(t.TempDir(), name)
-	out, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, zr); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
+	if err := fixture.Gunzip(filepath.Join("paramfile", "testdata", name+".gz"), path); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -1,40 +1,27 @@
 package main
 
 import (
-	"context"
-	"image"
-	_ "image/png"
-	"io"
 	"math"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 // The book's values for x = [-1 1 2], then four pictures that decode as PNG.
 func TestValuesAndPictures(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-out", dir}); err != nil {
-		t.Fatal(err)
-	}
+	out := extest.Run(t, run, "-out", dir)
 	want := "x = [-1 1 2]\nstep    [0 1 1]\nsigmoid [0.26894142 0.73105858 0.88079708]\nrelu    [0 1 2]\n"
 	for _, f := range []string{"step.png", "sigmoid.png", "step_sigmoid.png", "relu.png"} {
 		want += filepath.Join(dir, f) + "\n"
 	}
-	if out.String() != want {
-		t.Fatalf("printed\n%s\nwant\n%s", out.String(), want)
+	if out != want {
+		t.Fatalf("printed\n%s\nwant\n%s", out, want)
 	}
 	for _, f := range []string{"step.png", "sigmoid.png", "step_sigmoid.png", "relu.png"} {
-		r, err := os.Open(filepath.Join(dir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, _, err := image.Decode(r)
-		r.Close()
-		if err != nil || img.Bounds().Dx() < 400 {
-			t.Fatalf("%s: %v", f, err)
+		if img := extest.PNG(t, filepath.Join(dir, f)); img.Bounds().Dx() < 400 {
+			t.Fatalf("%s: %d pixels wide", f, img.Bounds().Dx())
 		}
 	}
 }

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"compress/gzip"
-	"context"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/zerograd/zerograd/dataset"
+	"github.com/zerograd/zerograd/examples/internal/extest"
 	"github.com/zerograd/zerograd/nn/paramfile"
 )
 
@@ -36,11 +34,8 @@ var accuracyOnly = regexp.MustCompile(`^test accuracy (0\.\d{4}|1\.0000)\n$`)
 // and their paths printed, and -weights on the saved parameters prints the same accuracy.
 func TestTrainThenEvaluate(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-train", "3000", "-epochs", "10", "-test", "1000", "-out", dir}); err != nil {
-		t.Fatal(err)
-	}
-	if acc := accuracy(t, out.String()); acc < 0.8 {
+	out := extest.Run(t, run, "-train", "3000", "-epochs", "10", "-test", "1000", "-out", dir)
+	if acc := accuracy(t, out); acc < 0.8 {
 		t.Fatalf("test accuracy %v after training on 3000 images", acc)
 	}
 	for _, f := range []string{"params.safetensors", "loss.png"} {
@@ -48,43 +43,14 @@ func TestTrainThenEvaluate(t *testing.T) {
 		if st, err := os.Stat(path); err != nil || st.Size() == 0 {
 			t.Fatalf("%s: %v", f, err)
 		}
-		if !strings.Contains(out.String(), path+"\n") {
-			t.Errorf("the output does not name %s:\n%s", path, out.String())
+		if !strings.Contains(out, path+"\n") {
+			t.Errorf("the output does not name %s:\n%s", path, out)
 		}
 	}
-	var again strings.Builder
-	if err := run(context.Background(), &again, io.Discard, []string{"-weights", filepath.Join(dir, "params.safetensors"), "-test", "1000"}); err != nil {
-		t.Fatal(err)
+	again := extest.Run(t, run, "-weights", filepath.Join(dir, "params.safetensors"), "-test", "1000")
+	if !accuracyOnly.MatchString(again) || !strings.HasSuffix(out, again) {
+		t.Fatalf("-weights printed %q, training printed %q", again, out)
 	}
-	if !accuracyOnly.MatchString(again.String()) || !strings.HasSuffix(out.String(), again.String()) {
-		t.Fatalf("-weights printed %q, training printed %q", again.String(), out.String())
-	}
-}
-
-// gunzip writes the nn fixture shaped like the book's sample_weight.pkl into dir.
-func gunzip(t *testing.T, dir string) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "nn", "paramfile", "testdata", "book_sample_weight.pkl.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "sample_weight.pkl")
-	dst, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(dst, zr); err != nil {
-		t.Fatal(err)
-	}
-	if err := dst.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // The book's pickle format loads with -weights, and the printed accuracy is the one a plain
@@ -92,12 +58,10 @@ func gunzip(t *testing.T, dir string) string {
 // pickle's values. (The fixture holds a pattern, not the book's trained weights, whose
 // 0.9352 needs the book's file.)
 func TestBookPickle(t *testing.T) {
-	path := gunzip(t, t.TempDir())
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-weights", path, "-test", "2000"}); err != nil {
-		t.Fatal(err)
-	}
-	got := accuracy(t, out.String())
+	// The nn fixture shaped like the book's sample_weight.pkl.
+	path := filepath.Join(t.TempDir(), "sample_weight.pkl")
+	extest.Gunzip(t, filepath.Join("..", "..", "nn", "paramfile", "testdata", "book_sample_weight.pkl.gz"), path)
+	got := accuracy(t, extest.Run(t, run, "-weights", path, "-test", "2000"))
 
 	ts, err := paramfile.LoadPickle(path)
 	if err != nil {

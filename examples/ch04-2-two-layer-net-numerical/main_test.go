@@ -1,17 +1,13 @@
 package main
 
 import (
-	"context"
-	"image"
-	_ "image/png"
-	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 // A small net (784-5-10, batch 10): the numerical and backprop gradients agree, both
@@ -19,11 +15,7 @@ import (
 // paths are printed.
 func TestSmallNet(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-hidden", "5", "-batch", "10", "-iters", "3", "-out", dir}); err != nil {
-		t.Fatal(err)
-	}
-	s := out.String()
+	s := extest.Run(t, run, "-hidden", "5", "-batch", "10", "-iters", "3", "-out", dir)
 	if !strings.HasPrefix(s, "TwoLayerNet 784-5-10, 3985 parameters, batch 10\n") {
 		t.Fatalf("printed\n%s", s)
 	}
@@ -54,18 +46,5 @@ func TestSmallNet(t *testing.T) {
 	if r, _ := strconv.Atoi(m[1]); r < 100 {
 		t.Fatalf("backprop only %d times faster", r)
 	}
-	for _, name := range []string{"gradients.png", "loss.png"} {
-		if !strings.Contains(s, "\n"+filepath.Join(dir, name)+"\n") {
-			t.Errorf("the output does not name %s:\n%s", name, s)
-		}
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _, err = image.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
+	extest.Pictures(t, s, "\n", dir, "gradients.png", "loss.png")
 }

@@ -1,18 +1,15 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"image"
-	_ "image/png"
-	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 // bookPath is optimizer_compare_naive.py's loop with the book's update formulas
@@ -47,13 +44,10 @@ func bookPath(name string, steps int) [2]float64 {
 // named.
 func TestNaivePaths(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-mnist-iters", "0", "-out", dir}); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	out := extest.Run(t, run, "-mnist-iters", "0", "-out", dir)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(lines) != 5 || lines[4] != filepath.Join(dir, "naive.png") {
-		t.Fatalf("printed\n%s", out.String())
+		t.Fatalf("printed\n%s", out)
 	}
 	re := regexp.MustCompile(`^(\w+) +after 30 steps: \(x, y\) = \((\S+), (\S+)\), f = \S+$`)
 	for i, name := range names {
@@ -73,20 +67,17 @@ func TestNaivePaths(t *testing.T) {
 	if want := fmt.Sprintf("(%.6f,", -7*math.Pow(1-0.095, 30)); !strings.Contains(lines[0], want) {
 		t.Errorf("SGD line %q, want x %s", lines[0], want)
 	}
-	decode(t, filepath.Join(dir, "naive.png"))
+	extest.PNG(t, filepath.Join(dir, "naive.png"))
 }
 
 // (b) A short MNIST comparison on small nets: four final losses, Adam ahead of plain SGD
 // (lr 0.01) after 60 iterations, and the loss picture, named last.
 func TestMNISTShort(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-mnist-iters", "60", "-hidden", "20", "-batch", "32", "-train", "2000", "-out", dir}); err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`(?m)^(\w+) +final loss (\S+) \(mean of the last 60 iterations\)$`).FindAllStringSubmatch(out.String(), -1)
+	out := extest.Run(t, run, "-mnist-iters", "60", "-hidden", "20", "-batch", "32", "-train", "2000", "-out", dir)
+	m := regexp.MustCompile(`(?m)^(\w+) +final loss (\S+) \(mean of the last 60 iterations\)$`).FindAllStringSubmatch(out, -1)
 	if len(m) != 4 {
-		t.Fatalf("printed\n%s", out.String())
+		t.Fatalf("printed\n%s", out)
 	}
 	loss := map[string]float64{}
 	for _, l := range m {
@@ -98,10 +89,10 @@ func TestMNISTShort(t *testing.T) {
 	if loss["Adam"] >= loss["SGD"] {
 		t.Errorf("Adam %v is not below SGD %v", loss["Adam"], loss["SGD"])
 	}
-	if !strings.HasSuffix(out.String(), "\n"+filepath.Join(dir, "mnist_loss.png")+"\n") {
-		t.Errorf("the output does not end with the picture's path:\n%s", out.String())
+	if !strings.HasSuffix(out, "\n"+filepath.Join(dir, "mnist_loss.png")+"\n") {
+		t.Errorf("the output does not end with the picture's path:\n%s", out)
 	}
-	decode(t, filepath.Join(dir, "mnist_loss.png"))
+	extest.PNG(t, filepath.Join(dir, "mnist_loss.png"))
 }
 
 // smoothCurve keeps the length, leaves a constant alone and damps a zigzag.
@@ -118,17 +109,5 @@ func TestSmoothCurve(t *testing.T) {
 		if math.Abs(v-3.5) > 0.1 {
 			t.Fatalf("smoothed[%d] = %v, want near 3.5", i+5, v)
 		}
-	}
-}
-
-func decode(t *testing.T, path string) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, _, err := image.Decode(f); err != nil {
-		t.Fatalf("%s: %v", path, err)
 	}
 }

@@ -1,18 +1,12 @@
 package main
 
 import (
-	"context"
-	"image"
-	_ "image/png"
-	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 
+	"github.com/zerograd/zerograd/examples/internal/extest"
 	"github.com/zerograd/zerograd/nn"
 )
 
@@ -63,14 +57,11 @@ func TestSigmoidSaturation(t *testing.T) {
 // spread while 0.01 lets it die), and writes and names six pictures.
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-n", "300", "-out", dir}); err != nil {
-		t.Fatal(err)
-	}
+	out := extest.Run(t, run, "-n", "300", "-out", dir)
 	re := regexp.MustCompile(`(?m)^(sigmoid|relu) +(std 1|std 0\.01|xavier|he) +(\S+) (\S+) (\S+) (\S+) (\S+)$`)
-	rows := re.FindAllStringSubmatch(out.String(), -1)
+	rows := re.FindAllStringSubmatch(out, -1)
 	if len(rows) != 6 {
-		t.Fatalf("printed\n%s", out.String())
+		t.Fatalf("printed\n%s", out)
 	}
 	last := map[string]float64{}
 	for _, r := range rows {
@@ -80,17 +71,6 @@ func TestRun(t *testing.T) {
 		t.Errorf("layer-5 spreads %v", last)
 	}
 	for _, s := range settings {
-		if !strings.Contains(out.String(), "\n"+filepath.Join(dir, s.file)+"\n") {
-			t.Errorf("the output does not name %s:\n%s", s.file, out.String())
-		}
-		f, err := os.Open(filepath.Join(dir, s.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _, err = image.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", s.file, err)
-		}
+		extest.Pictures(t, out, "\n", dir, s.file)
 	}
 }

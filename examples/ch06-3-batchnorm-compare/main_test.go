@@ -1,17 +1,13 @@
 package main
 
 import (
-	"context"
-	"image"
-	_ "image/png"
-	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 func TestLogspace(t *testing.T) {
@@ -25,25 +21,15 @@ func TestLogspace(t *testing.T) {
 // batch norm does (the book's figure 6-18); one line per scale and the picture.
 func TestShortComparison(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-scales", "3", "-epochs", "6", "-out", dir}); err != nil {
-		t.Fatal(err)
-	}
-	rows := regexp.MustCompile(`(?m)^W:(\S+) +(0\.\d{3}|1\.000)  (0\.\d{3}|1\.000)$`).FindAllStringSubmatch(out.String(), -1)
+	out := extest.Run(t, run, "-scales", "3", "-epochs", "6", "-out", dir)
+	rows := regexp.MustCompile(`(?m)^W:(\S+) +(0\.\d{3}|1\.000)  (0\.\d{3}|1\.000)$`).FindAllStringSubmatch(out, -1)
 	if len(rows) != 3 || rows[0][1] != "1" || rows[1][1] != "0.01" || rows[2][1] != "0.0001" {
-		t.Fatalf("printed\n%s", out.String())
+		t.Fatalf("printed\n%s", out)
 	}
 	plain, _ := strconv.ParseFloat(rows[1][2], 64)
 	bn, _ := strconv.ParseFloat(rows[1][3], 64)
 	if plain > 0.3 || bn < 0.6 {
 		t.Errorf("W = 0.01: accuracy %v without batch norm, %v with", plain, bn)
 	}
-	f, err := os.Open(filepath.Join(dir, "batchnorm.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, _, err := image.Decode(f); err != nil {
-		t.Fatal(err)
-	}
+	extest.PNG(t, filepath.Join(dir, "batchnorm.png"))
 }

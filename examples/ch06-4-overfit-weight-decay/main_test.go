@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
-	"image"
-	_ "image/png"
-	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
 
-	"strings"
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 var result = regexp.MustCompile(`(?m)^weight decay (\S+), (\d+) epochs: train acc (\S+), test acc (\S+), gap (\S+)\n$`)
@@ -20,13 +15,10 @@ var result = regexp.MustCompile(`(?m)^weight decay (\S+), (\d+) epochs: train ac
 // short runs 60 epochs with 1000 test images and returns train acc, test acc and gap.
 func short(t *testing.T, lambda, dir string) (train, test, gap float64) {
 	t.Helper()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-weight-decay", lambda, "-epochs", "60", "-test", "1000", "-out", dir}); err != nil {
-		t.Fatal(err)
-	}
-	m := result.FindStringSubmatch(out.String())
+	out := extest.Run(t, run, "-weight-decay", lambda, "-epochs", "60", "-test", "1000", "-out", dir)
+	m := result.FindStringSubmatch(out)
 	if m == nil || m[1] != lambda || m[2] != "60" {
-		t.Fatalf("printed %q", out.String())
+		t.Fatalf("printed %q", out)
 	}
 	train, _ = strconv.ParseFloat(m[3], 64)
 	test, _ = strconv.ParseFloat(m[4], 64)
@@ -50,12 +42,5 @@ func TestWeightDecayNarrowsGap(t *testing.T) {
 	if train1 >= train0 || gap1 >= gap0 {
 		t.Errorf("with decay 0.1: train acc %v, gap %v, not below %v, %v", train1, gap1, train0, gap0)
 	}
-	f, err := os.Open(filepath.Join(dir, "accuracy.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, _, err := image.Decode(f); err != nil {
-		t.Fatal(err)
-	}
+	extest.PNG(t, filepath.Join(dir, "accuracy.png"))
 }

@@ -2,16 +2,14 @@ package main
 
 import (
 	"context"
-	"image"
-	_ "image/png"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 var result = regexp.MustCompile(`(?m)^dropout (\S+), (\d+) epochs: train acc (\S+), test acc (\S+), gap (\S+)\n$`)
@@ -19,13 +17,10 @@ var result = regexp.MustCompile(`(?m)^dropout (\S+), (\d+) epochs: train acc (\S
 // short runs 60 epochs with 1000 test images and returns train acc and gap.
 func short(t *testing.T, ratio, dir string) (train, gap float64) {
 	t.Helper()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-dropout", ratio, "-epochs", "60", "-test", "1000", "-out", dir}); err != nil {
-		t.Fatal(err)
-	}
-	m := result.FindStringSubmatch(out.String())
+	out := extest.Run(t, run, "-dropout", ratio, "-epochs", "60", "-test", "1000", "-out", dir)
+	m := result.FindStringSubmatch(out)
 	if m == nil || m[1] != ratio || m[2] != "60" {
-		t.Fatalf("printed %q", out.String())
+		t.Fatalf("printed %q", out)
 	}
 	train, _ = strconv.ParseFloat(m[3], 64)
 	test, _ := strconv.ParseFloat(m[4], 64)
@@ -49,14 +44,7 @@ func TestDropoutNarrowsGap(t *testing.T) {
 	if train2 >= train0 || gap2 >= gap0/2 {
 		t.Errorf("dropout 0.2: train acc %v, gap %v; without: %v, %v", train2, gap2, train0, gap0)
 	}
-	f, err := os.Open(filepath.Join(dir, "accuracy.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, _, err := image.Decode(f); err != nil {
-		t.Fatal(err)
-	}
+	extest.PNG(t, filepath.Join(dir, "accuracy.png"))
 }
 
 func TestBadRatio(t *testing.T) {

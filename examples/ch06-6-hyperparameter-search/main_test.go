@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"image"
-	_ "image/png"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -13,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/zerograd/zerograd/dataset"
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 // A few short trials: the best are printed in order of validation accuracy, with
@@ -52,14 +50,7 @@ func TestSearch(t *testing.T) {
 			t.Errorf("%q: hyperparameters outside 10^[-6, -2] and 10^[-8, -4]", l)
 		}
 	}
-	f, err := os.Open(filepath.Join(dir, "best.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, _, err := image.Decode(f); err != nil {
-		t.Fatal(err)
-	}
+	extest.PNG(t, filepath.Join(dir, "best.png"))
 }
 
 // The search can tell a good learning rate from a bad one: after 15 epochs lr 0.01 is far

@@ -1,23 +1,19 @@
 package main
 
 import (
-	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 // Newton lands on the minimum in one step; the book's optimizers need tens; the pictures
 // are written and named.
 func TestNewton(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-out", dir}); err != nil {
-		t.Fatal(err)
-	}
-	got := out.String()
+	got := extest.Run(t, run, "-out", dir)
 	for _, want := range []string{
 		"f(-7, 2) = 6.45, grad f = (-0.7, 4), H = [[0.1 0] [0 2]]\n",
 		"Newton   after 1 step: (x, y) = (0.000000, 0.000000), f = 0\n",

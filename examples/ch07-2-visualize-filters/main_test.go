@@ -2,30 +2,26 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
-	"context"
 	"image/png"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 // A short training run on 600 images: both pictures decode as 8 x 4 grids of 30 filters,
 // they differ, and the trained filters are smoother than the random ones.
 func TestFiltersBeforeAndAfter(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-train", "600", "-lr", "0.005", "-out", dir}); err != nil {
-		t.Fatal(err)
-	}
+	out := extest.Run(t, run, "-train", "600", "-lr", "0.005", "-out", dir)
 	line := regexp.MustCompile(`(?m)^W1 (before|after) training: mean \|w\| (\d\.\d{4}), neighbour correlation (-?\d\.\d\d) -> (.*)$`)
-	m := line.FindAllStringSubmatch(out.String(), -1)
+	m := line.FindAllStringSubmatch(out, -1)
 	if len(m) != 2 || m[0][1] != "before" || m[1][1] != "after" {
-		t.Fatalf("printed %q", out.String())
+		t.Fatalf("printed %q", out)
 	}
 	before, _ := strconv.ParseFloat(m[0][3], 64)
 	after, _ := strconv.ParseFloat(m[1][3], 64)
@@ -61,34 +57,13 @@ func TestFiltersBeforeAndAfter(t *testing.T) {
 // -weights draws the filters of a parameter file instead of training: here a file shaped
 // like the book's params.pkl, with made-up values.
 func TestWeights(t *testing.T) {
-	src, err := os.Open("../../nn/paramfile/testdata/book_params.pkl.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	zr, err := gzip.NewReader(src)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	pkl := filepath.Join(dir, "params.pkl")
-	f, err := os.Create(pkl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(f, zr); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	if err := run(context.Background(), &out, io.Discard, []string{"-weights", pkl, "-out", dir}); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	extest.Gunzip(t, "../../nn/paramfile/testdata/book_params.pkl.gz", pkl)
+	out := extest.Run(t, run, "-weights", pkl, "-out", dir)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "W1 before training: ") || !strings.HasPrefix(lines[1], "W1 of params.pkl: ") {
-		t.Fatalf("printed %q", out.String())
+		t.Fatalf("printed %q", out)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "filters_after.png")); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/zerograd/zerograd/examples/internal/cli"
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 var accuracyLine = regexp.MustCompile(`(?m)^test accuracy (0|1)\.\d{4} \(on 50 test images\)\n$`)
@@ -20,27 +20,19 @@ var accuracyLine = regexp.MustCompile(`(?m)^test accuracy (0|1)\.\d{4} \(on 50 t
 // evaluates the saved parameters to the same accuracy.
 func TestShortTrainingAndWeights(t *testing.T) {
 	dir := t.TempDir()
-	var out bytes.Buffer
-	args := []string{"-train", "100", "-batch", "25", "-epochs", "1", "-test", "50", "-eval-sample", "25", "-out", dir}
-	if err := run(context.Background(), &out, io.Discard, args); err != nil {
-		t.Fatal(err)
-	}
-	m := accuracyLine.FindString(out.String())
+	out := extest.Run(t, run, "-train", "100", "-batch", "25", "-epochs", "1", "-test", "50", "-eval-sample", "25", "-out", dir)
+	m := accuracyLine.FindString(out)
 	if m == "" {
-		t.Fatalf("printed %q", out.String())
+		t.Fatalf("printed %q", out)
 	}
 	for _, f := range []string{"params.safetensors", "loss.png", "accuracy.png", "augmented.png"} {
 		path := filepath.Join(dir, f)
-		if st, err := os.Stat(path); err != nil || st.Size() == 0 || !strings.Contains(out.String(), "wrote "+path+": ") {
-			t.Fatalf("%s: %v; printed %q", f, err, out.String())
+		if st, err := os.Stat(path); err != nil || st.Size() == 0 || !strings.Contains(out, "wrote "+path+": ") {
+			t.Fatalf("%s: %v; printed %q", f, err, out)
 		}
 	}
-	var again bytes.Buffer
-	if err := run(context.Background(), &again, io.Discard, []string{"-weights", filepath.Join(dir, "params.safetensors"), "-test", "50"}); err != nil {
-		t.Fatal(err)
-	}
-	if again.String() != m {
-		t.Fatalf("-weights printed %q, training printed %q", again.String(), m)
+	if again := extest.Run(t, run, "-weights", filepath.Join(dir, "params.safetensors"), "-test", "50"); again != m {
+		t.Fatalf("-weights printed %q, training printed %q", again, m)
 	}
 }
 
@@ -82,31 +74,9 @@ func TestInterruptAndResume(t *testing.T) {
 // The book's deep_convnet_params.pkl loads by name (here a file of the same names and
 // shapes with made-up values).
 func TestBookPickle(t *testing.T) {
-	src, err := os.Open("../../nn/paramfile/testdata/book_deep_convnet_params.pkl.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	zr, err := gzip.NewReader(src)
-	if err != nil {
-		t.Fatal(err)
-	}
 	pkl := filepath.Join(t.TempDir(), "deep_convnet_params.pkl")
-	f, err := os.Create(pkl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(f, zr); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if err := run(context.Background(), &out, io.Discard, []string{"-weights", pkl, "-test", "50"}); err != nil {
-		t.Fatal(err)
-	}
-	if !accuracyLine.MatchString(out.String()) {
-		t.Fatalf("printed %q", out.String())
+	extest.Gunzip(t, "../../nn/paramfile/testdata/book_deep_convnet_params.pkl.gz", pkl)
+	if out := extest.Run(t, run, "-weights", pkl, "-test", "50"); !accuracyLine.MatchString(out) {
+		t.Fatalf("printed %q", out)
 	}
 }

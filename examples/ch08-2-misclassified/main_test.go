@@ -1,33 +1,25 @@
 package main
 
 import (
-	"context"
-	"image/png"
-	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 // A briefly trained SimpleConvNet gets some of 500 test digits wrong: the count, the book's
 // list of (label, inference) pairs and a grid of the first 8 of them.
 func TestMisclassified(t *testing.T) {
 	dir := t.TempDir()
-	var out strings.Builder
-	args := []string{"-net", "simple", "-train", "500", "-test", "500", "-max", "8", "-cols", "4", "-out", dir}
-	if err := run(context.Background(), &out, io.Discard, args); err != nil {
-		t.Fatal(err)
-	}
+	out := extest.Run(t, run, "-net", "simple", "-train", "500", "-test", "500", "-max", "8", "-cols", "4", "-out", dir)
 	m := regexp.MustCompile(`^test accuracy (0\.\d{4})\nmisclassified (\d+) of 500\n\{view index: \(label, inference\), \.\.\.\}\n\{(.*)\}\nthe first 8 drawn in (.*)\n$`).
-		FindStringSubmatch(out.String())
+		FindStringSubmatch(out)
 	if m == nil {
-		t.Fatalf("printed %q", out.String())
+		t.Fatalf("printed %q", out)
 	}
 	acc, _ := strconv.ParseFloat(m[1], 64)
 	wrong, _ := strconv.Atoi(m[2])
@@ -47,15 +39,7 @@ func TestMisclassified(t *testing.T) {
 	if m[4] != path {
 		t.Errorf("drawn in %q, want %q", m[4], path)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := extest.PNG(t, path)
 	// 4 columns, 2 rows of 28x28 digits in 84-pixel cells with captions and a title.
 	tiles := make([]chart.Tile, 8)
 	for i := range tiles {

@@ -1,12 +1,9 @@
 package book_test
 
 import (
-	"compress/gzip"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/fixture"
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/nn/train"
@@ -25,24 +23,8 @@ import (
 // the pickle as the book ships it.
 func gunzipFixture(t *testing.T, name string) string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "paramfile", "testdata", name+".gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(t.TempDir(), name)
-	out, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, zr); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
+	if err := fixture.Gunzip(filepath.Join("..", "paramfile", "testdata", name+".gz"), path); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -2,25 +2,11 @@ package chart
 
 import (
 	"image"
-	"image/png"
-	"os"
 	"path/filepath"
 	"testing"
-)
 
-func decode(t *testing.T, path string) image.Image {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
-}
+	"github.com/zerograd/zerograd/examples/internal/extest"
+)
 
 func gray(img image.Image, x, y int) uint32 {
 	r, _, _, _ := img.At(x, y).RGBA()
@@ -39,7 +25,7 @@ func TestGrid(t *testing.T) {
 	if err := Grid(path, tiles, opt); err != nil {
 		t.Fatal(err)
 	}
-	img := decode(t, path)
+	img := extest.PNG(t, path)
 	w, h := GridSize(tiles, opt)
 	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
 		t.Fatalf("picture is %v, GridSize says %dx%d", b, w, h)
@@ -77,7 +63,7 @@ func TestGridFixedRange(t *testing.T) {
 	if err := Grid(path, tiles, GridOptions{Cell: 2, Gap: 1, Min: -1, Max: 1}); err != nil {
 		t.Fatal(err)
 	}
-	img := decode(t, path)
+	img := extest.PNG(t, path)
 	if b := img.Bounds(); b.Dx() != 4 || b.Dy() != 4 {
 		t.Fatalf("bounds %v, want 4x4", b)
 	}

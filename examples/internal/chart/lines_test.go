@@ -1,26 +1,18 @@
 package chart
 
 import (
-	"image/png"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"gonum.org/v1/plot/plotutil"
+
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 // colored counts the pixels of the first series' color in the PNG at path.
 func colored(t *testing.T, path string) int {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := extest.PNG(t, path)
 	r0, g0, b0, _ := plotutil.Color(0).RGBA()
 	n := 0
 	b := img.Bounds()

@@ -4,7 +4,6 @@
 package tour_test
 
 import (
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -22,6 +21,8 @@ import (
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 	"github.com/zerograd/zerograd/viz"
+
+	"github.com/zerograd/zerograd/internal/fixture" // test data, not part of the tour
 )
 
 // 1. Build a graph: nodes before data.
@@ -287,24 +288,8 @@ func Example_saveLoad() {
 
 // gunzip writes the file at path, uncompressed, into dir and returns its new path.
 func gunzip(dir, path string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		panic(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		panic(err)
-	}
 	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), ".gz"))
-	dst, err := os.Create(out)
-	if err != nil {
-		panic(err)
-	}
-	if _, err := io.Copy(dst, zr); err != nil {
-		panic(err)
-	}
-	if err := dst.Close(); err != nil {
+	if err := fixture.Gunzip(path, out); err != nil {
 		panic(err)
 	}
 	return out
