@@ -14,59 +14,30 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
 	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/examples/internal/convnet"
-	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
 )
 
 func main() { cli.Main("ch08-2-misclassified", run) }
 
 func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	fs := cli.Flags("ch08-2-misclassified", "draws the test digits a trained network gets wrong (chapter 8.1.1).", logw)
-	kind := fs.String("net", "deep", "network: deep (DeepConvNet) or simple (SimpleConvNet)")
-	weights := fs.String("weights", "", "trained parameters (zerograd .safetensors or the book's .pkl); none: train briefly")
-	epochs := fs.Int("epochs", 1, "without -weights: training epochs")
-	trainN := fs.Int("train", 6000, "without -weights: train on the first N images (0: all 60000)")
-	testN := fs.Int("test", 0, "classify the first N test images (0: all 10000)")
+	f := convnet.Register(fs, "classify the first N test images (0: all 10000)")
 	maxView := fs.Int("max", 20, "draw at most this many misclassified digits")
 	cols := fs.Int("cols", 5, "digits per row")
 	out := fs.String("out", "ch08-2-misclassified", "folder for the picture")
-	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
-	seed := fs.Uint64("seed", 1, "random seed")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if *maxView < 1 {
 		return fmt.Errorf("-max %d: want at least 1", *maxView)
 	}
-	trainSet, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
-	if err != nil {
-		return err
-	}
-	if *testN > 0 {
-		test = test.Slice(0, min(*testN, test.N))
-	}
-	g := graph.New()
-	net, err := convnet.New(g, *kind, rand.New(rand.NewPCG(*seed, 1)))
-	if err != nil {
-		return err
-	}
-	if *weights != "" {
-		err = nn.LoadWeights(*weights, g.Root())
-	} else {
-		if *trainN > 0 {
-			trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
-		}
-		err = convnet.TrainBriefly(ctx, net, trainSet, test, *epochs, 0.001, *seed, logw)
-	}
+	net, test, err := f.Trained(ctx, logw)
 	if err != nil {
 		return err
 	}

@@ -21,49 +21,20 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 
-	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/examples/internal/convnet"
-	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/nn"
 )
 
 func main() { cli.Main("ch08-3-half-precision", run) }
 
 func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	fs := cli.Flags("ch08-3-half-precision", "measures a trained network's test accuracy with its parameters rounded to float16 (chapter 8.3.4).", logw)
-	kind := fs.String("net", "deep", "network: deep (DeepConvNet) or simple (SimpleConvNet)")
-	weights := fs.String("weights", "", "trained parameters (zerograd .safetensors or the book's .pkl); none: train briefly")
-	epochs := fs.Int("epochs", 1, "without -weights: training epochs")
-	trainN := fs.Int("train", 6000, "without -weights: train on the first N images (0: all 60000)")
-	testN := fs.Int("test", 0, "measure on the first N test images (0: all 10000)")
-	data := fs.String("data", "", "folder holding the MNIST files (default: found automatically)")
-	seed := fs.Uint64("seed", 1, "random seed")
+	f := convnet.Register(fs, "measure on the first N test images (0: all 10000)")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	trainSet, test, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
-	if err != nil {
-		return err
-	}
-	if *testN > 0 {
-		test = test.Slice(0, min(*testN, test.N))
-	}
-	g := graph.New()
-	net, err := convnet.New(g, *kind, rand.New(rand.NewPCG(*seed, 1)))
-	if err != nil {
-		return err
-	}
-	if *weights != "" {
-		err = nn.LoadWeights(*weights, g.Root())
-	} else {
-		if *trainN > 0 {
-			trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
-		}
-		err = convnet.TrainBriefly(ctx, net, trainSet, test, *epochs, 0.001, *seed, logw)
-	}
+	net, test, err := f.Trained(ctx, logw)
 	if err != nil {
 		return err
 	}

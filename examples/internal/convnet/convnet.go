@@ -3,11 +3,20 @@
 // the book's SimpleConvNet or DeepConvNet by name, a brief training for when no trained
 // parameters are given, and the network's classes and accuracy on a data set. Trained
 // parameters of either kind of file load with nn.LoadWeights(path, net.Scope).
+//
+// The chapter 8 examples also share their flags and the way they get their network:
+//
+//	f := convnet.Register(fs, "classify the first N test images (0: all 10000)")
+//	if err := cli.Parse(fs, args); err != nil {
+//		return err
+//	}
+//	net, test, err := f.Trained(ctx, logw)
 package convnet
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,6 +24,7 @@ import (
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/mnistrun"
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/nn/train"
 	"github.com/zerograd/zerograd/optim"
@@ -73,4 +83,60 @@ func TrainBriefly(ctx context.Context, net *book.Net, trainSet, testSet *dataset
 		return err
 	}
 	return nil
+}
+
+// Flags are the flags of an example that needs a trained network.
+type Flags struct {
+	Kind    string // -net: "deep" or "simple"
+	Weights string // -weights: trained parameters; "": train briefly
+	Epochs  int    // -epochs: of the brief training
+	Train   int    // -train: train on the first N images; 0 = all 60000
+	Test    int    // -test: use the first N test images; 0 = all 10000
+	Data    string // -data: folder holding the MNIST files; "" = found automatically
+	Seed    uint64 // -seed
+}
+
+// Register defines the flags on fs with their defaults (a DeepConvNet, one epoch on the
+// first 6000 images when no -weights) and returns where their values go. testUsage is the
+// help text of -test: what the example does with the test images.
+func Register(fs *flag.FlagSet, testUsage string) *Flags {
+	f := &Flags{}
+	fs.StringVar(&f.Kind, "net", "deep", "network: deep (DeepConvNet) or simple (SimpleConvNet)")
+	fs.StringVar(&f.Weights, "weights", "", "trained parameters (zerograd .safetensors or the book's .pkl); none: train briefly")
+	fs.IntVar(&f.Epochs, "epochs", 1, "without -weights: training epochs")
+	fs.IntVar(&f.Train, "train", 6000, "without -weights: train on the first N images (0: all 60000)")
+	fs.IntVar(&f.Test, "test", 0, testUsage)
+	fs.StringVar(&f.Data, "data", "", "folder holding the MNIST files (default: found automatically)")
+	fs.Uint64Var(&f.Seed, "seed", 1, "random seed")
+	return f
+}
+
+// Trained loads MNIST, builds the network of -net and loads -weights into it, or without
+// -weights trains it briefly (TrainBriefly, learning rate 0.001) on the first -train
+// images. It returns the network and the first -test test images.
+func (f *Flags) Trained(ctx context.Context, logw io.Writer) (*book.Net, *dataset.Set, error) {
+	trainSet, test, err := dataset.LoadMNIST(dataset.Options{Dir: f.Data, Normalize: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.Test > 0 {
+		test = test.Slice(0, min(f.Test, test.N))
+	}
+	g := graph.New()
+	net, err := New(g, f.Kind, rand.New(rand.NewPCG(f.Seed, 1)))
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.Weights != "" {
+		err = nn.LoadWeights(f.Weights, g.Root())
+	} else {
+		if f.Train > 0 {
+			trainSet = trainSet.Slice(0, min(f.Train, trainSet.N))
+		}
+		err = TrainBriefly(ctx, net, trainSet, test, f.Epochs, 0.001, f.Seed, logw)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return net, test, nil
 }
