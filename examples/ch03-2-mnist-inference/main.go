@@ -24,9 +24,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
 	"github.com/zerograd/zerograd/examples/internal/cli"
+	"github.com/zerograd/zerograd/examples/internal/mnistrun"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/nn/book"
@@ -52,15 +52,9 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 		return err
 	}
 	// load_mnist(normalize=True, flatten=True, one_hot_label=False)
-	trainSet, testSet, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
+	trainSet, testSet, err := mnistrun.Load(*data, true, *trainN, *testN)
 	if err != nil {
 		return err
-	}
-	if *trainN > 0 {
-		trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
-	}
-	if *testN > 0 {
-		testSet = testSet.Slice(0, min(*testN, testSet.N))
 	}
 	g := graph.New()
 	net := book.NewInferenceNet(g.Root(), book.Options{Rand: rand.New(rand.NewPCG(*seed, 1))})

@@ -23,9 +23,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
 	"github.com/zerograd/zerograd/examples/internal/cli"
+	"github.com/zerograd/zerograd/examples/internal/mnistrun"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/nn/train"
@@ -48,15 +48,9 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	trainSet, testSet, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
+	trainSet, testSet, err := mnistrun.Load(*data, true, *trainN, *testN)
 	if err != nil {
 		return err
-	}
-	if *trainN > 0 {
-		trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
-	}
-	if *testN > 0 {
-		testSet = testSet.Slice(0, min(*testN, testSet.N))
 	}
 	rng := rand.New(rand.NewPCG(*seed, 1))
 
@@ -86,13 +80,7 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	var lossList, trainAccList, testAccList []float64
 	for i := range *iters {
 		// batch_mask = np.random.choice(train_size, batch_size)
-		for j := range idx {
-			idx[j] = rng.IntN(trainSet.N)
-		}
-		trainSet.Batch(idx, xb.Float32s(), nil)
-		for j, k := range idx {
-			tb.Int32s()[j] = int32(trainSet.Labels[k])
-		}
+		mnistrun.RandomBatch(rng, trainSet, idx, xb.Float32s(), tb.Int32s())
 		loss, err := step.Run(feeds)
 		if err != nil {
 			return err

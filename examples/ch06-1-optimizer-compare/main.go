@@ -31,6 +31,7 @@ import (
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
 	"github.com/zerograd/zerograd/examples/internal/cli"
+	"github.com/zerograd/zerograd/examples/internal/mnistrun"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/ops"
@@ -134,12 +135,9 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	}
 
 	// (b) MNIST.
-	mnist, _, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
+	mnist, _, err := mnistrun.Load(*data, true, *trainN, 0)
 	if err != nil {
 		return err
-	}
-	if *trainN > 0 {
-		mnist = mnist.Slice(0, min(*trainN, mnist.N))
 	}
 	losses, err := compareMNIST(mnist, *hidden, *batch, *iters, *seed)
 	if err != nil {
@@ -192,13 +190,7 @@ func compareMNIST(mnist *dataset.Set, hidden, batch, iters int, seed uint64) (ma
 	idx := make([]int, batch)
 	losses := map[string][]float64{}
 	for range iters {
-		for j := range idx { // batch_mask = np.random.choice(train_size, batch_size)
-			idx[j] = rng.IntN(mnist.N)
-		}
-		mnist.Batch(idx, xb.Float32s(), nil)
-		for j, k := range idx {
-			tb.Int32s()[j] = int32(mnist.Labels[k])
-		}
+		mnistrun.RandomBatch(rng, mnist, idx, xb.Float32s(), tb.Int32s())
 		for _, name := range names {
 			n := nets[name]
 			// The book records the loss after the update; the loss before it is the same

@@ -34,6 +34,7 @@ import (
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
 	"github.com/zerograd/zerograd/examples/internal/cli"
+	"github.com/zerograd/zerograd/examples/internal/mnistrun"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/optim"
@@ -130,12 +131,9 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	trainSet, _, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true, Flatten: true})
+	trainSet, _, err := mnistrun.Load(*data, true, *trainN, 0)
 	if err != nil {
 		return err
-	}
-	if *trainN > 0 {
-		trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
 	}
 	*eval = min(*eval, trainSet.N)
 	if err := os.MkdirAll(*out, 0o755); err != nil {

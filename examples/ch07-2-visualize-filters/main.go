@@ -22,10 +22,10 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
 	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/examples/internal/convnet"
+	"github.com/zerograd/zerograd/examples/internal/mnistrun"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/nn/book"
@@ -64,12 +64,9 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 			return err
 		}
 	} else {
-		trainSet, testSet, err := dataset.LoadMNIST(dataset.Options{Dir: *data, Normalize: true})
+		trainSet, testSet, err := mnistrun.Load(*data, false, *trainN, 0)
 		if err != nil {
 			return err
-		}
-		if *trainN > 0 {
-			trainSet = trainSet.Slice(0, min(*trainN, trainSet.N))
 		}
 		if err := convnet.TrainBriefly(ctx, net, trainSet, testSet, *epochs, *lr, *seed, logw); err != nil {
 			return err

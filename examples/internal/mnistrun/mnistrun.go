@@ -32,6 +32,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -108,17 +109,37 @@ func Register(fs *flag.FlagSet, d Config, names ...string) *Config {
 // then: missing files are an error that names them), and keeps the first -train and -test
 // images. flatten gives images of 784 values, else 1x28x28.
 func (c *Config) Load(flatten bool) (trainSet, testSet *dataset.Set, err error) {
-	trainSet, testSet, err = dataset.LoadMNIST(dataset.Options{Dir: c.Data, Normalize: true, Flatten: flatten})
+	return Load(c.Data, flatten, c.Train, c.Test)
+}
+
+// Load loads MNIST normalized to [0, 1] from dir ("": found automatically) and keeps the
+// first nTrain training and nTest test images (0: all of them). flatten gives images of
+// 784 values, else 1x28x28.
+func Load(dir string, flatten bool, nTrain, nTest int) (trainSet, testSet *dataset.Set, err error) {
+	trainSet, testSet, err = dataset.LoadMNIST(dataset.Options{Dir: dir, Normalize: true, Flatten: flatten})
 	if err != nil {
 		return nil, nil, err
 	}
-	if c.Train > 0 {
-		trainSet = trainSet.Slice(0, min(c.Train, trainSet.N))
+	if nTrain > 0 {
+		trainSet = trainSet.Slice(0, min(nTrain, trainSet.N))
 	}
-	if c.Test > 0 {
-		testSet = testSet.Slice(0, min(c.Test, testSet.N))
+	if nTest > 0 {
+		testSet = testSet.Slice(0, min(nTest, testSet.N))
 	}
 	return trainSet, testSet, nil
+}
+
+// RandomBatch is the book's batch_mask = np.random.choice(train_size, batch_size): it
+// fills idx with indices of s drawn from rng (with replacement) and copies those images
+// into x and their labels into t, both len(idx) long.
+func RandomBatch(rng *rand.Rand, s *dataset.Set, idx []int, x []float32, t []int32) {
+	for j := range idx {
+		idx[j] = rng.IntN(s.N)
+	}
+	s.Batch(idx, x, nil)
+	for j, k := range idx {
+		t[j] = int32(s.Labels[k])
+	}
 }
 
 // Model is what an example brings to Run.
