@@ -57,10 +57,6 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	if trainAcc, testAcc := res.History.Metrics["train acc"], res.History.Metrics["test acc"]; len(trainAcc) > 0 {
-		n := len(trainAcc)
-		tr, te := trainAcc[n-1], testAcc[n-1]
-		fmt.Fprintf(w, "dropout %g, %d epochs: train acc %.4f, test acc %.4f, gap %.4f\n", *ratio, n, tr, te, tr-te)
-	}
+	mnistrun.PrintGap(w, fmt.Sprintf("dropout %g", *ratio), res.History)
 	return nil
 }

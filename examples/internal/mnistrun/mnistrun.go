@@ -320,6 +320,20 @@ func Save(w io.Writer, dir string, m Model, hist train.History, perEpoch int, me
 	return nil
 }
 
+// PrintGap prints, after a run of a Model with TrainAcc, the accuracies after the last
+// epoch on the training and the test images and the gap between them, as
+// "what, N epochs: train acc 0.9900, test acc 0.7500, gap 0.2400". It prints nothing when
+// hist holds no accuracies (after -weights).
+func PrintGap(w io.Writer, what string, hist train.History) {
+	trainAcc, testAcc := hist.Metrics["train acc"], hist.Metrics["test acc"]
+	if len(trainAcc) == 0 {
+		return
+	}
+	n := len(trainAcc)
+	tr, te := trainAcc[n-1], testAcc[n-1]
+	fmt.Fprintf(w, "%s, %d epochs: train acc %.4f, test acc %.4f, gap %.4f\n", what, n, tr, te, tr-te)
+}
+
 // Wrote prints that the file at path was written and what it holds.
 func Wrote(w io.Writer, path, what string) {
 	fmt.Fprintf(w, "wrote %s: %s\n", path, what)
