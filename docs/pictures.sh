@@ -27,7 +27,9 @@ run() { # folder under docs/images, then the command
 	stamp "$dir" "${cmd//$tmp//tmp}"
 }
 tmp=$(mktemp -d)
-for ex in ch01-1-plots ch03-1-activations ch04-2-two-layer-net-numerical \
+run ch04-2-two-layer-net-numerical go run ./examples/ch04-2-two-layer-net-numerical -iters 100 -hidden 10 -batch 10 \
+	-out docs/images/ch04-2-two-layer-net-numerical
+for ex in ch01-1-plots ch03-1-activations \
 	ch05-4-two-layer-net-backprop ch06-1-optimizer-compare ch06-2-weight-init-histograms \
 	ch06-3-batchnorm-compare ch06-4-overfit-weight-decay ch06-5-overfit-dropout \
 	ch06-6-hyperparameter-search ch06-7-newton ch06-8-sharpness ch07-2-visualize-filters; do
