@@ -43,6 +43,7 @@ import (
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/nn/train"
+	"github.com/zerograd/zerograd/onnx"
 	"github.com/zerograd/zerograd/ops"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -57,6 +58,7 @@ type Config struct {
 	Test       int     // -test: use only the first N test images; 0 = all 10000
 	EvalSample int     // -eval-sample: images measured after each epoch; 0 = all
 	Weights    string  // -weights: evaluate this parameter file instead of training
+	ONNX       string  // -onnx: write the trained (or loaded) network here as an ONNX model
 	Out        string  // -out: folder for parameters, checkpoint and pictures
 	Resume     bool    // -resume: continue from the checkpoint in Out
 	Data       string  // -data: folder holding the MNIST files; "" = found automatically
@@ -89,6 +91,9 @@ func Register(fs *flag.FlagSet, d Config, names ...string) *Config {
 	}
 	if want("weights") {
 		fs.StringVar(&c.Weights, "weights", d.Weights, "evaluate the parameters in this file (zerograd .safetensors or the book's .pkl) instead of training")
+	}
+	if want("onnx") {
+		fs.StringVar(&c.ONNX, "onnx", d.ONNX, "write the trained network (or the one loaded with -weights) to this file as an ONNX model")
 	}
 	if want("out") {
 		fs.StringVar(&c.Out, "out", d.Out, "folder for the files written (parameters, checkpoint, pictures)")
@@ -188,6 +193,9 @@ func Run(ctx context.Context, w, logw io.Writer, c *Config, m Model) (Result, er
 			return Result{}, fmt.Errorf("-weights: %w", err)
 		}
 		acc, err := Evaluate(w, m.Net, testSet)
+		if err == nil && c.ONNX != "" {
+			err = ExportONNX(w, c.ONNX, m)
+		}
 		return Result{TestAcc: acc}, err
 	}
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
@@ -218,7 +226,38 @@ func Run(ctx context.Context, w, logw io.Writer, c *Config, m Model) (Result, er
 		return res, err
 	}
 	res.TestAcc, err = Evaluate(w, m.Net, testSet)
+	if err == nil && c.ONNX != "" {
+		err = ExportONNX(w, c.ONNX, m)
+	}
 	return res, err
+}
+
+// ExportONNX writes m.Net's predictions (the scores before softmax) to path as an ONNX
+// model with a dynamic batch axis: input "image" ([N 1 28 28], or [N 784] for flat nets),
+// output "scores", the parameters under the book's names.
+func ExportONNX(w io.Writer, path string, m Model) error {
+	g := m.Net.Scope.Graph()
+	params := m.Net.Params()
+	if len(params) == 0 {
+		return fmt.Errorf("-onnx: the network has no parameters")
+	}
+	shape := []int{1, 1, 28, 28}
+	if m.Flatten {
+		shape = []int{1, 784}
+	}
+	name := "image"
+	for i := 2; g.InputNode(name) != nil; i++ {
+		name = fmt.Sprintf("image%d", i)
+	}
+	y := m.Net.Predict(g.Input(name, params[0].DType(), shape...))
+	if g.InputNode("scores") == nil {
+		y.SetName("scores")
+	}
+	if err := onnx.Save(path, y); err != nil {
+		return fmt.Errorf("-onnx: %w", err)
+	}
+	Wrote(w, path, "the network as an ONNX model (-onnx)")
+	return nil
 }
 
 // NewTrainer builds the training of m.Net: inputs x (images) and t (int32 labels) of c's
