@@ -158,7 +158,7 @@ func (k convForward[T]) runWinograd(s *convScratch, g window, fn int) {
 	t.w = newWinoGeom(g, fn)
 	t.y, t.x, t.b, t.ep, t.gemm = k.y, k.x, k.b, k.ep, serialGemm[T]()
 	t.s, t.u = winoBuffers[T](s, &t.w, k.ep.pool)
-	winoFilters(t.u, k.w, fn, g.c)
+	winoFilters(t.u, k.w, fn, g.c, true)
 	t.w.run(t)
 	*t = winoForward[T]{}
 }
@@ -174,7 +174,7 @@ func (t *winoForward[T]) Run(lo, hi int) {
 			gn := min(w.group, n1-n0)
 			winoInputTiles(s, w, t.x, n0, gn)
 			for xi := range 16 {
-				t.gemm(false, true, gn*tpi, fn, g.c, 1, s.v[xi*sv:], g.c, t.u[xi*kc:], g.c, 0, s.m[xi*sm:], fn)
+				t.gemm(false, false, gn*tpi, fn, g.c, 1, s.v[xi*sv:], g.c, t.u[xi*kc:], fn, 0, s.m[xi*sm:], fn)
 			}
 			var y []T
 			if t.ep.pool { // the output goes to scratch, and its pooling to t.y
@@ -243,7 +243,7 @@ func (k convInputGrad[T]) runWinograd(s *convScratch, g window, fn int) {
 	t.w = newWinoGeom(g, fn)
 	t.gx, t.gy, t.gemm = k.gx, k.gy, serialGemm[T]()
 	t.s, t.u = winoBuffers[T](s, &t.w, false)
-	winoFilters(t.u, k.w, fn, g.c)
+	winoFilters(t.u, k.w, fn, g.c, false)
 	t.w.run(t)
 	*t = winoInputGrad[T]{}
 }

@@ -141,12 +141,17 @@ func winoVec[T float](L int) bool {
 	return L == 8 && unsafe.Sizeof(z) == 4 && winoAVX2
 }
 
-// winoFilters writes the transformed filters G w G^T of w [K C 3 3] into u [16][K][C].
-func winoFilters[T float](u, w []T, fn, c int) {
+// winoFilters writes the transformed filters G w G^T of w [K C 3 3] into u [16][K][C], or
+// [16][C][K] when byChannel is set.
+func winoFilters[T float](u, w []T, fn, c int, byChannel bool) {
 	const h = 0.5
 	kc := fn * c
-	for i := range kc {
-		f := w[i*9:][:9]
+	for i0 := range kc {
+		f := w[i0*9:][:9]
+		i := i0
+		if byChannel {
+			i = i0%c*fn + i0/c
+		}
 		var r [4][3]T // G w
 		for j := range 3 {
 			r[0][j] = f[j]
