@@ -60,11 +60,11 @@ func useWinograd[T float](g window, fn int) bool {
 }
 
 // winoPays is the measured choice (BenchmarkConv3x3, CPU time per call, batch 100): in
-// float32 with the AVX2 transforms, Winograd takes 0.45-0.65 of im2col's time for every
-// direction of DeepConvNet's convolutions of 16 to 64 channels and filters, and 2-8x
-// longer for its first (one channel), whose products are too small to save much. In Go
-// (float64, or without AVX2) the transforms cost more than the products they save, and a
-// block of fewer than 8 channels runs in Go.
+// float32 with the AVX2 transforms, Winograd takes 0.37-0.78 of im2col's time for every
+// direction of DeepConvNet's convolutions of 16 to 64 channels and filters (the filter
+// gradient gains least), and 2.6-9.5x longer for its first (one channel), whose products
+// are too small to save much. In Go (float64, or without AVX2) the transforms cost more
+// than the products they save, and a block of fewer than 8 channels runs in Go.
 func winoPays[T float](g window, fn int) bool {
 	return winoVec[T](winoLanes) && g.c >= 16 && fn >= 16 && g.c%winoLanes == 0 && fn%winoLanes == 0
 }
