@@ -53,7 +53,7 @@ type winoGeom struct {
 // useWinograd reports whether a convolution of images g with fn filters, in T, runs
 // Winograd.
 func useWinograd[T float](g window, fn int) bool {
-	if g.fh != 3 || g.fw != 3 || g.stride != 1 || winoMode < 0 {
+	if g.fh != 3 || g.fw != 3 || g.stride != 1 || g.oh < 1 || g.ow < 1 || winoMode < 0 {
 		return false
 	}
 	return winoMode > 0 || winoPays[T](g, fn)
