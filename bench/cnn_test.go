@@ -93,12 +93,14 @@ func peakHeapMB(build func() func()) (float64, func()) {
 
 func BenchmarkSimpleConvNetStep(b *testing.B) {
 	heap, step := peakHeapMB(func() func() { return simpleConvNetStep(b) })
+	gemmPeak()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		step()
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+	reportPeak(b, simpleConvNetFlops)
 	b.ReportMetric(heap, "peak-heap-MB")
 }
 
@@ -207,12 +209,14 @@ func BenchmarkSimpleConvNetStepGorgonia(b *testing.B) {
 		}
 	})
 	defer m.Close()
+	gemmPeak()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		step()
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+	reportPeak(b, simpleConvNetFlops)
 	b.ReportMetric(heap, "peak-heap-MB")
 }
 

@@ -33,12 +33,14 @@ func BenchmarkDeepConvNetStep(b *testing.B) {
 		}
 	}
 	step()
+	gemmPeak()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		step()
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+	reportPeak(b, deepConvNetFlops)
 }
 
 func BenchmarkDeepConvNetStepGorgonia(b *testing.B) {
@@ -92,10 +94,12 @@ func BenchmarkDeepConvNetStepGorgonia(b *testing.B) {
 		m.Reset()
 	}
 	step()
+	gemmPeak()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		step()
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+	reportPeak(b, deepConvNetFlops)
 }

@@ -62,12 +62,14 @@ func BenchmarkTwoLayerNetStep(b *testing.B) {
 		}
 	}
 	step()
+	gemmPeak()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		step()
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+	reportPeak(b, twoLayerNetFlops)
 }
 
 func BenchmarkTwoLayerNetStepGorgonia(b *testing.B) {
@@ -105,12 +107,14 @@ func BenchmarkTwoLayerNetStepGorgonia(b *testing.B) {
 		m.Reset()
 	}
 	step()
+	gemmPeak()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		step()
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+	reportPeak(b, twoLayerNetFlops)
 }
 
 // The book's apple graph: two multiplies and their gradients, to measure per-node overhead.

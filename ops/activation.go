@@ -134,7 +134,14 @@ func (o leakyReLUOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 }
 
 // The book's ReLU node: the gradient passes where x > 0 and is stopped (or scaled by the slope) elsewhere.
+// With a slope of at least 0, y > 0 exactly where x > 0 (y is x there, and 0, -0 or
+// slope*x <= 0 elsewhere), so the mask is read from the output, as the book's mask is kept
+// by the layer: then the ReLU is its input's only reader, and a convolution fuses it into
+// its kernel in training too (fuse.go), not only in inference.
 func (o leakyReLUOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	if o.slope >= 0 {
+		return []*graph.Node{graph.Apply(reluGradOp{o.slope}, gy, y)}
+	}
 	return []*graph.Node{graph.Apply(reluGradOp{o.slope}, gy, x[0])}
 }
 

@@ -63,6 +63,8 @@ type convBuffers[T float] struct {
 	fwd convForward[T]
 	dx  convInputGrad[T]
 	dw  convFilterGrad[T]
+	// wino is the Winograd kernels' state, for 3x3 stride-1 shapes (winograd.go)
+	wino winoState[T]
 }
 
 // buffers returns the scratch of element type T.
@@ -150,6 +152,10 @@ type convForward[T float] struct {
 
 // run computes the convolution of images g with fn filters, using the node's scratch s.
 func (k convForward[T]) run(s *convScratch, g window, fn int) {
+	if useWinograd[T](g, fn) {
+		k.runWinograd(s, g, fn)
+		return
+	}
 	t := &buffers[T](s).fwd
 	*t = k
 	t.p = plan[T](s, g, fn, k.ep.pool)
@@ -216,6 +222,10 @@ type convInputGrad[T float] struct {
 
 // run computes the input gradient for images g and fn filters, using the node's scratch s.
 func (k convInputGrad[T]) run(s *convScratch, g window, fn int) {
+	if useWinograd[T](g, fn) {
+		k.runWinograd(s, g, fn)
+		return
+	}
 	t := &buffers[T](s).dx
 	*t = k
 	t.p = plan[T](s, g, fn, false)
@@ -258,6 +268,10 @@ type convFilterGrad[T float] struct {
 
 // run computes the filter gradient for images g and fn filters, using the node's scratch s.
 func (k convFilterGrad[T]) run(s *convScratch, g window, fn int) {
+	if useWinograd[T](g, fn) {
+		k.runWinograd(s, g, fn)
+		return
+	}
 	t := &buffers[T](s).dw
 	*t = k
 	t.p = plan[T](s, g, fn, false)

@@ -5,10 +5,13 @@
 // linalg.go (matmul), loss.go (softmax-cross-entropy, one-hot, mean squared error), and the
 // CNN ops of chapters 7 and 8: conv.go (conv2d and its input and filter gradients), im2col.go
 // (im2col, col2im and the window loops that run them and the pooling kernels on all cores),
-// pool.go (max and average pooling) and
+// winograd.go and winograd_transform.go (the same three kernels by Winograd's F(2x2, 3x3),
+// which conv.go picks for 3x3 stride-1 shapes where it measured faster), pool.go (max and
+// average pooling) and
 // norm.go (batch normalization and dropout, switched between training and inference by a
-// Mode read at run time). fuse.go lets a compiled forward pass run a convolution's ReLU and
-// max pooling inside the convolution's kernel (graph.Fuser).
+// Mode read at run time). fuse.go lets a compiled program run a convolution's ReLU (in
+// training too) and max pooling (in inference) inside the convolution's kernel
+// (graph.Fuser).
 //
 // Each op is a small value implementing graph.Op, and its file holds everything about it,
 // a few lines apart: the shape rule, the forward kernel over raw slices (float32 and

@@ -11,8 +11,9 @@ import (
 // Fused kernels (graph.Fuser): a convolution that also applies the ReLU (or leaky ReLU)
 // and the max pooling after it, as the book's networks stack them, and writes the result
 // already flattened when a reshape follows. graph.Compile fuses them when the values in
-// between have no other reader: in a forward pass (inference), not in training, where the
-// gradients read them.
+// between have no other reader: the whole chain in a forward pass (inference); in training
+// the convolution and its ReLU (whose gradient reads the ReLU's output, not its input),
+// while the pooling runs on its own, as the gradients read the ReLU's output.
 //
 // The convolution kernel computes its output a group of images at a time, one group per
 // core (conv.go); fused, it applies the activation and the pooling to the group's output

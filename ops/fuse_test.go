@@ -151,16 +151,26 @@ func must(p *graph.Program, err error) *graph.Program {
 	return p
 }
 
-// TestFusionNeedsASoleReader: nothing fuses in a training step (the gradients read the
-// convolution's and the ReLU's outputs), nor when a value in between is an output.
+// TestFusionNeedsASoleReader: in a training step the convolution fuses its ReLU, whose
+// gradient reads the ReLU's output, but not the pooling (the gradients read the ReLU's
+// output too), and a leaky ReLU of negative slope, whose gradient reads its input, not at
+// all; nothing fuses when a value in between is an output.
 func TestFusionNeedsASoleReader(t *testing.T) {
 	c := fusedCases[1]
 	out, conv, feeds := c.build(graph.Float64, false, 3)
 	loss := ops.Sum(out)
 	W := conv.Inputs()[1]
 	grads := autodiff.Grad(loss, W)
-	if chains := graph.MustCompile(loss, grads[0]).Fused(); len(chains) != 0 {
-		t.Errorf("training step: fused %v, want nothing", chains)
+	train := graph.MustCompile(loss, grads[0])
+	if chains := train.Fused(); len(chains) != 1 || len(chains[0]) != 2 || chains[0][0] != conv {
+		t.Errorf("training step: fused %v, want conv+relu", chains)
+	}
+	matchesUnfused(t, train, feeds, loss, grads[0])
+	neg := fusedCases[4]
+	nout, nconv, _ := neg.build(graph.Float64, false, 3)
+	nloss := ops.Sum(nout)
+	if chains := graph.MustCompile(nloss, autodiff.Grad(nloss, nconv.Inputs()[1])[0]).Fused(); len(chains) != 0 {
+		t.Errorf("training step with a negative slope: fused %v, want nothing", chains)
 	}
 	relu := out.Inputs()[0]
 	p := graph.MustCompile(out, relu)

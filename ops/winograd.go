@@ -1,0 +1,320 @@
+package ops
+
+import "github.com/zerograd/zerograd/internal/parallel"
+
+// Winograd's F(2x2, 3x3) for 3x3 convolutions of stride 1, in the three directions. The
+// output is cut into 2x2 tiles, each read from a 4x4 tile of the padded input; in the
+// transformed domain (winograd_transform.go) a tile's convolution is an elementwise
+// product of 16 values, and over the channels, for the 16 positions ξ, a GEMM each:
+//
+//	forward        M[ξ]  = U[ξ] V[ξ]       [K x T] = [K x C] [C x T]   y  = A^T M A
+//	input grad     gV[ξ] = U[ξ]^T gM[ξ]    [C x T] = [C x K] [K x T]   gx = B gV B^T
+//	filter grad    gU[ξ] = gM[ξ] V[ξ]^T    [K x C] = [K x T] [T x C]   gW = G^T gU G
+//
+// with U = G W G^T the filters, V = B^T d B the input tiles and gM = A gy A^T the output
+// gradient's. The backward kernels are the forward's adjoint, step by step, so they need
+// no rotated filters and handle any padding. The products do 16 multiply-adds per tile
+// and channel pair where im2col's do 36: 2.25x fewer.
+//
+// # Accuracy
+//
+// The transforms' coefficients are 0, ±1 and ±1/2, so U is exact up to one rounding per
+// sum and the products' errors grow as a direct convolution's do, with sums of up to 4
+// (input) and 3 (output) values in place of single ones. Against the im2col path in
+// float32 the outputs differ by a few units in the last place of the values' magnitudes:
+// TestWinogradMatchesIm2col bounds |winograd - im2col| by 2e-6 times the sum of |w||x|
+// over the window (the error bound of a sum) for random shapes, and by 1e-12 in float64.
+//
+// # Work and scratch
+//
+// Like the im2col kernels, the batch is cut into a part per core, each walked in groups
+// of images with enough tiles for the GEMMs to run at speed (winoTiles); the group's
+// transformed tiles and products stay in the part's scratch, and the filter gradient sums
+// its parts in order, bit for bit the same however many cores run them.
+
+// winoTiles is the number of tiles a group of images aims at.
+const winoTiles = 96
+
+// winoMode forces the choice between Winograd and im2col for tests: 0 chooses by shape
+// (winoPays), 1 takes Winograd wherever it applies, -1 never.
+var winoMode int
+
+// winoGeom is the tiling of a 3x3 stride-1 convolution of images g by fn filters.
+type winoGeom struct {
+	g      window
+	fn     int
+	th, tw int // tiles down and across an image
+	hp, wp int // the zero-padded plane the tiles read: 2*th+2 by 2*tw+2
+	group  int // images per group
+	parts  int // parts of the batch
+	ld     int // tiles per group: the row length of the transformed matrices
+}
+
+// useWinograd reports whether a convolution of images g with fn filters, in T, runs
+// Winograd.
+func useWinograd[T float](g window, fn int) bool {
+	if g.fh != 3 || g.fw != 3 || g.stride != 1 || g.oh < 1 || g.ow < 1 || winoMode < 0 {
+		return false
+	}
+	return winoMode > 0 || winoPays[T](g, fn)
+}
+
+// winoPays is the measured choice (BenchmarkConv3x3, CPU time per call, batch 100): in
+// float32 with the AVX2 transforms, Winograd takes 0.37-0.78 of im2col's time for every
+// direction of DeepConvNet's convolutions of 16 to 64 channels and filters (the filter
+// gradient gains least), and 2.6-9.5x longer for its first (one channel), whose products
+// are too small to save much. In Go (float64, or without AVX2) the transforms cost more
+// than the products they save, and a block of fewer than 8 channels runs in Go.
+func winoPays[T float](g window, fn int) bool {
+	return winoVec[T](winoLanes) && g.c >= 16 && fn >= 16 && g.c%winoLanes == 0 && fn%winoLanes == 0
+}
+
+func newWinoGeom(g window, fn int) winoGeom {
+	th, tw := (g.oh+1)/2, (g.ow+1)/2
+	group := min(g.n, max(1, (winoTiles+th*tw-1)/(th*tw)))
+	return winoGeom{g: g, fn: fn, th: th, tw: tw, hp: 2*th + 2, wp: 2*tw + 2, group: group,
+		parts: min(g.n, parallel.Cores()), ld: group * th * tw}
+}
+
+func (w *winoGeom) tiles() int { return w.th * w.tw }
+
+// winoScratch is a part's working memory: a block of padded planes (or of output
+// tiles), a block of unpadded ones, the group's transformed input tiles V (or their
+// gradient) [16][ld][C], its products M (or the output gradient's tiles) [16][ld][K], a
+// filter-domain sum [16][K][C], zeros for a missing bias; and pool room for the group's
+// output before pooling.
+type winoScratch[T float] struct {
+	plane, tmp, v, m, u, zero []T
+	pool                      []T
+}
+
+// winoLanes is the number of channels the transforms interleave.
+const winoLanes = 8
+
+// winoBuffers lays out the scratch of every part and, after them, the transformed filters
+// [16][K][C] that all parts read, in the node's buffer.
+func winoBuffers[T float](s *convScratch, w *winoGeom, pool bool) (parts []winoScratch[T], u []T) {
+	g := w.g
+	kc := w.fn * g.c
+	np, nt := w.hp*w.wp*winoLanes, max(g.h*g.w, g.pixels())*winoLanes
+	per := np + nt + 16*w.ld*(g.c+w.fn) + 16*kc + winoLanes
+	if pool {
+		per += w.group * w.fn * g.pixels()
+	}
+	b := buffers[T](s)
+	if n := w.parts*per + 16*kc; cap(b.buf) < n {
+		b.buf = make([]T, n)
+	}
+	ps := b.wino.parts[:0]
+	for c := range w.parts {
+		buf := b.buf[c*per : (c+1)*per]
+		var p winoScratch[T]
+		cut := func(n int) []T {
+			r := buf[:n:n]
+			buf = buf[n:]
+			return r
+		}
+		p.plane, p.tmp = cut(np), cut(nt)
+		p.v, p.m, p.u = cut(16*g.c*w.ld), cut(16*w.fn*w.ld), cut(16*kc)
+		p.zero = cut(winoLanes)
+		clear(p.zero)
+		p.pool = buf
+		ps = append(ps, p)
+	}
+	b.wino.parts = ps
+	return ps, b.buf[w.parts*per:][:16*kc]
+}
+
+// winoState is a node's Winograd kernels: the one running now, and its parts' scratch.
+type winoState[T float] struct {
+	fwd   winoForward[T]
+	dx    winoInputGrad[T]
+	dw    winoFilterGrad[T]
+	parts []winoScratch[T]
+}
+
+// run runs the parts of w's batch, on all cores when the work is big.
+func (w *winoGeom) run(k parallel.Task) {
+	parallel.For(w.parts, w.g.n*w.tiles()*16*w.g.c*w.fn, k)
+}
+
+// part returns the images [lo, hi) of part c.
+func (w *winoGeom) part(c int) (lo, hi int) { return c * w.g.n / w.parts, (c + 1) * w.g.n / w.parts }
+
+// ---- forward ----
+
+// winoForward is convForward by Winograd.
+type winoForward[T float] struct {
+	y, x, b []T
+	ep      epilogue
+	w       winoGeom
+	u       []T
+	s       []winoScratch[T]
+	gemm    gemmFunc[T]
+}
+
+func (k convForward[T]) runWinograd(s *convScratch, g window, fn int) {
+	t := &buffers[T](s).wino.fwd
+	t.w = newWinoGeom(g, fn)
+	t.y, t.x, t.b, t.ep, t.gemm = k.y, k.x, k.b, k.ep, serialGemm[T]()
+	t.s, t.u = winoBuffers[T](s, &t.w, k.ep.pool)
+	winoFilters(t.u, k.w, fn, g.c, true)
+	t.w.run(t)
+	*t = winoForward[T]{}
+}
+
+func (t *winoForward[T]) Run(lo, hi int) {
+	w := &t.w
+	g, fn, pix, tpi := w.g, w.fn, w.g.pixels(), w.tiles()
+	out, kc, sv, sm := fn*pix, fn*g.c, w.ld*g.c, w.ld*fn
+	for c := lo; c < hi; c++ {
+		n0, n1 := w.part(c)
+		s := &t.s[c]
+		for ; n0 < n1; n0 += w.group {
+			gn := min(w.group, n1-n0)
+			winoInputTiles(s, w, t.x, n0, gn)
+			for xi := range 16 {
+				t.gemm(false, false, gn*tpi, fn, g.c, 1, s.v[xi*sv:], g.c, t.u[xi*kc:], fn, 0, s.m[xi*sm:], fn)
+			}
+			var y []T
+			if t.ep.pool { // the output goes to scratch, and its pooling to t.y
+				y = s.pool[:gn*out]
+			} else {
+				y = t.y[n0*out : (n0+gn)*out]
+			}
+			for i := range gn {
+				for k0 := 0; k0 < fn; k0 += winoLanes {
+					L := min(winoLanes, fn-k0)
+					bias := s.zero
+					if t.b != nil {
+						bias = t.b[k0:]
+					}
+					winoOut(s.plane, s.m[i*tpi*fn+k0:], bias, L, w.th, w.tw, sm, fn)
+					unpackOutput(y[i*out:], s.tmp, s.plane, k0, L, w)
+				}
+			}
+			apply(&t.ep, t.y, y, n0*fn, gn*fn, pix)
+		}
+	}
+}
+
+// winoInputTiles writes the transformed tiles of images [n0, n0+gn) of x into s.v.
+func winoInputTiles[T float](s *winoScratch[T], w *winoGeom, x []T, n0, gn int) {
+	g, tpi := w.g, w.tiles()
+	img := g.c * g.h * g.w
+	for i := range gn {
+		xi := x[(n0+i)*img:][:img]
+		for c0 := 0; c0 < g.c; c0 += winoLanes {
+			L := min(winoLanes, g.c-c0)
+			packPlanes(s.plane, s.tmp, xi, c0, L, w)
+			winoIn(s.v[i*tpi*g.c+c0:], s.plane, L, w.th, w.tw, w.wp, w.ld*g.c, g.c)
+		}
+	}
+}
+
+// winoOutputGradTiles writes the transformed output gradient tiles of images
+// [n0, n0+gn) of gy into s.m.
+func winoOutputGradTiles[T float](s *winoScratch[T], w *winoGeom, gy []T, n0, gn int) {
+	tpi, fn := w.tiles(), w.fn
+	out := fn * w.g.pixels()
+	for i := range gn {
+		gi := gy[(n0+i)*out:][:out]
+		for k0 := 0; k0 < fn; k0 += winoLanes {
+			L := min(winoLanes, fn-k0)
+			packOutput(s.plane, s.tmp, gi, k0, L, w)
+			winoOutAdjoint(s.m[i*tpi*fn+k0:], s.plane, L, w.th, w.tw, w.ld*fn, fn)
+		}
+	}
+}
+
+// ---- input gradient ----
+
+// winoInputGrad is convInputGrad by Winograd.
+type winoInputGrad[T float] struct {
+	gx, gy []T
+	w      winoGeom
+	u      []T
+	s      []winoScratch[T]
+	gemm   gemmFunc[T]
+}
+
+func (k convInputGrad[T]) runWinograd(s *convScratch, g window, fn int) {
+	t := &buffers[T](s).wino.dx
+	t.w = newWinoGeom(g, fn)
+	t.gx, t.gy, t.gemm = k.gx, k.gy, serialGemm[T]()
+	t.s, t.u = winoBuffers[T](s, &t.w, false)
+	winoFilters(t.u, k.w, fn, g.c, false)
+	t.w.run(t)
+	*t = winoInputGrad[T]{}
+}
+
+func (t *winoInputGrad[T]) Run(lo, hi int) {
+	w := &t.w
+	g, fn, tpi := w.g, w.fn, w.tiles()
+	img, kc, sv, sm := g.c*g.h*g.w, fn*g.c, w.ld*g.c, w.ld*fn
+	for c := lo; c < hi; c++ {
+		n0, n1 := w.part(c)
+		s := &t.s[c]
+		for ; n0 < n1; n0 += w.group {
+			gn := min(w.group, n1-n0)
+			winoOutputGradTiles(s, w, t.gy, n0, gn)
+			for xi := range 16 {
+				t.gemm(false, false, gn*tpi, g.c, fn, 1, s.m[xi*sm:], fn, t.u[xi*kc:], g.c, 0, s.v[xi*sv:], g.c)
+			}
+			for i := range gn {
+				gx := t.gx[(n0+i)*img:][:img]
+				for c0 := 0; c0 < g.c; c0 += winoLanes {
+					L := min(winoLanes, g.c-c0)
+					clear(s.plane[:w.hp*w.wp*L])
+					winoInAdjoint(s.plane, s.v[i*tpi*g.c+c0:], L, w.th, w.tw, w.wp, sv, g.c)
+					unpackPlanes(gx, s.tmp, s.plane, c0, L, w)
+				}
+			}
+		}
+	}
+}
+
+// ---- filter gradient ----
+
+// winoFilterGrad is convFilterGrad by Winograd: each part sums its groups' products gU
+// into its scratch, and the parts' sums are added in order at the end.
+type winoFilterGrad[T float] struct {
+	x, gy []T
+	w     winoGeom
+	s     []winoScratch[T]
+	gemm  gemmFunc[T]
+}
+
+func (k convFilterGrad[T]) runWinograd(s *convScratch, g window, fn int) {
+	t := &buffers[T](s).wino.dw
+	t.w = newWinoGeom(g, fn)
+	t.x, t.gy, t.gemm = k.x, k.gy, serialGemm[T]()
+	var sum []T
+	t.s, sum = winoBuffers[T](s, &t.w, false)
+	t.w.run(t)
+	copy(sum, t.s[0].u)
+	for _, p := range t.s[1:] {
+		addTo(sum, p.u)
+	}
+	winoFiltersAdjoint(k.gw, sum, fn, g.c)
+	*t = winoFilterGrad[T]{}
+}
+
+func (t *winoFilterGrad[T]) Run(lo, hi int) {
+	w := &t.w
+	g, fn, tpi := w.g, w.fn, w.tiles()
+	kc, sv, sm := fn*g.c, w.ld*g.c, w.ld*fn
+	for c := lo; c < hi; c++ {
+		n0, n1 := w.part(c)
+		s := &t.s[c]
+		clear(s.u)
+		for ; n0 < n1; n0 += w.group {
+			gn := min(w.group, n1-n0)
+			winoInputTiles(s, w, t.x, n0, gn)
+			winoOutputGradTiles(s, w, t.gy, n0, gn)
+			for xi := range 16 {
+				t.gemm(true, false, fn, g.c, gn*tpi, 1, s.m[xi*sm:], fn, s.v[xi*sv:], g.c, 1, s.u[xi*kc:], g.c)
+			}
+		}
+	}
+}

@@ -1,0 +1,21 @@
+//go:build amd64 && !purego
+
+package ops
+
+// winoAVX2 says whether the Winograd transforms of blocks of 8 float32 channels run in
+// winograd_amd64.s. Each kernel walks th x tw tiles; strides are in values: wp the padded
+// planes' width, sv (sm) the distance between the 16 transformed matrices, st between two
+// tiles' rows of them. The callers check the slices' lengths (winoCheck).
+var winoAVX2 = vecAVX2
+
+//go:noescape
+func winoInAVX2(v, plane []float32, th, tw, wp, sv, st int)
+
+//go:noescape
+func winoInAdjAVX2(plane, gv []float32, th, tw, wp, sv, st int)
+
+//go:noescape
+func winoOutAVX2(stage, m, bias []float32, th, tw, sm, st int)
+
+//go:noescape
+func winoOutAdjAVX2(gm, stage []float32, th, tw, sm, st int)

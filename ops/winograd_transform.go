@@ -1,0 +1,249 @@
+package ops
+
+import "unsafe"
+
+// The tile transforms of Winograd's F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for
+// Convolutional Neural Networks", 2015) and their adjoints. A 4x4 input tile d and a 3x3
+// filter w give a 2x2 output tile
+//
+//	y = A^T [ (G w G^T) ⊙ (B^T d B) ] A
+//
+//	B^T = | 1  0 -1  0 |    G = | 1    0    0  |    A^T = | 1  1  1  0 |
+//	      | 0  1  1  0 |        | 1/2  1/2  1/2 |          | 0  1 -1 -1 |
+//	      | 0 -1  1  0 |        | 1/2 -1/2  1/2 |
+//	      | 0  1  0 -1 |        | 0    0    1  |
+//
+// All coefficients are 0, ±1 and ±1/2: the transforms round nothing but their sums.
+//
+// The transforms run on blocks of L channels (or filters) at once, L = 8 but for the last
+// block: a block's planes are interleaved, [rows][columns][L], so that a tile's pixel is L
+// consecutive values, one vector in float32 (winograd_amd64.s does the blocks of 8 there).
+// A transformed tile's 16 values go to t[ξ*s + tile*st + l], ξ = 4i + j: the values of one
+// position ξ are a matrix [tiles x channels], and the products over the channels a GEMM.
+
+// winoIn writes the transformed tiles B^T d B of a block's zero-padded planes, plane
+// [hp][wp][L], into v: th x tw tiles, row-major.
+func winoIn[T float](v, plane []T, L, th, tw, wp, sv, st int) {
+	if winoVec[T](L) {
+		_, _ = v[15*sv+(th*tw-1)*st+7], plane[((2*th+1)*wp+2*tw+1)*8+7] // the kernel's reach
+		winoInAVX2(f32s(v), f32s(plane), th, tw, wp, sv, st)
+		return
+	}
+	R := wp * L
+	for s := range th {
+		for t := range tw {
+			o := (s*tw + t) * st
+			for l := range L {
+				p := (2*s*wp+2*t)*L + l
+				var a [4][4]T
+				for j := range 4 {
+					d0, d1, d2, d3 := plane[p+j*L], plane[p+R+j*L], plane[p+2*R+j*L], plane[p+3*R+j*L]
+					a[0][j], a[1][j], a[2][j], a[3][j] = d0-d2, d1+d2, d2-d1, d1-d3
+				}
+				for i := range 4 {
+					q := o + 4*i*sv + l
+					v[q], v[q+sv], v[q+2*sv], v[q+3*sv] = a[i][0]-a[i][2], a[i][1]+a[i][2], a[i][2]-a[i][1], a[i][1]-a[i][3]
+				}
+			}
+		}
+	}
+}
+
+// winoInAdjoint is winoIn's adjoint: it adds the tiles B gv B^T onto the pixels of plane
+// [hp][wp][L] they were read from.
+func winoInAdjoint[T float](plane, gv []T, L, th, tw, wp, sv, st int) {
+	if winoVec[T](L) {
+		_, _ = gv[15*sv+(th*tw-1)*st+7], plane[((2*th+1)*wp+2*tw+1)*8+7]
+		winoInAdjAVX2(f32s(plane), f32s(gv), th, tw, wp, sv, st)
+		return
+	}
+	R := wp * L
+	for s := range th {
+		for t := range tw {
+			o := (s*tw + t) * st
+			for l := range L {
+				var b [4][4]T
+				for i := range 4 {
+					q := o + 4*i*sv + l
+					m0, m1, m2, m3 := gv[q], gv[q+sv], gv[q+2*sv], gv[q+3*sv]
+					b[i] = [4]T{m0, m1 - m2 + m3, m1 + m2 - m0, -m3}
+				}
+				p := (2*s*wp+2*t)*L + l
+				for j := range 4 {
+					plane[p+j*L] += b[0][j]
+					plane[p+R+j*L] += b[1][j] - b[2][j] + b[3][j]
+					plane[p+2*R+j*L] += b[1][j] + b[2][j] - b[0][j]
+					plane[p+3*R+j*L] -= b[3][j]
+				}
+			}
+		}
+	}
+}
+
+// winoOut writes the output tiles A^T m A + bias (bias [L]) into stage [2th][2tw][L].
+func winoOut[T float](stage, m, bias []T, L, th, tw, sm, st int) {
+	if winoVec[T](L) {
+		_, _, _ = m[15*sm+(th*tw-1)*st+7], stage[2*th*2*tw*8-1], bias[7]
+		winoOutAVX2(f32s(stage), f32s(m), f32s(bias), th, tw, sm, st)
+		return
+	}
+	R := 2 * tw * L
+	for s := range th {
+		for t := range tw {
+			o := (s*tw + t) * st
+			for l := range L {
+				var u [2][4]T
+				for j := range 4 {
+					q := o + j*sm + l
+					m0, m1, m2, m3 := m[q], m[q+4*sm], m[q+8*sm], m[q+12*sm]
+					u[0][j], u[1][j] = m0+m1+m2, m1-m2-m3
+				}
+				p := (2*s*2*tw+2*t)*L + l
+				b := bias[l]
+				stage[p] = u[0][0] + u[0][1] + u[0][2] + b
+				stage[p+L] = u[0][1] - u[0][2] - u[0][3] + b
+				stage[p+R] = u[1][0] + u[1][1] + u[1][2] + b
+				stage[p+R+L] = u[1][1] - u[1][2] - u[1][3] + b
+			}
+		}
+	}
+}
+
+// winoOutAdjoint is winoOut's adjoint (without the bias): the transformed gradient tiles
+// A g A^T of the output gradient stage [2th][2tw][L], into gm.
+func winoOutAdjoint[T float](gm, stage []T, L, th, tw, sm, st int) {
+	if winoVec[T](L) {
+		_, _ = gm[15*sm+(th*tw-1)*st+7], stage[2*th*2*tw*8-1]
+		winoOutAdjAVX2(f32s(gm), f32s(stage), th, tw, sm, st)
+		return
+	}
+	R := 2 * tw * L
+	for s := range th {
+		for t := range tw {
+			o := (s*tw + t) * st
+			for l := range L {
+				p := (2*s*2*tw+2*t)*L + l
+				g00, g01, g10, g11 := stage[p], stage[p+L], stage[p+R], stage[p+R+L]
+				u := [4][2]T{{g00, g01}, {g00 + g10, g01 + g11}, {g00 - g10, g01 - g11}, {-g10, -g11}}
+				for i := range 4 {
+					q := o + 4*i*sm + l
+					a, b := u[i][0], u[i][1]
+					gm[q], gm[q+sm], gm[q+2*sm], gm[q+3*sm] = a, a+b, a-b, -b
+				}
+			}
+		}
+	}
+}
+
+// winoVec says whether the AVX2 kernels do the transforms of a block of L values of T.
+func winoVec[T float](L int) bool {
+	var z T
+	return L == 8 && unsafe.Sizeof(z) == 4 && winoAVX2
+}
+
+// winoFilters writes the transformed filters G w G^T of w [K C 3 3] into u [16][K][C], or
+// [16][C][K] when byChannel is set.
+func winoFilters[T float](u, w []T, fn, c int, byChannel bool) {
+	const h = 0.5
+	kc := fn * c
+	for i0 := range kc {
+		f := w[i0*9:][:9]
+		i := i0
+		if byChannel {
+			i = i0%c*fn + i0/c
+		}
+		var r [4][3]T // G w
+		for j := range 3 {
+			r[0][j] = f[j]
+			r[1][j] = h * (f[j] + f[3+j] + f[6+j])
+			r[2][j] = h * (f[j] - f[3+j] + f[6+j])
+			r[3][j] = f[6+j]
+		}
+		for a := range 4 { // (G w) G^T
+			q := r[a]
+			u[(4*a)*kc+i] = q[0]
+			u[(4*a+1)*kc+i] = h * (q[0] + q[1] + q[2])
+			u[(4*a+2)*kc+i] = h * (q[0] - q[1] + q[2])
+			u[(4*a+3)*kc+i] = q[2]
+		}
+	}
+}
+
+// winoFiltersAdjoint is winoFilters' adjoint: gw [K C 3 3] = G^T du G from du [16][K][C].
+func winoFiltersAdjoint[T float](gw, du []T, fn, c int) {
+	const h = 0.5
+	kc := fn * c
+	for i := range kc {
+		var r [3][4]T // G^T du
+		for b := range 4 {
+			m0, m1, m2, m3 := du[b*kc+i], du[(4+b)*kc+i], du[(8+b)*kc+i], du[(12+b)*kc+i]
+			r[0][b] = m0 + h*(m1+m2)
+			r[1][b] = h * (m1 - m2)
+			r[2][b] = h*(m1+m2) + m3
+		}
+		f := gw[i*9:][:9]
+		for a := range 3 { // (G^T du) G
+			q := r[a]
+			f[3*a] = q[0] + h*(q[1]+q[2])
+			f[3*a+1] = h * (q[1] - q[2])
+			f[3*a+2] = h*(q[1]+q[2]) + q[3]
+		}
+	}
+}
+
+// ---- between NCHW and blocks of L interleaved planes ----
+
+// packPlanes writes the L planes of x from channel c0 on, each [H W], zero padded by P into
+// plane [hp][wp][L], through tmp [H*W*L].
+func packPlanes[T float](plane, tmp, x []T, c0, L int, w *winoGeom) {
+	g := w.g
+	hw := g.h * g.w
+	clear(plane[:w.hp*w.wp*L])
+	transpose2D(tmp, x[c0*hw:], L, hw, L, hw)
+	for iy := range g.h {
+		copy(plane[((iy+g.pad)*w.wp+g.pad)*L:][:g.w*L], tmp[iy*g.w*L:][:g.w*L])
+	}
+}
+
+// unpackPlanes writes the interior [H W] of the L padded planes of plane [hp][wp][L] into
+// the planes of x from channel c0 on, through tmp.
+func unpackPlanes[T float](x, tmp, plane []T, c0, L int, w *winoGeom) {
+	g := w.g
+	hw := g.h * g.w
+	for iy := range g.h {
+		copy(tmp[iy*g.w*L:][:g.w*L], plane[((iy+g.pad)*w.wp+g.pad)*L:][:g.w*L])
+	}
+	transpose2D(x[c0*hw:], tmp, hw, L, hw, L)
+}
+
+// packOutput writes the L planes of y from filter k0 on, each [OH OW], into stage
+// [2th][2tw][L], zeros past the output's edge, through tmp.
+func packOutput[T float](stage, tmp, y []T, k0, L int, w *winoGeom) {
+	g := w.g
+	pix, ws := g.pixels(), 2*w.tw
+	transpose2D(tmp, y[k0*pix:], L, pix, L, pix)
+	if ws == g.ow {
+		copy(stage, tmp[:pix*L])
+		clear(stage[pix*L : 2*w.th*ws*L])
+		return
+	}
+	clear(stage[:2*w.th*ws*L])
+	for oy := range g.oh {
+		copy(stage[oy*ws*L:][:g.ow*L], tmp[oy*g.ow*L:][:g.ow*L])
+	}
+}
+
+// unpackOutput is packOutput's inverse: the pixels of stage inside the output into the L
+// planes of y from filter k0 on.
+func unpackOutput[T float](y, tmp, stage []T, k0, L int, w *winoGeom) {
+	g := w.g
+	pix, ws := g.pixels(), 2*w.tw
+	src := stage
+	if ws != g.ow {
+		for oy := range g.oh {
+			copy(tmp[oy*g.ow*L:][:g.ow*L], stage[oy*ws*L:][:g.ow*L])
+		}
+		src = tmp
+	}
+	transpose2D(y[k0*pix:], src, pix, L, pix, L)
+}
