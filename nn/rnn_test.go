@@ -2,8 +2,10 @@ package nn_test
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -370,5 +372,36 @@ func TestCarryTruncatedBPTT(t *testing.T) {
 	carry.Reset()
 	if v := graph.Float64s(carry.State(h0)); v[0] != 0 {
 		t.Errorf("Reset left %v", v)
+	}
+}
+
+// Building with sizes or inputs that do not fit panics with a *graph.ShapeError naming the
+// layer; a state the program did not keep is an error of Carry.Update.
+func TestRecurrentPanicsAndCarryErrors(t *testing.T) {
+	g := graph.New()
+	lstm := nn.NewLSTM(g.In("lstm"), nn.LSTMOpts{In: 3, Hidden: 2})
+	x := g.Input("x", graph.Float32, 4, 5, 3)
+	for name, f := range map[string]func(){
+		"no hidden":    func() { nn.NewGRU(g.In("gru"), nn.GRUOpts{In: 3}) },
+		"no embedding": func() { nn.NewEmbedding(g.In("e"), nn.EmbeddingOpts{Num: 3}) },
+		"2-D input":    func() { lstm.Run(g.Input("x2", graph.Float32, 4, 3), nil, nil) },
+		"wrong in":     func() { lstm.Run(g.Input("x3", graph.Float32, 4, 5, 2), nil, nil) },
+		"wrong h0":     func() { lstm.Run(x, g.Input("h0", graph.Float32, 4, 3), nil) },
+		"carry mismatch": func() {
+			nn.NewCarry([]*graph.Node{g.Input("s", graph.Float32, 4, 3)}, []*graph.Node{lstm.Run(x, nil, nil).H})
+		},
+	} {
+		err := graph.Try(f)
+		var se *graph.ShapeError
+		if !errors.As(err, &se) {
+			t.Errorf("%s: got %v, want a *graph.ShapeError", name, err)
+		}
+	}
+	h0 := g.Input("h_start", graph.Float32, 4, 2)
+	seq := nn.NewRNN(g.In("rnn"), nn.RNNOpts{In: 3, Hidden: 2}).Run(x, h0)
+	carry := nn.NewCarry([]*graph.Node{h0}, []*graph.Node{seq.H})
+	err := carry.Update(func(*graph.Node) *tensor.Dense { return nil })
+	if err == nil || !strings.Contains(err.Error(), "optim.Step.Keep") {
+		t.Errorf("Update without the value: %v", err)
 	}
 }
