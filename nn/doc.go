@@ -21,6 +21,13 @@
 // training for its runs; BatchNorm's running statistics are buffers (Buffers), saved
 // beside the parameters.
 //
+// The recurrent layers of the book's second volume, RNN, LSTM and GRU, follow PyTorch's
+// equations, gate order and parameter names (lstm.weight_ih_l0, ...), so PyTorch's weights
+// load by name; they unroll a batch-first sequence [N T In] into the graph (Run returns
+// every step's state and the final ones) and Embedding looks up rows of a table. Carry
+// feeds the final states of one batch to the next as values: truncated backpropagation
+// through time, the book's stateful TimeRNN.
+//
 // The book's networks, with the book's parameter names (W1 b1 W2 ...), are in package
 // nn/book; training (steps, the trainer, checkpoints) is in nn/train; the file formats
 // (safetensors, the book's pickles) in nn/paramfile. Save, Load, LoadBookPickle and

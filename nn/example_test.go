@@ -50,3 +50,22 @@ func Example_scopes() {
 	// weights: 2
 	// true
 }
+
+// An LSTM built in scope "lstm" has PyTorch's parameters under PyTorch's names, and Run
+// unrolls a batch-first sequence into nodes named lstm.h1, lstm.h2, ....
+func ExampleNewLSTM() {
+	g := graph.New()
+	lstm := nn.NewLSTM(g.In("lstm"), nn.LSTMOpts{In: 28, Hidden: 64})
+	for _, p := range g.In("lstm").Params() {
+		fmt.Println(p.Name(), p.Shape())
+	}
+	x := g.Input("x", graph.Float32, 100, 28, 28) // 100 images, 28 rows of 28 pixels
+	seq := lstm.Run(x, nil, nil)                  // nil: zero initial states
+	fmt.Println(seq.Hs[0].Name(), seq.H.Name(), seq.H.Shape(), seq.Out.Shape())
+	// Output:
+	// lstm.weight_ih_l0 [256 28]
+	// lstm.weight_hh_l0 [256 64]
+	// lstm.bias_ih_l0 [256]
+	// lstm.bias_hh_l0 [256]
+	// lstm.h1 lstm.h28 [100 64] [100 28 64]
+}

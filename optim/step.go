@@ -68,7 +68,7 @@ func (s *Step) Run(feeds graph.Feeds) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := s.Opt.Step(s.Params, out[1:]); err != nil {
+	if err := s.Opt.Step(s.Params, out[1:1+len(s.Grads)]); err != nil {
 		return 0, err
 	}
 	return graph.Item(out[0]), nil
@@ -93,6 +93,25 @@ func (s *Step) Grad(p *graph.Node) *tensor.Dense {
 	}
 	return nil
 }
+
+// Keep adds nodes to the step's program as outputs of their own, so that their values
+// survive each Run (an intermediate value's buffer is reused within the run): read them
+// with Value. The book's stateful RNN keeps its final hidden state this way to feed it to
+// the next batch (nn.Carry). It recompiles the program and returns s.
+func (s *Step) Keep(nodes ...*graph.Node) *Step {
+	outs := append(append([]*graph.Node{s.Loss}, s.Grads...), nodes...)
+	prog, err := graph.Compile(outs...)
+	if err != nil {
+		panic(err)
+	}
+	s.prog = prog
+	return s
+}
+
+// Value returns the value of node n computed by the last Run (the program's buffer,
+// overwritten by the next Run): a node given to Keep, the loss or a gradient; nil for a
+// node whose buffer the run reused.
+func (s *Step) Value(n *graph.Node) *tensor.Dense { return s.prog.Value(n) }
 
 // Program is the compiled program Run runs (for Trace, SetDebug and pictures).
 func (s *Step) Program() *graph.Program { return s.prog }

@@ -74,3 +74,28 @@ func TestStepTrainsAnMLP(t *testing.T) {
 		t.Errorf("a step allocates %v times", allocs)
 	}
 }
+
+// Keep makes an intermediate value survive the run beside the loss and gradients, and the
+// optimizer still sees only the gradients.
+func TestStepKeep(t *testing.T) {
+	g := graph.New()
+	x := g.Input("x", graph.Float64, 2, 3)
+	W := g.Param("W", graph.F64(graph.Shape{3, 2}, 1, 2, 3, 4, 5, 6))
+	h := ops.Tanh(ops.MatMul(x, W))
+	loss := ops.Sum(ops.Square(ops.Tanh(h)))
+	step := optim.NewStep(loss, optim.NewSGD(0)).Keep(h)
+	feeds := graph.Feeds{x: graph.F64(graph.Shape{2, 3}, 0.1, 0.2, 0.3, -0.1, 0, 0.4)}
+	want := graph.Float64s(graph.MustEval(h, feeds))
+	if _, err := step.Run(feeds); err != nil {
+		t.Fatal(err)
+	}
+	got := graph.Float64s(step.Value(h))
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-15 {
+			t.Fatalf("kept %v, want %v", got, want)
+		}
+	}
+	if step.Value(loss) == nil || step.Grad(W) == nil {
+		t.Error("loss or gradient lost")
+	}
+}
