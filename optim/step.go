@@ -26,6 +26,7 @@ type Step struct {
 
 	prog *graph.Program
 	mode *ops.Mode
+	kept []*graph.Node // extra outputs asked for with Keep
 }
 
 // NewStep differentiates loss with respect to params (when none are given: every
@@ -99,7 +100,8 @@ func (s *Step) Grad(p *graph.Node) *tensor.Dense {
 // with Value. The book's stateful RNN keeps its final hidden state this way to feed it to
 // the next batch (nn.Carry). It recompiles the program and returns s.
 func (s *Step) Keep(nodes ...*graph.Node) *Step {
-	outs := append(append([]*graph.Node{s.Loss}, s.Grads...), nodes...)
+	s.kept = append(s.kept, nodes...)
+	outs := append(append([]*graph.Node{s.Loss}, s.Grads...), s.kept...)
 	prog, err := graph.Compile(outs...)
 	if err != nil {
 		panic(err)
