@@ -103,3 +103,25 @@ func TestClamp(t *testing.T) {
 		}
 	}
 }
+
+// The losses and the metric allocate nothing per run, with labels of every element type and
+// with one-hot rows.
+func TestLossesAllocateNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector: counts mean nothing")
+	}
+	for _, dt := range []graph.DType{graph.Float32, graph.Float64} {
+		g := graph.New()
+		x := g.Param("x", graph.FromFloat64s(dt, []int{2, 3}, []float64{1, 2, 3, 3, 1, 2}))
+		oneHot := g.Input("onehot", dt, 2, 3)
+		labels := g.Input("labels", graph.Int32, 2)
+		prog := graph.MustCompile(ops.SoftmaxCrossEntropy(x, oneHot), ops.SoftmaxCrossEntropy(x, labels), ops.Accuracy(x, labels))
+		feeds := graph.Feeds{oneHot: graph.FromFloat64s(dt, []int{2, 3}, []float64{0, 0, 1, 1, 0, 0}), labels: graph.I32(graph.Shape{2}, 2, 0)}
+		if _, err := prog.Run(feeds); err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(10, func() { _, _ = prog.Run(feeds) }); n != 0 {
+			t.Errorf("%s: %v allocations per run", dt, n)
+		}
+	}
+}

@@ -44,16 +44,22 @@ func (o sceOp) Shape(in ...graph.Type) (graph.Type, error) {
 func (o sceOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	s := shapeOf(in[0])
 	if is32(y) {
-		return sceK(y.Float32s(), in[0].Float32s(), in[1], s[0], s[1], o.oneHot)
+		var t []float32
+		if o.oneHot {
+			t = in[1].Float32s()
+		}
+		return sceK(y.Float32s(), in[0].Float32s(), t, in[1], s[0], s[1], o.oneHot)
 	}
-	return sceK(y.Float64s(), in[0].Float64s(), in[1], s[0], s[1], o.oneHot)
+	var t []float64
+	if o.oneHot {
+		t = in[1].Float64s()
+	}
+	return sceK(y.Float64s(), in[0].Float64s(), t, in[1], s[0], s[1], o.oneHot)
 }
 
-func sceK[T float](y, x []T, targets *tensor.Dense, n, c int, oneHot bool) error {
-	var t []T
-	if oneHot {
-		t = targets.Data().([]T)
-	}
+// sceK computes the loss from one-hot rows t, or from the class labels in targets (read
+// with labelAt, any element type) when oneHot is false.
+func sceK[T float](y, x, t []T, targets *tensor.Dense, n, c int, oneHot bool) error {
 	var loss float64
 	for i := 0; i < n; i++ {
 		row := x[i*c : (i+1)*c]
