@@ -168,6 +168,22 @@ var gradCases = []gradCase{
 	binaryCase("custom elementwise2 (a*b^2)", abb.Apply, []int{3, 4}, []int{3, 4}),
 	{name: "2nd order custom elementwise2 (a*b^2)", second: true, build: binaryCase("", abb.Apply, []int{3, 4}, []int{3, 4}).build},
 	{name: "2nd order matmul", second: true, build: binaryCase("", ops.MatMul, []int{3, 4}, []int{4, 2}).build},
+	{name: "take with repeated indices", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 1, 3, 4, 2)
+		return ops.Take(x, 1, g.Const("i", graph.I32(graph.Shape{2, 2}, 3, 0, 3, 3))), []*graph.Node{x}
+	}},
+	{name: "2nd order embedding", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		w := param(g, rng, "W", 0.1, 1, 5, 3)
+		return ops.Square(ops.Embedding(w, g.Const("ids", graph.I64(graph.Shape{2, 3}, 4, 1, 4, 0, 4, 2)))), []*graph.Node{w}
+	}},
+	{name: "gather with repeated indices", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 1, 2, 4)
+		return ops.Gather(x, -1, g.Const("i", graph.I64(graph.Shape{2, 3}, 3, 3, 0, 1, 2, 1))), []*graph.Node{x}
+	}},
+	{name: "2nd order gather", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 1, 3, 2)
+		return ops.Square(ops.Gather(x, 0, g.Const("i", graph.I32(graph.Shape{2, 2}, 2, 0, 2, 2)))), []*graph.Node{x}
+	}},
 	{name: "2nd order softmax cross entropy labels", second: true, labels: []float64{1, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}

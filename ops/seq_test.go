@@ -1,0 +1,123 @@
+package ops_test
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+
+	"github.com/zerograd/zerograd/autodiff"
+	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/ops"
+)
+
+// seqFixture is testdata/seq.json, written by testdata/make_seq_fixtures.py with PyTorch:
+// for each case the inputs, the output y, the gradient of sum(y * R) and the Hessian of
+// sum(y * R) applied to a direction V.
+type seqFixture struct {
+	Torch string
+	Cases []seqCase
+}
+
+type seqTensor struct {
+	Name  string
+	Shape []int
+	Data  []float64
+}
+
+type seqCase struct {
+	Name, Op      string
+	Attrs         map[string]float64
+	Floats, Ints  []seqTensor
+	YShape        []int `json:"y_shape"`
+	Y, R          []float64
+	V, Grads, Hvp [][]float64
+}
+
+// seqBuilders build each fixture's op in zerograd from its float and integer inputs.
+var seqBuilders = map[string]func(f, i []*graph.Node, a map[string]float64) *graph.Node{
+	"take": func(f, i []*graph.Node, a map[string]float64) *graph.Node {
+		return ops.Take(f[0], int(a["axis"]), i[0])
+	},
+	"embedding": func(f, i []*graph.Node, a map[string]float64) *graph.Node { return ops.Embedding(f[0], i[0]) },
+	"gather": func(f, i []*graph.Node, a map[string]float64) *graph.Node {
+		return ops.Gather(f[0], int(a["axis"]), i[0])
+	},
+}
+
+func TestSeqOpsMatchPyTorch(t *testing.T) {
+	data, err := os.ReadFile("testdata/seq.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fx seqFixture
+	if err := json.Unmarshal(data, &fx); err != nil {
+		t.Fatal(err)
+	}
+	if len(fx.Cases) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, c := range fx.Cases {
+		build := seqBuilders[c.Op]
+		if build == nil {
+			t.Errorf("%s: no builder for op %q", c.Name, c.Op)
+			continue
+		}
+		for _, dt := range []graph.DType{graph.Float64, graph.Float32} {
+			t.Run(c.Name+" "+dt.String(), func(t *testing.T) { checkSeqCase(t, c, build, dt) })
+		}
+	}
+}
+
+func checkSeqCase(t *testing.T, c seqCase, build func(f, i []*graph.Node, a map[string]float64) *graph.Node, dt graph.DType) {
+	g := graph.New()
+	var fs, is []*graph.Node
+	for _, x := range c.Floats {
+		fs = append(fs, g.Param(x.Name, graph.FromFloat64s(dt, x.Shape, x.Data)))
+	}
+	for _, x := range c.Ints {
+		v := make([]int64, len(x.Data))
+		for j, d := range x.Data {
+			v[j] = int64(d)
+		}
+		is = append(is, g.Const(x.Name, graph.I64(x.Shape, v...)))
+	}
+	y := build(fs, is, c.Attrs)
+	if !y.Shape().Equal(c.YShape) {
+		t.Fatalf("shape %v, want %v", y.Shape(), c.YShape)
+	}
+	loss := ops.Sum(ops.Mul(y, g.Const("R", graph.FromFloat64s(dt, c.YShape, c.R))))
+	gs := autodiff.Grad(loss, fs...)
+	var dir *graph.Node
+	for j, gx := range gs {
+		d := ops.Sum(ops.Mul(gx, g.Const("V", graph.FromFloat64s(dt, gx.Shape(), c.V[j]))))
+		if dir == nil {
+			dir = d
+		} else {
+			dir = ops.Add(dir, d)
+		}
+	}
+	hs := autodiff.Grad(dir, fs...)
+	prog := graph.MustCompile(append(append([]*graph.Node{y}, gs...), hs...)...)
+	got := runProgram(t, prog, nil)
+	// After the first run, a run allocates nothing: kernels work in the planned buffers.
+	if allocs := testing.AllocsPerRun(3, func() { _, _ = prog.Run(nil) }); allocs != 0 {
+		t.Errorf("a run of the op and its derivatives allocates %v times", allocs)
+	}
+	tol := 1e-9
+	if dt == graph.Float32 {
+		tol = 2e-4
+	}
+	want := append(append([][]float64{c.Y}, c.Grads...), c.Hvp...)
+	for k := range want {
+		what := "y"
+		switch {
+		case k > len(gs):
+			what = "hvp " + c.Floats[k-1-len(gs)].Name
+		case k > 0:
+			what = "grad " + c.Floats[k-1].Name
+		}
+		if d := maxDiff(got[k], want[k]); !(d <= tol) {
+			t.Errorf("%s differs from PyTorch's by %.3g:\n got %v\nwant %v", what, d, got[k], want[k])
+		}
+	}
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Writes seq.json: PyTorch's values and derivatives for the sequence and attention ops.
+
+For each case the file holds the float inputs x_i, the integer inputs (indices, labels,
+masks), the output y, and, with fixed random R and V_i of the shapes of y and x_i:
+
+  grads   the gradient of sum(y * R) with respect to each x_i (first order)
+  hvp     the gradient of sum_i <grads_i, V_i> with respect to each x_i: the Hessian of
+          sum(y * R) applied to the direction V (second order; zeros where y is linear)
+
+zerograd's ops tests (seq_test.go) build the same op on the same inputs and compare the
+output and both derivatives within 1e-9 relative in float64 (and loosely in float32).
+
+Run with Debian's python3-torch:  /usr/bin/python3 make_seq_fixtures.py
+"""
+
+import json
+import math
+import os
+
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(12)
+D = torch.float64
+
+
+def randn(*shape, scale=1.0):
+    return (torch.randn(*shape, dtype=D) * scale).tolist()
+
+
+def flat(v):
+    return v.detach().reshape(-1).tolist()
+
+
+def case(name, op, fn, floats, ints=(), attrs=None):
+    """fn(*float tensors, *int tensors) is the op in PyTorch; floats and ints are
+    (name, nested list) pairs."""
+    xs = [torch.tensor(v, dtype=D, requires_grad=True) for _, v in floats]
+    ks = [torch.tensor(v, dtype=torch.int64) for _, v in ints]
+    y = fn(*xs, *ks)
+    r = torch.randn(y.shape, dtype=D)
+    vs = [torch.randn(x.shape, dtype=D) for x in xs]
+    gs = torch.autograd.grad((y * r).sum(), xs, create_graph=True, allow_unused=True)
+    gs = [g if g is not None else torch.zeros_like(x) for g, x in zip(gs, xs)]
+    dirn = sum((g * v).sum() for g, v in zip(gs, vs))
+    if dirn.requires_grad:
+        hs = torch.autograd.grad(dirn, xs, allow_unused=True)
+        hs = [h if h is not None else torch.zeros_like(x) for h, x in zip(hs, xs)]
+    else:
+        hs = [torch.zeros_like(x) for x in xs]
+    return {
+        "name": name, "op": op, "attrs": attrs or {},
+        "floats": [{"name": n, "shape": list(x.shape), "data": flat(x)} for (n, _), x in zip(floats, xs)],
+        "ints": [{"name": n, "shape": list(k.shape), "data": flat(k)} for (n, _), k in zip(ints, ks)],
+        "y_shape": list(y.shape), "y": flat(y), "r": flat(r),
+        "v": [flat(v) for v in vs], "grads": [flat(g) for g in gs], "hvp": [flat(h) for h in hs],
+    }
+
+
+def take(x, idx, axis):
+    a = axis % x.dim()
+    y = x.index_select(a, idx.reshape(-1))
+    return y.reshape(x.shape[:a] + idx.shape + x.shape[a + 1:])
+
+
+cases = [
+    # ---- indexing ----
+    case("take axis 1, repeated indices", "take", lambda x, i: take(x, i, 1),
+         [("x", randn(3, 5, 4))], [("idx", [[4, 0, 4], [2, 4, 1]])], {"axis": 1}),
+    case("take axis -1", "take", lambda x, i: take(x, i, -1),
+         [("x", randn(2, 3, 5))], [("idx", [3, 3, 0, 1])], {"axis": -1}),
+    case("embedding, repeated ids", "embedding", lambda w, i: F.embedding(i, w),
+         [("W", randn(6, 4))], [("ids", [[1, 5, 1], [0, 1, 5]])]),
+    case("gather last axis", "gather", lambda x, i: torch.gather(x, 2, i),
+         [("x", randn(2, 4, 5))], [("idx", [[[0, 4, 4], [1, 1, 1], [2, 3, 0], [4, 4, 0]],
+                                          [[3, 2, 1], [0, 0, 0], [1, 4, 2], [3, 3, 4]]])], {"axis": -1}),
+    case("gather axis 0", "gather", lambda x, i: torch.gather(x, 0, i),
+         [("x", randn(3, 4))], [("idx", [[2, 0, 1, 1], [2, 2, 0, 1]])], {"axis": 0}),
+]
+
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "seq.json"), "w") as f:
+    json.dump({"torch": torch.__version__, "cases": cases}, f)
+    f.write("\n")
