@@ -184,6 +184,30 @@ var gradCases = []gradCase{
 		x := param(g, rng, "x", 0.1, 1, 3, 2)
 		return ops.Square(ops.Gather(x, 0, g.Const("i", graph.I32(graph.Shape{2, 2}, 2, 0, 2, 2)))), []*graph.Node{x}
 	}},
+	binaryCase("concat axis -1", func(a, b *graph.Node) *graph.Node { return ops.Concat(-1, a, b) }, []int{2, 3, 2}, []int{2, 3, 1}),
+	unaryCase("split axis -1", func(x *graph.Node) *graph.Node {
+		p := ops.Split(x, -1, 1, 3)
+		return ops.Concat(-1, p[1], p[0])
+	}, 0.1, 1, false),
+	binaryCase("stack axis 1", func(a, b *graph.Node) *graph.Node { return ops.Stack(1, a, b, a) }, []int{3, 4}, []int{3, 4}),
+	{name: "2nd order stack and split", second: true, build: binaryCase("", func(a, b *graph.Node) *graph.Node {
+		p := ops.Split(ops.Stack(-1, a, b), 0, 2, 1)
+		return ops.Mul(p[0], ops.Concat(0, p[1], p[1]))
+	}, []int{3, 4}, []int{3, 4}).build},
+	{name: "where broadcast mask", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		a, b := param(g, rng, "a", 0.1, 1, 3, 4), param(g, rng, "b", 0.1, 1, 4)
+		return ops.Where(g.Const("m", graph.I32(graph.Shape{3, 1}, 1, 0, 1)), a, b), []*graph.Node{a, b}
+	}},
+	{name: "2nd order where float mask", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		a, b := param(g, rng, "a", 0.1, 1, 2, 3), param(g, rng, "b", 0.1, 1, 2, 3)
+		m := g.Const("m", graph.F64(graph.Shape{2, 3}, 1, 0, 0, 0, 1, 1))
+		return ops.Mul(ops.Where(m, a, b), ops.Where(m, b, a)), []*graph.Node{a, b}
+	}},
+	{name: "2nd order masked fill", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 1, 2, 3, 3)
+		m := g.Const("m", graph.I64(graph.Shape{3, 3}, 0, 1, 1, 0, 0, 1, 0, 0, 0))
+		return ops.Square(ops.MaskedFill(x, m, 2)), []*graph.Node{x}
+	}},
 	{name: "2nd order softmax cross entropy labels", second: true, labels: []float64{1, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}

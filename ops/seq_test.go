@@ -3,6 +3,7 @@ package ops_test
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/zerograd/zerograd/autodiff"
@@ -26,22 +27,49 @@ type seqTensor struct {
 
 type seqCase struct {
 	Name, Op      string
-	Attrs         map[string]float64
+	Attrs         seqAttrs
 	Floats, Ints  []seqTensor
 	YShape        []int `json:"y_shape"`
 	Y, R          []float64
 	V, Grads, Hvp [][]float64
 }
 
+// seqAttrs are a case's attributes: numbers, or lists of numbers.
+type seqAttrs map[string]any
+
+func (a seqAttrs) num(k string) float64 { return a[k].(float64) }
+func (a seqAttrs) int(k string) int     { return int(a.num(k)) }
+func (a seqAttrs) ints(k string) []int {
+	var out []int
+	for _, v := range a[k].([]any) {
+		out = append(out, int(v.(float64)))
+	}
+	return out
+}
+
+type seqBuilder = func(f, i []*graph.Node, a seqAttrs) *graph.Node
+
 // seqBuilders build each fixture's op in zerograd from its float and integer inputs.
-var seqBuilders = map[string]func(f, i []*graph.Node, a map[string]float64) *graph.Node{
-	"take": func(f, i []*graph.Node, a map[string]float64) *graph.Node {
-		return ops.Take(f[0], int(a["axis"]), i[0])
+var seqBuilders = map[string]seqBuilder{
+	"take": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
+		return ops.Take(f[0], a.int("axis"), i[0])
 	},
-	"embedding": func(f, i []*graph.Node, a map[string]float64) *graph.Node { return ops.Embedding(f[0], i[0]) },
-	"gather": func(f, i []*graph.Node, a map[string]float64) *graph.Node {
-		return ops.Gather(f[0], int(a["axis"]), i[0])
+	"embedding": func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Embedding(f[0], i[0]) },
+	"gather": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
+		return ops.Gather(f[0], a.int("axis"), i[0])
 	},
+	"concat": func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Concat(a.int("axis"), f...) },
+	"slice": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
+		return ops.Slice(f[0], a.int("axis"), a.int("lo"), a.int("hi"))
+	},
+	"split": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
+		parts := ops.Split(f[0], a.int("axis"), a.ints("sizes")...)
+		slices.Reverse(parts)
+		return ops.Concat(a.int("axis"), parts...)
+	},
+	"stack":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Stack(a.int("axis"), f...) },
+	"where":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Where(i[0], f[0], f[1]) },
+	"masked_fill": func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.MaskedFill(f[0], i[0], a.num("value")) },
 }
 
 func TestSeqOpsMatchPyTorch(t *testing.T) {
@@ -68,7 +96,7 @@ func TestSeqOpsMatchPyTorch(t *testing.T) {
 	}
 }
 
-func checkSeqCase(t *testing.T, c seqCase, build func(f, i []*graph.Node, a map[string]float64) *graph.Node, dt graph.DType) {
+func checkSeqCase(t *testing.T, c seqCase, build seqBuilder, dt graph.DType) {
 	g := graph.New()
 	var fs, is []*graph.Node
 	for _, x := range c.Floats {

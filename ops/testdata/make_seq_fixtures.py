@@ -77,6 +77,25 @@ cases = [
                                           [[3, 2, 1], [0, 0, 0], [1, 4, 2], [3, 3, 4]]])], {"axis": -1}),
     case("gather axis 0", "gather", lambda x, i: torch.gather(x, 0, i),
          [("x", randn(3, 4))], [("idx", [[2, 0, 1, 1], [2, 2, 0, 1]])], {"axis": 0}),
+
+    # ---- joining, splitting, selecting ----
+    case("concat axis -2 of three", "concat", lambda a, b, c: torch.cat([a, b, c], -2),
+         [("a", randn(2, 1, 3)), ("b", randn(2, 3, 3)), ("c", randn(2, 2, 3))], attrs={"axis": -2}),
+    case("slice axis -1", "slice", lambda x: x[..., 1:4],
+         [("x", randn(2, 3, 5))], attrs={"axis": -1, "lo": 1, "hi": 4}),
+    case("split axis 1, pieces joined in reverse", "split",
+         lambda x: torch.cat(list(reversed(torch.split(x, [1, 3, 1], 1))), 1),
+         [("x", randn(2, 5, 3))], attrs={"axis": 1, "sizes": [1, 3, 1]}),
+    case("stack axis 1", "stack", lambda a, b, c: torch.stack([a, b, c], 1),
+         [("a", randn(2, 3)), ("b", randn(2, 3)), ("c", randn(2, 3))], attrs={"axis": 1}),
+    case("stack axis -1", "stack", lambda a, b: torch.stack([a, b], -1),
+         [("a", randn(2, 3)), ("b", randn(2, 3))], attrs={"axis": -1}),
+    case("where, mask and b broadcast", "where", lambda a, b, m: torch.where(m != 0, a, b),
+         [("a", randn(3, 4)), ("b", randn(4))], [("mask", [[1], [0], [1]])]),
+    case("where, elementwise mask", "where", lambda a, b, m: torch.where(m != 0, a, b),
+         [("a", randn(2, 3)), ("b", randn(2, 3))], [("mask", [[1, 0, 0], [0, 1, 1]])]),
+    case("masked fill, causal mask broadcast", "masked_fill", lambda x, m: x.masked_fill(m != 0, -1.5),
+         [("x", randn(2, 3, 3))], [("mask", [[0, 1, 1], [0, 0, 1], [0, 0, 0]])], {"value": -1.5}),
 ]
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "seq.json"), "w") as f:
