@@ -208,6 +208,14 @@ var gradCases = []gradCase{
 		m := g.Const("m", graph.I64(graph.Shape{3, 3}, 0, 1, 1, 0, 0, 1, 0, 0, 0))
 		return ops.Square(ops.MaskedFill(x, m, 2)), []*graph.Node{x}
 	}},
+	binaryCase("matmul batch times matrix", ops.MatMul, []int{2, 3, 4}, []int{4, 2}),
+	binaryCase("matmul broadcast batches", func(a, b *graph.Node) *graph.Node { return ops.MatMulT(a, b, false, true) }, []int{2, 1, 3, 4}, []int{3, 2, 4}),
+	{name: "2nd order matmul broadcast batches A^T", second: true, build: binaryCase("", func(a, b *graph.Node) *graph.Node {
+		return ops.MatMulT(a, b, true, false)
+	}, []int{3, 2}, []int{2, 3, 2}).build},
+	{name: "2nd order matmul batch times matrix B^T", second: true, build: binaryCase("", func(a, b *graph.Node) *graph.Node {
+		return ops.MatMulT(a, b, false, true)
+	}, []int{2, 3, 4}, []int{2, 4}).build},
 	{name: "2nd order softmax cross entropy labels", second: true, labels: []float64{1, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}

@@ -67,6 +67,9 @@ var seqBuilders = map[string]seqBuilder{
 		slices.Reverse(parts)
 		return ops.Concat(a.int("axis"), parts...)
 	},
+	"matmul": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
+		return ops.MatMulT(f[0], f[1], a.int("ta") == 1, a.int("tb") == 1)
+	},
 	"stack":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Stack(a.int("axis"), f...) },
 	"where":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Where(i[0], f[0], f[1]) },
 	"masked_fill": func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.MaskedFill(f[0], i[0], a.num("value")) },

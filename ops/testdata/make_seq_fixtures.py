@@ -96,6 +96,24 @@ cases = [
          [("a", randn(2, 3)), ("b", randn(2, 3))], [("mask", [[1, 0, 0], [0, 1, 1]])]),
     case("masked fill, causal mask broadcast", "masked_fill", lambda x, m: x.masked_fill(m != 0, -1.5),
          [("x", randn(2, 3, 3))], [("mask", [[0, 1, 1], [0, 0, 1], [0, 0, 0]])], {"value": -1.5}),
+
+    # ---- matrix products, batched and broadcast as torch.matmul ----
+    case("matmul [2 3 4] [4 5]", "matmul", torch.matmul, [("a", randn(2, 3, 4)), ("b", randn(4, 5))],
+         attrs={"ta": 0, "tb": 0}),
+    case("matmul [2 1 3 4] [3 4 2]", "matmul", torch.matmul, [("a", randn(2, 1, 3, 4)), ("b", randn(3, 4, 2))],
+         attrs={"ta": 0, "tb": 0}),
+    case("matmul [3 4] [2 4 5]", "matmul", torch.matmul, [("a", randn(3, 4)), ("b", randn(2, 4, 5))],
+         attrs={"ta": 0, "tb": 0}),
+    case("matmul [2 2 3 4] [2 2 4 3]", "matmul", torch.matmul, [("a", randn(2, 2, 3, 4)), ("b", randn(2, 2, 4, 3))],
+         attrs={"ta": 0, "tb": 0}),
+    case("matmul q k^T [2 3 4] [2 5 4]", "matmul", lambda a, b: a @ b.transpose(-1, -2),
+         [("q", randn(2, 3, 4)), ("k", randn(2, 5, 4))], attrs={"ta": 0, "tb": 1}),
+    case("matmul a^T b [2 4 3] [4 5]", "matmul", lambda a, b: a.transpose(-1, -2) @ b,
+         [("a", randn(2, 4, 3)), ("b", randn(4, 5))], attrs={"ta": 1, "tb": 0}),
+    case("matmul a b^T [2 3 4] [5 4]", "matmul", lambda a, b: a @ b.transpose(-1, -2),
+         [("a", randn(2, 3, 4)), ("b", randn(5, 4))], attrs={"ta": 0, "tb": 1}),
+    case("matmul a^T b^T [1 4 3] [2 5 4]", "matmul", lambda a, b: a.transpose(-1, -2) @ b.transpose(-1, -2),
+         [("a", randn(1, 4, 3)), ("b", randn(2, 5, 4))], attrs={"ta": 1, "tb": 1}),
 ]
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "seq.json"), "w") as f:
