@@ -216,6 +216,14 @@ var gradCases = []gradCase{
 	{name: "2nd order matmul batch times matrix B^T", second: true, build: binaryCase("", func(a, b *graph.Node) *graph.Node {
 		return ops.MatMulT(a, b, false, true)
 	}, []int{2, 3, 4}, []int{2, 4}).build},
+	unaryCase("gelu", ops.GELU, 0.1, 3, false),
+	unaryCase("gelu tanh", ops.GELUTanh, 0.1, 3, false),
+	unaryCase("silu", ops.SiLU, 0.1, 3, false),
+	unaryCase("softplus", ops.Softplus, 0.1, 3, false),
+	{name: "2nd order gelu", second: true, build: unaryCase("", ops.GELU, 0.1, 3, false).build},
+	{name: "2nd order gelu tanh", second: true, build: unaryCase("", ops.GELUTanh, 0.1, 3, false).build},
+	{name: "2nd order silu", second: true, build: unaryCase("", ops.SiLU, 0.1, 3, false).build},
+	{name: "2nd order softplus", second: true, build: unaryCase("", ops.Softplus, 0.1, 3, false).build},
 	{name: "2nd order softmax cross entropy labels", second: true, labels: []float64{1, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}

@@ -70,6 +70,10 @@ var seqBuilders = map[string]seqBuilder{
 	"matmul": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
 		return ops.MatMulT(f[0], f[1], a.int("ta") == 1, a.int("tb") == 1)
 	},
+	"gelu":        func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.GELU(f[0]) },
+	"gelu_tanh":   func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.GELUTanh(f[0]) },
+	"silu":        func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.SiLU(f[0]) },
+	"softplus":    func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Softplus(f[0]) },
 	"stack":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Stack(a.int("axis"), f...) },
 	"where":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Where(i[0], f[0], f[1]) },
 	"masked_fill": func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.MaskedFill(f[0], i[0], a.num("value")) },

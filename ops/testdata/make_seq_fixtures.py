@@ -114,6 +114,12 @@ cases = [
          [("a", randn(2, 3, 4)), ("b", randn(5, 4))], attrs={"ta": 0, "tb": 1}),
     case("matmul a^T b^T [1 4 3] [2 5 4]", "matmul", lambda a, b: a.transpose(-1, -2) @ b.transpose(-1, -2),
          [("a", randn(1, 4, 3)), ("b", randn(2, 5, 4))], attrs={"ta": 1, "tb": 1}),
+
+    # ---- smooth activations (inputs up to +-6, both tails) ----
+    case("gelu", "gelu", F.gelu, [("x", randn(3, 5, scale=2.5))]),
+    case("gelu tanh", "gelu_tanh", lambda x: F.gelu(x, approximate="tanh"), [("x", randn(3, 5, scale=2.5))]),
+    case("silu", "silu", F.silu, [("x", randn(3, 5, scale=2.5))]),
+    case("softplus", "softplus", F.softplus, [("x", randn(3, 5, scale=2.5) + [[-15.0, 18.0, 0.0, 1e-3, -1e-3]])]),
 ]
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "seq.json"), "w") as f:
