@@ -292,6 +292,18 @@ func softmaxK[T float](y, x []T, outer, n, inner int, log bool) {
 			for k := 0; k < n; k++ {
 				m = math.Max(m, float64(x[base+k*inner+in]))
 			}
+			if math.IsInf(m, -1) {
+				// Every entry masked with -Inf: probabilities 0 (log -Inf) rather than NaN,
+				// and the gradients stay finite.
+				v := T(0)
+				if log {
+					v = T(math.Inf(-1))
+				}
+				for k := 0; k < n; k++ {
+					y[base+k*inner+in] = v
+				}
+				continue
+			}
 			var s float64
 			for k := 0; k < n; k++ {
 				i := base + k*inner + in
@@ -317,12 +329,16 @@ func softmaxK[T float](y, x []T, outer, n, inner int, log bool) {
 	}
 }
 
-// Softmax normalizes x along axis (negative counts from the end) to probabilities.
+// Softmax normalizes x along axis (negative counts from the end) to probabilities. Entries
+// of -Inf (masked, e.g. by MaskedFill) get probability 0 and finite gradients; a slice
+// that is all -Inf gets all zeros (PyTorch gives NaN there), and gradients of zero.
 func Softmax(x *graph.Node, axis int) *graph.Node {
 	return graph.Apply(softmaxOp{axis: mustAxis("softmax", x, axis)}, x)
 }
 
-// LogSoftmax returns log(Softmax(x, axis)), computed stably.
+// LogSoftmax returns log(Softmax(x, axis)), computed stably. Masked entries (-Inf) give
+// -Inf and a gradient of zero; a slice that is all -Inf gives all -Inf, with the output's
+// gradient passed through unchanged (PyTorch gives NaN there).
 func LogSoftmax(x *graph.Node, axis int) *graph.Node {
 	return graph.Apply(softmaxOp{axis: mustAxis("log_softmax", x, axis), log: true}, x)
 }

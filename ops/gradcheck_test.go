@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -224,6 +225,11 @@ var gradCases = []gradCase{
 	{name: "2nd order gelu tanh", second: true, build: unaryCase("", ops.GELUTanh, 0.1, 3, false).build},
 	{name: "2nd order silu", second: true, build: unaryCase("", ops.SiLU, 0.1, 3, false).build},
 	{name: "2nd order softplus", second: true, build: unaryCase("", ops.Softplus, 0.1, 3, false).build},
+	{name: "2nd order softmax axis 0 with -Inf mask", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 3, 4)
+		m := g.Const("m", graph.I32(graph.Shape{3, 4}, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0))
+		return ops.Softmax(ops.MaskedFill(x, m, math.Inf(-1)), 0), []*graph.Node{x}
+	}},
 	{name: "2nd order softmax cross entropy labels", second: true, labels: []float64{1, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}

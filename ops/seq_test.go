@@ -2,6 +2,7 @@ package ops_test
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"slices"
 	"testing"
@@ -70,10 +71,24 @@ var seqBuilders = map[string]seqBuilder{
 	"matmul": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
 		return ops.MatMulT(f[0], f[1], a.int("ta") == 1, a.int("tb") == 1)
 	},
-	"gelu":        func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.GELU(f[0]) },
-	"gelu_tanh":   func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.GELUTanh(f[0]) },
-	"silu":        func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.SiLU(f[0]) },
-	"softplus":    func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Softplus(f[0]) },
+	"gelu":      func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.GELU(f[0]) },
+	"gelu_tanh": func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.GELUTanh(f[0]) },
+	"silu":      func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.SiLU(f[0]) },
+	"softplus":  func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Softplus(f[0]) },
+	"softmax": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
+		x := f[0]
+		if len(i) > 0 {
+			x = ops.MaskedFill(x, i[0], math.Inf(-1))
+		}
+		if a.int("log") == 0 {
+			return ops.Softmax(x, a.int("axis"))
+		}
+		y := ops.LogSoftmax(x, a.int("axis"))
+		if len(i) > 0 {
+			y = ops.MaskedFill(y, i[0], 0) // the -Inf of masked entries out of the sum
+		}
+		return y
+	},
 	"stack":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Stack(a.int("axis"), f...) },
 	"where":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Where(i[0], f[0], f[1]) },
 	"masked_fill": func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.MaskedFill(f[0], i[0], a.num("value")) },

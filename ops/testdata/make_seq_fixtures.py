@@ -120,6 +120,18 @@ cases = [
     case("gelu tanh", "gelu_tanh", lambda x: F.gelu(x, approximate="tanh"), [("x", randn(3, 5, scale=2.5))]),
     case("silu", "silu", F.silu, [("x", randn(3, 5, scale=2.5))]),
     case("softplus", "softplus", F.softplus, [("x", randn(3, 5, scale=2.5) + [[-15.0, 18.0, 0.0, 1e-3, -1e-3]])]),
+
+    # ---- softmax and log-softmax on any axis, with -Inf masks ----
+    case("softmax axis 1", "softmax", lambda x: torch.softmax(x, 1), [("x", randn(2, 3, 4, scale=2))],
+         attrs={"axis": 1, "log": 0}),
+    case("log-softmax axis -3", "softmax", lambda x: torch.log_softmax(x, -3), [("x", randn(2, 3, 4, scale=2))],
+         attrs={"axis": -3, "log": 1}),
+    case("softmax last axis, causal -Inf mask", "softmax",
+         lambda x, m: torch.softmax(x.masked_fill(m != 0, -math.inf), -1),
+         [("x", randn(2, 3, 3, scale=2))], [("mask", [[0, 1, 1], [0, 0, 1], [0, 0, 0]])], {"axis": -1, "log": 0}),
+    case("log-softmax axis 0, -Inf mask", "softmax",
+         lambda x, m: torch.log_softmax(x.masked_fill(m != 0, -math.inf), 0).masked_fill(m != 0, 0),
+         [("x", randn(3, 4, scale=2))], [("mask", [[1, 0, 0, 1], [0, 0, 1, 0], [0, 1, 0, 0]])], {"axis": 0, "log": 1}),
 ]
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "seq.json"), "w") as f:
