@@ -230,6 +230,15 @@ var gradCases = []gradCase{
 		m := g.Const("m", graph.I32(graph.Shape{3, 4}, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0))
 		return ops.Softmax(ops.MaskedFill(x, m, math.Inf(-1)), 0), []*graph.Node{x}
 	}},
+	{name: "layer norm", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, gm, b := param(g, rng, "x", 0.1, 2, 2, 3, 4), param(g, rng, "gamma", 0.5, 2, 4), param(g, rng, "beta", 0.1, 1, 4)
+		return ops.LayerNorm(x, gm, b, 1e-5), []*graph.Node{x, gm, b}
+	}},
+	{name: "2nd order layer norm over two axes", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, gm, b := param(g, rng, "x", 0.1, 2, 2, 3, 2), param(g, rng, "gamma", 0.5, 2, 3, 2), param(g, rng, "beta", 0.1, 1, 3, 2)
+		return ops.LayerNorm(x, gm, b, 1e-3), []*graph.Node{x, gm, b}
+	}},
+	{name: "2nd order normalize", second: true, build: unaryCase("", func(x *graph.Node) *graph.Node { return ops.Normalize(x, 1, 1e-5) }, 0.1, 2, false).build},
 	{name: "2nd order softmax cross entropy labels", second: true, labels: []float64{1, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}

@@ -89,6 +89,15 @@ var seqBuilders = map[string]seqBuilder{
 		}
 		return y
 	},
+	"layer_norm": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
+		switch len(f) {
+		case 1:
+			return ops.Normalize(f[0], a.int("n"), a.num("eps"))
+		case 2:
+			return ops.LayerNorm(f[0], f[1], nil, a.num("eps"))
+		}
+		return ops.LayerNorm(f[0], f[1], f[2], a.num("eps"))
+	},
 	"stack":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Stack(a.int("axis"), f...) },
 	"where":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Where(i[0], f[0], f[1]) },
 	"masked_fill": func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.MaskedFill(f[0], i[0], a.num("value")) },

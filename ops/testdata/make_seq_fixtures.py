@@ -132,6 +132,16 @@ cases = [
     case("log-softmax axis 0, -Inf mask", "softmax",
          lambda x, m: torch.log_softmax(x.masked_fill(m != 0, -math.inf), 0).masked_fill(m != 0, 0),
          [("x", randn(3, 4, scale=2))], [("mask", [[1, 0, 0, 1], [0, 0, 1, 0], [0, 1, 0, 0]])], {"axis": 0, "log": 1}),
+
+    # ---- layer norm over the last axes ----
+    case("layer norm [2 3 4] over [4]", "layer_norm", lambda x, w, b: F.layer_norm(x, [4], w, b, 1e-5),
+         [("x", randn(2, 3, 4, scale=2)), ("gamma", randn(4)), ("beta", randn(4))], attrs={"n": 1, "eps": 1e-5}),
+    case("layer norm [2 3 4] over [3 4]", "layer_norm", lambda x, w, b: F.layer_norm(x, [3, 4], w, b, 1e-3),
+         [("x", randn(2, 3, 4)), ("gamma", randn(3, 4)), ("beta", randn(3, 4))], attrs={"n": 2, "eps": 1e-3}),
+    case("layer norm without shift", "layer_norm", lambda x, w: F.layer_norm(x, [5], w, None, 1e-5),
+         [("x", randn(3, 5)), ("gamma", randn(5))], attrs={"n": 1, "eps": 1e-5}),
+    case("normalize over the last axis", "layer_norm", lambda x: F.layer_norm(x, [5], None, None, 1e-5),
+         [("x", randn(2, 2, 5, scale=3))], attrs={"n": 1, "eps": 1e-5}),
 ]
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "seq.json"), "w") as f:
