@@ -239,6 +239,18 @@ var gradCases = []gradCase{
 		return ops.LayerNorm(x, gm, b, 1e-3), []*graph.Node{x, gm, b}
 	}},
 	{name: "2nd order normalize", second: true, build: unaryCase("", func(x *graph.Node) *graph.Node { return ops.Normalize(x, 1, 1e-5) }, 0.1, 2, false).build},
+	{name: "cross entropy [N T C] ignoring -100", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 3, 2, 3, 4)
+		return ops.CrossEntropyIgnore(x, g.Const("t", graph.I64(graph.Shape{2, 3}, 1, -100, 3, 0, 0, -100)), -100), []*graph.Node{x}
+	}},
+	{name: "2nd order cross entropy [N T C] ignoring 0", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 3, 2, 2, 3)
+		return ops.CrossEntropyIgnore(x, g.Const("t", graph.I32(graph.Shape{2, 2}, 0, 2, 1, 0)), 0), []*graph.Node{x}
+	}},
+	{name: "2nd order cross entropy [N C]", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 3, 3, 4)
+		return ops.CrossEntropy(x, g.Const("t", graph.I32(graph.Shape{3}, 3, 0, 1))), []*graph.Node{x}
+	}},
 	{name: "2nd order softmax cross entropy labels", second: true, labels: []float64{1, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}

@@ -98,6 +98,15 @@ var seqBuilders = map[string]seqBuilder{
 		}
 		return ops.LayerNorm(f[0], f[1], f[2], a.num("eps"))
 	},
+	"cross_entropy": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
+		if _, ok := a["ignore"]; ok {
+			return ops.CrossEntropyIgnore(f[0], i[0], a.int("ignore"))
+		}
+		return ops.CrossEntropy(f[0], i[0])
+	},
+	"one_hot": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
+		return ops.Mul(f[0], ops.OneHotAs(i[0], a.int("classes"), f[0].DType()))
+	},
 	"stack":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Stack(a.int("axis"), f...) },
 	"where":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Where(i[0], f[0], f[1]) },
 	"masked_fill": func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.MaskedFill(f[0], i[0], a.num("value")) },

@@ -142,6 +142,20 @@ cases = [
          [("x", randn(3, 5)), ("gamma", randn(5))], attrs={"n": 1, "eps": 1e-5}),
     case("normalize over the last axis", "layer_norm", lambda x: F.layer_norm(x, [5], None, None, 1e-5),
          [("x", randn(2, 2, 5, scale=3))], attrs={"n": 1, "eps": 1e-5}),
+
+    # ---- cross entropy over [N T C] with an ignore index; one-hot of labels of any shape ----
+    case("cross entropy [N T C], ignore -100", "cross_entropy",
+         lambda x, t: F.cross_entropy(x.reshape(-1, 5), t.reshape(-1), ignore_index=-100),
+         [("x", randn(2, 4, 5, scale=2))], [("t", [[1, 4, -100, 0], [-100, -100, 3, 3]])], {"ignore": -100}),
+    case("cross entropy [N C], ignore 0 (padding id)", "cross_entropy",
+         lambda x, t: F.cross_entropy(x, t, ignore_index=0),
+         [("x", randn(5, 3, scale=2))], [("t", [0, 2, 1, 0, 2])], {"ignore": 0}),
+    case("cross entropy [N T C], nothing ignored", "cross_entropy",
+         lambda x, t: F.cross_entropy(x.reshape(-1, 4), t.reshape(-1)),
+         [("x", randn(2, 3, 4, scale=2))], [("t", [[3, 0, 1], [2, 2, 0]])]),
+    case("one-hot of [2 3] labels", "one_hot",
+         lambda x, t: x * F.one_hot(t, 4).to(D),
+         [("x", randn(2, 3, 4))], [("t", [[3, 0, 1], [2, 2, 0]])], {"classes": 4}),
 ]
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "seq.json"), "w") as f:
