@@ -238,6 +238,14 @@ var gradCases = []gradCase{
 		x, gm, b := param(g, rng, "x", 0.1, 2, 2, 3, 2), param(g, rng, "gamma", 0.5, 2, 3, 2), param(g, rng, "beta", 0.1, 1, 3, 2)
 		return ops.LayerNorm(x, gm, b, 1e-3), []*graph.Node{x, gm, b}
 	}},
+	// Third order: the row's output is already a gradient, so the check differentiates the
+	// gradient of the fused gradient op (layer_norm_grad), whose rule reads layer_norm_rstd.
+	{name: "3rd order layer norm", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, gm := param(g, rng, "x", 0.1, 2, 2, 3), param(g, rng, "gamma", 0.5, 2, 3)
+		y := ops.LayerNorm(x, gm, nil, 1e-3)
+		gs := autodiff.Grad(ops.Sum(ops.Mul(ops.Square(y), g.Const("R0", randomLike(y, rng)))), x, gm)
+		return ops.Add(gs[0], ops.Mul(gs[0], gm)), []*graph.Node{x, gm}
+	}},
 	{name: "2nd order normalize", second: true, build: unaryCase("", func(x *graph.Node) *graph.Node { return ops.Normalize(x, 1, 1e-5) }, 0.1, 2, false).build},
 	{name: "cross entropy [N T C] ignoring -100", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 2, 3, 4)

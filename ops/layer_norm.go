@@ -126,22 +126,14 @@ func layerNormK[T float](y, x, gamma, beta []T, rows, d int, eps float64) {
 // With xhat = (x - mean) rstd and means over the normalized axes:
 //
 //	gxhat  = gy gamma
-//	gx     = rstd (gxhat - mean(gxhat) - xhat mean(gxhat xhat))
+//	gx     = rstd (gxhat - mean(gxhat) - xhat mean(gxhat xhat))   (one fused op, lnGradOp)
 //	ggamma = sum of gy xhat over the other axes,  gbeta = sum of gy
 func (o layerNormOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	xn := x[0]
-	xhat := y
-	gxhat := gy
-	if len(x) > 1 {
-		xhat = Normalize(xn, o.n, o.eps)
-		gxhat = Mul(gy, x[1])
-	}
-	axes := lnAxes(len(xn.Shape()), o.n)
-	rstd := graph.Apply(lnRstdOp(o), xn)
-	gx := Mul(rstd, Sub(Sub(gxhat, MeanKeep(gxhat, axes...)), Mul(xhat, MeanKeep(Mul(gxhat, xhat), axes...))))
+	gx := graph.Apply(lnGradOp(o), append([]*graph.Node{gy}, x[:min(len(x), 2)]...)...)
 	out := []*graph.Node{gx}
 	if len(x) > 1 {
-		out = append(out, SumTo(Mul(gy, xhat), x[1].Shape()...))
+		out = append(out, SumTo(Mul(gy, Normalize(xn, o.n, o.eps)), x[1].Shape()...))
 	}
 	if len(x) > 2 {
 		out = append(out, SumTo(gy, x[2].Shape()...))
@@ -210,4 +202,83 @@ func rstdK[T float](y, x []T, rows, d int, eps float64) {
 func (o lnRstdOp) Grad(x []*graph.Node, y, g *graph.Node) []*graph.Node {
 	_, d := lnDims(x[0].Shape(), o.n)
 	return []*graph.Node{Mul(MulScalar(Mul(g, Square(y)), -1/float64(d)), Normalize(x[0], o.n, o.eps))}
+}
+
+// ---- the input gradient of layer norm, fused ----
+
+// lnGradOp is layer norm's input gradient for inputs (gy, x) or (gy, x, gamma): with
+// v = gy gamma, gx = rstd P(v), where P(v) = v - mean(v) - xhat mean(v xhat) per row, in
+// one pass over each row.
+type lnGradOp layerNormOp
+
+var _ graph.Op = lnGradOp{}
+
+func (lnGradOp) Name() string { return "layer_norm_grad" }
+func (o lnGradOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if len(in) < 2 || len(in) > 3 {
+		return graph.Type{}, graph.Errorf("takes gy, x and gamma, got %d inputs", len(in))
+	}
+	if _, err := sameType(in[0], in[1]); err != nil {
+		return graph.Type{}, err
+	}
+	return layerNormOp(o).Shape(in[1:]...)
+}
+func (o lnGradOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	rows, d := lnDims(shapeOf(in[1]), o.n)
+	if is32(y) {
+		lnGradK(y.Float32s(), in[0].Float32s(), in[1].Float32s(), param32(in, 2), rows, d, o.eps)
+	} else {
+		lnGradK(y.Float64s(), in[0].Float64s(), in[1].Float64s(), param64(in, 2), rows, d, o.eps)
+	}
+	return nil
+}
+
+func lnGradK[T float](gx, gy, x, gamma []T, rows, d int, eps float64) {
+	for r := range rows {
+		xr, gr, outr := x[r*d:(r+1)*d], gy[r*d:(r+1)*d], gx[r*d:(r+1)*d]
+		mean, rstd := rowStats(xr, eps)
+		var m1, m2 float64
+		for i, v := range gr {
+			g := float64(v)
+			if gamma != nil {
+				g *= float64(gamma[i])
+			}
+			m1 += g
+			m2 += g * (float64(xr[i]) - mean) * rstd
+		}
+		m1 /= float64(d)
+		m2 /= float64(d)
+		for i, v := range gr {
+			g := float64(v)
+			if gamma != nil {
+				g *= float64(gamma[i])
+			}
+			h := (float64(xr[i]) - mean) * rstd
+			outr[i] = T(rstd * (g - m1 - h*m2))
+		}
+	}
+}
+
+// For the cotangent g of gx = rstd P(v), with h = xhat and means over each row:
+//
+//	in v:  rstd P(g) (P is symmetric), so gy gets it times gamma and gamma its sum with gy
+//	in x:  -rstd (mean(g gx) h + mean(v h) rstd P(g) + mean(g h) gx)
+func (o lnGradOp) Grad(x []*graph.Node, gx, g *graph.Node) []*graph.Node {
+	gy, xn := x[0], x[1]
+	axes := lnAxes(len(xn.Shape()), o.n)
+	pg := graph.Apply(o, g, xn) // rstd P(g)
+	v, ggy := gy, pg
+	var ggamma *graph.Node
+	if len(x) > 2 {
+		v, ggy = Mul(gy, x[2]), Mul(pg, x[2])
+		ggamma = SumTo(Mul(pg, gy), x[2].Shape()...)
+	}
+	h := Normalize(xn, o.n, o.eps)
+	rstd := graph.Apply(lnRstdOp(o), xn)
+	sum := Add(Add(Mul(MeanKeep(Mul(g, gx), axes...), h), Mul(MeanKeep(Mul(v, h), axes...), pg)), Mul(MeanKeep(Mul(g, h), axes...), gx))
+	out := []*graph.Node{ggy, Neg(Mul(rstd, sum))}
+	if len(x) > 2 {
+		out = append(out, ggamma)
+	}
+	return out
 }
