@@ -69,13 +69,10 @@ func crossEntropyK[T float](y, x []T, t *tensor.Dense, c int, ignore *int) error
 	return nil
 }
 
-// gx = (softmax(x) - onehot(t)) w gy, with w = 1/count at the counted positions and 0 at
-// the ignored ones; written with ops, so it is differentiable again.
+// gx = (softmax(x) - onehot(t)) gy / count at the counted positions, 0 at the ignored
+// ones: one fused op (cross_entropy_grad), whose own gradient is written with ops.
 func (o crossEntropyOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
-	xs := x[0].Shape()
-	target := graph.Apply(oneHotOp{classes: xs[len(xs)-1], dt: x[0].DType(), ignore: o.ignore}, x[1])
-	w := graph.Apply(ceWeightsOp{o.ignore, x[0].DType()}, x[1])
-	return []*graph.Node{Mul(Sub(Softmax(x[0], -1), target), Mul(w, gy)), nil}
+	return []*graph.Node{graph.Apply(ceGradOp(o), x[0], x[1], gy), nil}
 }
 
 // CrossEntropy is the mean over the positions of logits x [... C] (classes on the last
@@ -135,4 +132,83 @@ func ceWeightsK[T float](w []T, t *tensor.Dense, ignore *int) {
 	for i := range w {
 		w[i] *= inv
 	}
+}
+
+// ceGradOp is cross entropy's gradient in the logits for inputs (x, t, gy): each counted
+// row's softmax minus its one-hot label, times gy / count, in one pass over each row.
+type ceGradOp crossEntropyOp
+
+var _ graph.Op = ceGradOp{}
+
+func (ceGradOp) Name() string        { return "cross_entropy_grad" }
+func (ceGradOp) IntInput(i int) bool { return i == 1 }
+func (o ceGradOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if err := arity(in, 3); err != nil {
+		return graph.Type{}, err
+	}
+	if in[2].Shape.Size() != 1 || in[2].DType != in[0].DType {
+		return graph.Type{}, graph.Errorf("the loss's gradient must be one %s, got %s%v", in[0].DType, in[2].DType, in[2].Shape)
+	}
+	_, err := crossEntropyOp(o).Shape(in[:2]...)
+	return in[0], err
+}
+func (o ceGradOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	c := shapeOf(in[0])[len(shapeOf(in[0]))-1]
+	if is32(y) {
+		return ceGradK(y.Float32s(), in[0].Float32s(), in[1], float64(in[2].Float32s()[0]), c, o.ignore)
+	}
+	return ceGradK(y.Float64s(), in[0].Float64s(), in[1], in[2].Float64s()[0], c, o.ignore)
+}
+
+func ceGradK[T float](gx, x []T, t *tensor.Dense, gy float64, c int, ignore *int) error {
+	rows, count := len(x)/c, 0
+	for i := range rows {
+		if ignore == nil || !isLabel(t, i, *ignore) {
+			count++
+		}
+	}
+	scale := gy / float64(max(count, 1))
+	for i := range rows {
+		out := gx[i*c : (i+1)*c]
+		if ignore != nil && isLabel(t, i, *ignore) {
+			clear(out)
+			continue
+		}
+		l, err := labelAt(t, i, c)
+		if err != nil {
+			return err
+		}
+		row := x[i*c : (i+1)*c]
+		m := math.Inf(-1)
+		for _, v := range row {
+			m = math.Max(m, float64(v))
+		}
+		var s float64
+		for j, v := range row {
+			e := math.Exp(float64(v) - m)
+			s += e
+			out[j] = T(e)
+		}
+		k := scale / s
+		for j := range out {
+			out[j] = T(float64(out[j]) * k)
+		}
+		out[l] -= T(scale)
+	}
+	return nil
+}
+
+// With p = softmax(x), w = 1/count at counted positions (0 at ignored ones) and the
+// cotangent g of gx = (p - onehot) w gy:
+//
+//	in x:  p (u - sum(u p)) per row, u = g w gy (softmax's gradient)
+//	in gy: sum(g (p - onehot) w)
+func (o ceGradOp) Grad(x []*graph.Node, gx, g *graph.Node) []*graph.Node {
+	xs := x[0].Shape()
+	p := Softmax(x[0], -1)
+	w := graph.Apply(ceWeightsOp{o.ignore, x[0].DType()}, x[1])
+	target := graph.Apply(oneHotOp{classes: xs[len(xs)-1], dt: x[0].DType(), ignore: o.ignore}, x[1])
+	u := Mul(g, Mul(w, x[2]))
+	ggy := Reshape(Sum(Mul(g, Mul(Sub(p, target), w))), x[2].Shape()...)
+	return []*graph.Node{Mul(p, Sub(u, SumKeep(Mul(u, p), -1))), nil, ggy}
 }

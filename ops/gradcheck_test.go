@@ -259,6 +259,13 @@ var gradCases = []gradCase{
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.CrossEntropy(x, g.Const("t", graph.I32(graph.Shape{3}, 3, 0, 1))), []*graph.Node{x}
 	}},
+	// Third order: the gradient of the fused gradient op (cross_entropy_grad), whose rule
+	// reads the one-hot labels and the weights of the mean.
+	{name: "3rd order cross entropy ignoring 2", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 3, 4)
+		loss := ops.CrossEntropyIgnore(x, g.Const("t", graph.I64(graph.Shape{3}, 2, 0, 3)), 2)
+		return ops.Square(autodiff.Grad(loss, x)[0]), []*graph.Node{x}
+	}},
 	{name: "2nd order softmax cross entropy labels", second: true, labels: []float64{1, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}
