@@ -14,7 +14,8 @@ import (
 
 // seqFixture is testdata/seq.json, written by testdata/make_seq_fixtures.py with PyTorch:
 // for each case the inputs, the output y, the gradient of sum(y * R) and the Hessian of
-// sum(y * R) applied to a direction V.
+// sum(y * R) applied to a direction V. The test also checks forward mode (autodiff.JVP)
+// against them, and that a run allocates nothing.
 type seqFixture struct {
 	Torch string
 	Cases []seqCase
@@ -107,6 +108,17 @@ var seqBuilders = map[string]seqBuilder{
 	"one_hot": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
 		return ops.Mul(f[0], ops.OneHotAs(i[0], a.int("classes"), f[0].DType()))
 	},
+	// A causal self-attention block and a language-model loss, the ops together as the nn
+	// layers use them.
+	"attention_lm": func(f, i []*graph.Node, a seqAttrs) *graph.Node {
+		E, wq, wk, wv, gm, bt, wo := f[0], f[1], f[2], f[3], f[4], f[5], f[6]
+		x := ops.Embedding(E, i[0])
+		q, k, v := ops.MatMul(x, wq), ops.MatMul(x, wk), ops.MatMul(x, wv)
+		s := ops.MulScalar(ops.MatMulT(q, k, false, true), 0.5)
+		s = ops.MaskedFill(s, i[1], math.Inf(-1))
+		h := ops.LayerNorm(ops.Add(x, ops.MatMul(ops.Softmax(s, -1), v)), gm, bt, 1e-5)
+		return ops.CrossEntropyIgnore(ops.MatMul(ops.GELU(h), wo), i[2], -100)
+	},
 	"stack":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Stack(a.int("axis"), f...) },
 	"where":       func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.Where(i[0], f[0], f[1]) },
 	"masked_fill": func(f, i []*graph.Node, a seqAttrs) *graph.Node { return ops.MaskedFill(f[0], i[0], a.num("value")) },
@@ -150,6 +162,10 @@ func checkSeqCase(t *testing.T, c seqCase, build seqBuilder, dt graph.DType) {
 		is = append(is, g.Const(x.Name, graph.I64(x.Shape, v...)))
 	}
 	y := build(fs, is, c.Attrs)
+	tol := 1e-9
+	if dt == graph.Float32 {
+		tol = 2e-4
+	}
 	if !y.Shape().Equal(c.YShape) {
 		t.Fatalf("shape %v, want %v", y.Shape(), c.YShape)
 	}
@@ -165,15 +181,27 @@ func checkSeqCase(t *testing.T, c seqCase, build seqBuilder, dt graph.DType) {
 		}
 	}
 	hs := autodiff.Grad(dir, fs...)
-	prog := graph.MustCompile(append(append([]*graph.Node{y}, gs...), hs...)...)
+	// Forward mode: <R, J V> = sum_i <grads_i, V_i>, which the fixture's numbers give.
+	var vs []*graph.Node
+	for j, x := range fs {
+		vs = append(vs, g.Const("V", graph.FromFloat64s(dt, x.Shape(), c.V[j])))
+	}
+	jvp := ops.Sum(ops.Mul(autodiff.JVP([]*graph.Node{y}, fs, vs)[0], g.Const("R", graph.FromFloat64s(dt, c.YShape, c.R))))
+	var wantJVP float64
+	for j := range fs {
+		for k, v := range c.V[j] {
+			wantJVP += v * c.Grads[j][k]
+		}
+	}
+	prog := graph.MustCompile(append(append([]*graph.Node{y}, gs...), append(hs, jvp)...)...)
 	got := runProgram(t, prog, nil)
+	if d := maxDiff(got[len(got)-1], []float64{wantJVP}); !(d <= tol) {
+		t.Errorf("forward mode: <R, J V> = %v, want %v", got[len(got)-1][0], wantJVP)
+	}
+	got = got[:len(got)-1]
 	// After the first run, a run allocates nothing: kernels work in the planned buffers.
 	if allocs := testing.AllocsPerRun(3, func() { _, _ = prog.Run(nil) }); allocs != 0 {
 		t.Errorf("a run of the op and its derivatives allocates %v times", allocs)
-	}
-	tol := 1e-9
-	if dt == graph.Float32 {
-		tol = 2e-4
 	}
 	want := append(append([][]float64{c.Y}, c.Grads...), c.Hvp...)
 	for k := range want {

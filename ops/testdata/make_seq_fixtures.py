@@ -9,7 +9,9 @@ masks), the output y, and, with fixed random R and V_i of the shapes of y and x_
           sum(y * R) applied to the direction V (second order; zeros where y is linear)
 
 zerograd's ops tests (seq_test.go) build the same op on the same inputs and compare the
-output and both derivatives within 1e-9 relative in float64 (and loosely in float32).
+output, both derivatives and forward mode's <R, J V> = sum_i <grads_i, V_i> within 1e-9
+relative in float64 (and loosely in float32). The last case chains the ops into a causal
+attention block under a language-model loss.
 
 Run with Debian's python3-torch:  /usr/bin/python3 make_seq_fixtures.py
 """
@@ -56,6 +58,15 @@ def case(name, op, fn, floats, ints=(), attrs=None):
         "y_shape": list(y.shape), "y": flat(y), "r": flat(r),
         "v": [flat(v) for v in vs], "grads": [flat(g) for g in gs], "hvp": [flat(h) for h in hs],
     }
+
+
+def attention_lm(E, wq, wk, wv, gamma, beta, wo, ids, mask, targets):
+    x = F.embedding(ids, E)
+    q, k, v = x @ wq, x @ wk, x @ wv
+    s = (q @ k.transpose(-1, -2) * 0.5).masked_fill(mask != 0, -math.inf)
+    h = F.layer_norm(x + torch.softmax(s, -1) @ v, [4], gamma, beta, 1e-5)
+    out = F.gelu(h) @ wo
+    return F.cross_entropy(out.reshape(-1, 5), targets.reshape(-1), ignore_index=-100)
 
 
 def take(x, idx, axis):
@@ -156,6 +167,13 @@ cases = [
     case("one-hot of [2 3] labels", "one_hot",
          lambda x, t: x * F.one_hot(t, 4).to(D),
          [("x", randn(2, 3, 4))], [("t", [[3, 0, 1], [2, 2, 0]])], {"classes": 4}),
+
+    # ---- the ops together: embedding, causal attention, layer norm, GELU, LM loss ----
+    case("causal attention block and LM loss", "attention_lm", attention_lm,
+         [("E", randn(7, 4)), ("Wq", randn(4, 4)), ("Wk", randn(4, 4)), ("Wv", randn(4, 4)),
+          ("gamma", randn(4)), ("beta", randn(4)), ("Wo", randn(4, 5))],
+         [("ids", [[1, 6, 1], [0, 3, 5]]), ("mask", [[0, 1, 1], [0, 0, 1], [0, 0, 0]]),
+          ("targets", [[4, 1, -100], [3, 0, 2]])]),
 ]
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "seq.json"), "w") as f:
