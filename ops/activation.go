@@ -270,9 +270,21 @@ func (o softmaxOp) Shape(in ...graph.Type) (graph.Type, error) {
 }
 func (o softmaxOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	outer, n, inner := splitAxis(shapeOf(in[0]), o.axis)
-	unary(y, in[0], func(y, x []float32) { softmaxK(y, x, outer, n, inner, o.log) },
-		func(y, x []float64) { softmaxK(y, x, outer, n, inner, o.log) })
+	if is32(y) {
+		runRows(softmaxRows[float32]{}, rowArgs[float32]{y: y.Float32s(), x: in[0].Float32s(), d: n, inner: inner, flag: o.log}, outer, 4*outer*n*inner)
+	} else {
+		runRows(softmaxRows[float64]{}, rowArgs[float64]{y: y.Float64s(), x: in[0].Float64s(), d: n, inner: inner, flag: o.log}, outer, 4*outer*n*inner)
+	}
 	return nil
+}
+
+// softmaxRows is softmaxK over the outer index, as a row kernel (rows_parallel.go): it
+// runs on all cores.
+type softmaxRows[T float] struct{}
+
+func (softmaxRows[T]) run(a rowArgs[T], lo, hi int) {
+	w := a.d * a.inner
+	softmaxK(a.y[lo*w:hi*w], a.x[lo*w:hi*w], hi-lo, a.d, a.inner, a.flag)
 }
 
 // softmax: gx = y * (gy - sum(gy * y)); log-softmax: gx = gy - exp(y) * sum(gy).

@@ -154,31 +154,50 @@ func (o ceGradOp) Shape(in ...graph.Type) (graph.Type, error) {
 }
 func (o ceGradOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	c := shapeOf(in[0])[len(shapeOf(in[0]))-1]
-	if is32(y) {
-		return ceGradK(y.Float32s(), in[0].Float32s(), in[1], float64(in[2].Float32s()[0]), c, o.ignore)
+	rows := shapeOf(in[0]).Size() / c
+	count, err := countLabels(in[1], rows, c, o.ignore)
+	if err != nil {
+		return err
 	}
-	return ceGradK(y.Float64s(), in[0].Float64s(), in[1], in[2].Float64s()[0], c, o.ignore)
+	if is32(y) {
+		scale := float64(in[2].Float32s()[0]) / float64(max(count, 1))
+		runRows(ceGradRows[float32]{}, rowArgs[float32]{y: y.Float32s(), x: in[0].Float32s(), t: in[1], ignore: o.ignore, d: c, eps: scale}, rows, 3*rows*c)
+	} else {
+		scale := in[2].Float64s()[0] / float64(max(count, 1))
+		runRows(ceGradRows[float64]{}, rowArgs[float64]{y: y.Float64s(), x: in[0].Float64s(), t: in[1], ignore: o.ignore, d: c, eps: scale}, rows, 3*rows*c)
+	}
+	return nil
 }
 
-func ceGradK[T float](gx, x []T, t *tensor.Dense, gy float64, c int, ignore *int) error {
-	rows, count := len(x)/c, 0
+// countLabels checks every label that is not ignored and returns how many there are.
+func countLabels(t *tensor.Dense, rows, c int, ignore *int) (int, error) {
+	count := 0
 	for i := range rows {
-		if ignore == nil || !isLabel(t, i, *ignore) {
-			count++
-		}
-	}
-	scale := gy / float64(max(count, 1))
-	for i := range rows {
-		out := gx[i*c : (i+1)*c]
 		if ignore != nil && isLabel(t, i, *ignore) {
+			continue
+		}
+		if _, err := labelAt(t, i, c); err != nil {
+			return 0, err
+		}
+		count++
+	}
+	return count, nil
+}
+
+// ceGradRows writes the gradient rows [lo, hi) (rows_parallel.go: it runs on all cores);
+// a.eps is the scale gy / count. The labels were checked by countLabels.
+type ceGradRows[T float] struct{}
+
+func (ceGradRows[T]) run(a rowArgs[T], lo, hi int) {
+	c, scale := a.d, a.eps
+	for i := lo; i < hi; i++ {
+		out := a.y[i*c : (i+1)*c]
+		if a.ignore != nil && isLabel(a.t, i, *a.ignore) {
 			clear(out)
 			continue
 		}
-		l, err := labelAt(t, i, c)
-		if err != nil {
-			return err
-		}
-		row := x[i*c : (i+1)*c]
+		l, _ := labelAt(a.t, i, c)
+		row := a.x[i*c : (i+1)*c]
 		m := math.Inf(-1)
 		for _, v := range row {
 			m = math.Max(m, float64(v))
@@ -195,7 +214,6 @@ func ceGradK[T float](gx, x []T, t *tensor.Dense, gy float64, c int, ignore *int
 		}
 		out[l] -= T(scale)
 	}
-	return nil
 }
 
 // With p = softmax(x), w = 1/count at counted positions (0 at ignored ones) and the

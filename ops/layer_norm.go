@@ -80,11 +80,18 @@ func (o layerNormOp) Shape(in ...graph.Type) (graph.Type, error) {
 func (o layerNormOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	rows, d := lnDims(shapeOf(in[0]), o.n)
 	if is32(y) {
-		layerNormK(y.Float32s(), in[0].Float32s(), param32(in, 1), param32(in, 2), rows, d, o.eps)
+		runRows(layerNormRows[float32]{}, rowArgs[float32]{y: y.Float32s(), x: in[0].Float32s(), a: param32(in, 1), b: param32(in, 2), d: d, eps: o.eps}, rows, 4*rows*d)
 	} else {
-		layerNormK(y.Float64s(), in[0].Float64s(), param64(in, 1), param64(in, 2), rows, d, o.eps)
+		runRows(layerNormRows[float64]{}, rowArgs[float64]{y: y.Float64s(), x: in[0].Float64s(), a: param64(in, 1), b: param64(in, 2), d: d, eps: o.eps}, rows, 4*rows*d)
 	}
 	return nil
+}
+
+// layerNormRows is layerNormK as a row kernel (rows_parallel.go): it runs on all cores.
+type layerNormRows[T float] struct{}
+
+func (layerNormRows[T]) run(a rowArgs[T], lo, hi int) {
+	layerNormK(a.y[lo*a.d:hi*a.d], a.x[lo*a.d:hi*a.d], a.a, a.b, hi-lo, a.d, a.eps)
 }
 
 func param32(in []*tensor.Dense, i int) []float32 {
@@ -226,11 +233,19 @@ func (o lnGradOp) Shape(in ...graph.Type) (graph.Type, error) {
 func (o lnGradOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	rows, d := lnDims(shapeOf(in[1]), o.n)
 	if is32(y) {
-		lnGradK(y.Float32s(), in[0].Float32s(), in[1].Float32s(), param32(in, 2), rows, d, o.eps)
+		runRows(lnGradRows[float32]{}, rowArgs[float32]{y: y.Float32s(), a: in[0].Float32s(), x: in[1].Float32s(), b: param32(in, 2), d: d, eps: o.eps}, rows, 5*rows*d)
 	} else {
-		lnGradK(y.Float64s(), in[0].Float64s(), in[1].Float64s(), param64(in, 2), rows, d, o.eps)
+		runRows(lnGradRows[float64]{}, rowArgs[float64]{y: y.Float64s(), a: in[0].Float64s(), x: in[1].Float64s(), b: param64(in, 2), d: d, eps: o.eps}, rows, 5*rows*d)
 	}
 	return nil
+}
+
+// lnGradRows is lnGradK as a row kernel (rows_parallel.go): it runs on all cores.
+type lnGradRows[T float] struct{}
+
+func (lnGradRows[T]) run(a rowArgs[T], lo, hi int) {
+	r := a.d
+	lnGradK(a.y[lo*r:hi*r], a.a[lo*r:hi*r], a.x[lo*r:hi*r], a.b, hi-lo, r, a.eps)
 }
 
 func lnGradK[T float](gx, gy, x, gamma []T, rows, d int, eps float64) {

@@ -2,6 +2,9 @@ package ops_test
 
 import (
 	"errors"
+	"math/rand/v2"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,6 +85,35 @@ func TestSeqOpsPanics(t *testing.T) {
 		var se *graph.ShapeError
 		if !errors.As(err, &se) {
 			t.Errorf("%s: got %v, want a *graph.ShapeError", name, err)
+		}
+	}
+}
+
+// The row kernels (softmax, layer norm and its gradient, cross entropy's gradient) split
+// big inputs over the cores; rows are independent, so the bits are those of one core.
+func TestRowKernelsSameOnAllCores(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	g := graph.New()
+	v := make([]float64, 64*8*128)
+	for i := range v {
+		v[i] = 3 * rng.NormFloat64()
+	}
+	x := g.Param("x", graph.F64(graph.Shape{64, 8, 128}, v...))
+	gm := g.Param("gamma", graph.F64(graph.Shape{128}, v[:128]...))
+	labels := make([]int32, 64*8)
+	for i := range labels {
+		labels[i] = int32(rng.IntN(128))
+	}
+	loss := ops.Add(ops.CrossEntropyIgnore(ops.LayerNorm(x, gm, nil, 1e-5), g.Const("t", graph.I32(graph.Shape{64, 8}, labels...)), 5),
+		ops.Sum(ops.Mul(ops.Softmax(x, 1), x)))
+	gs := autodiff.Grad(loss, x, gm)
+	prog := graph.MustCompile(append([]*graph.Node{loss}, gs...)...)
+	all := runProgram(t, prog, nil)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	one := runProgram(t, prog, nil)
+	for i := range all {
+		if !slices.Equal(all[i], one[i]) {
+			t.Errorf("output %d differs between all cores and one", i)
 		}
 	}
 }
