@@ -277,9 +277,21 @@ func (o softmaxOp) Shape(in ...graph.Type) (graph.Type, error) {
 }
 func (o softmaxOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	outer, n, inner := splitAxis(shapeOf(in[0]), o.axis)
-	unary(y, in[0], func(y, x []float32) { softmaxK(y, x, outer, n, inner, o.log) },
-		func(y, x []float64) { softmaxK(y, x, outer, n, inner, o.log) })
+	if is32(y) {
+		runRows(softmaxRows[float32]{}, rowArgs[float32]{y: y.Float32s(), x: in[0].Float32s(), d: n, inner: inner, flag: o.log}, outer, 4*outer*n*inner)
+	} else {
+		runRows(softmaxRows[float64]{}, rowArgs[float64]{y: y.Float64s(), x: in[0].Float64s(), d: n, inner: inner, flag: o.log}, outer, 4*outer*n*inner)
+	}
 	return nil
+}
+
+// softmaxRows is softmaxK over the outer index, as a row kernel (rows_parallel.go): it
+// runs on all cores.
+type softmaxRows[T float] struct{}
+
+func (softmaxRows[T]) run(a rowArgs[T], lo, hi int) {
+	w := a.d * a.inner
+	softmaxK(a.y[lo*w:hi*w], a.x[lo*w:hi*w], hi-lo, a.d, a.inner, a.flag)
 }
 
 // softmax: gx = y * (gy - sum(gy * y)); log-softmax: gx = gy - exp(y) * sum(gy).
@@ -298,6 +310,18 @@ func softmaxK[T float](y, x []T, outer, n, inner int, log bool) {
 			m := math.Inf(-1)
 			for k := 0; k < n; k++ {
 				m = math.Max(m, float64(x[base+k*inner+in]))
+			}
+			if math.IsInf(m, -1) {
+				// Every entry masked with -Inf: probabilities 0 (log -Inf) rather than NaN,
+				// and the gradients stay finite.
+				v := T(0)
+				if log {
+					v = T(math.Inf(-1))
+				}
+				for k := 0; k < n; k++ {
+					y[base+k*inner+in] = v
+				}
+				continue
 			}
 			var s float64
 			for k := 0; k < n; k++ {
@@ -324,12 +348,16 @@ func softmaxK[T float](y, x []T, outer, n, inner int, log bool) {
 	}
 }
 
-// Softmax normalizes x along axis (negative counts from the end) to probabilities.
+// Softmax normalizes x along axis (negative counts from the end) to probabilities. Entries
+// of -Inf (masked, e.g. by MaskedFill) get probability 0 and finite gradients; a slice
+// that is all -Inf gets all zeros (PyTorch gives NaN there), and gradients of zero.
 func Softmax(x *graph.Node, axis int) *graph.Node {
 	return graph.Apply(softmaxOp{axis: mustAxis("softmax", x, axis)}, x)
 }
 
-// LogSoftmax returns log(Softmax(x, axis)), computed stably.
+// LogSoftmax returns log(Softmax(x, axis)), computed stably. Masked entries (-Inf) give
+// -Inf and a gradient of zero; a slice that is all -Inf gives all -Inf, with the output's
+// gradient passed through unchanged (PyTorch gives NaN there).
 func LogSoftmax(x *graph.Node, axis int) *graph.Node {
 	return graph.Apply(softmaxOp{axis: mustAxis("log_softmax", x, axis), log: true}, x)
 }

@@ -1,13 +1,18 @@
 // Package ops holds every operation of zerograd, one family per file: arith.go (add, sub,
 // mul, div, neg, pow), elementwise.go (exp, log, sqrt, square, abs, sign), activation.go
-// (tanh, sigmoid, relu, leaky relu, step, softmax, log-softmax), shape.go (reshape,
-// broadcast-to, sum-to, transpose, slice, concat), reduce.go (sum, mean, max over axes),
-// linalg.go (matmul), loss.go (softmax-cross-entropy, one-hot, mean squared error), and the
-// CNN ops of chapters 7 and 8: conv.go (conv2d and its input and filter gradients), im2col.go
-// (im2col, col2im and the window loops that run them and the pooling kernels on all cores),
-// winograd.go and winograd_transform.go (the same three kernels by Winograd's F(2x2, 3x3),
-// which conv.go picks for 3x3 stride-1 shapes where it measured faster), pool.go (max and
-// average pooling) and
+// (tanh, sigmoid, relu, leaky relu, step, softmax, log-softmax on any axis, stable under
+// -Inf masks), activation_smooth.go (GELU in its erf and tanh forms, SiLU, softplus),
+// shape.go (reshape, broadcast-to, sum-to, transpose), join.go (slice, concat, split,
+// stack along any axis), mask.go (where, masked fill), index.go (take, embedding lookup and
+// gather by integer indices, with scatter-add gradients), reduce.go (sum, mean, max over
+// axes), linalg.go (matmul, batched over leading axes that broadcast as torch.matmul's),
+// loss.go (softmax-cross-entropy, one-hot, mean squared error, accuracy), cross_entropy.go
+// (cross entropy over [... C] logits with an ignore index), layer_norm.go (layer norm over
+// the last axes), and the CNN ops of chapters 7 and 8: conv.go (conv2d and its input and
+// filter gradients), im2col.go (im2col, col2im and the window loops that run them and the
+// pooling kernels on all cores), winograd.go and winograd_transform.go (the same three
+// kernels by Winograd's F(2x2, 3x3), which conv.go picks for 3x3 stride-1 shapes where it
+// measured faster), pool.go (max and average pooling) and
 // norm.go (batch normalization and dropout, switched between training and inference by a
 // Mode read at run time). fuse.go lets a compiled program run a convolution's ReLU (in
 // training too) and max pooling (in inference) inside the convolution's kernel

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -168,6 +169,103 @@ var gradCases = []gradCase{
 	binaryCase("custom elementwise2 (a*b^2)", abb.Apply, []int{3, 4}, []int{3, 4}),
 	{name: "2nd order custom elementwise2 (a*b^2)", second: true, build: binaryCase("", abb.Apply, []int{3, 4}, []int{3, 4}).build},
 	{name: "2nd order matmul", second: true, build: binaryCase("", ops.MatMul, []int{3, 4}, []int{4, 2}).build},
+	{name: "take with repeated indices", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 1, 3, 4, 2)
+		return ops.Take(x, 1, g.Const("i", graph.I32(graph.Shape{2, 2}, 3, 0, 3, 3))), []*graph.Node{x}
+	}},
+	{name: "2nd order embedding", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		w := param(g, rng, "W", 0.1, 1, 5, 3)
+		return ops.Square(ops.Embedding(w, g.Const("ids", graph.I64(graph.Shape{2, 3}, 4, 1, 4, 0, 4, 2)))), []*graph.Node{w}
+	}},
+	{name: "gather with repeated indices", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 1, 2, 4)
+		return ops.Gather(x, -1, g.Const("i", graph.I64(graph.Shape{2, 3}, 3, 3, 0, 1, 2, 1))), []*graph.Node{x}
+	}},
+	{name: "2nd order gather", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 1, 3, 2)
+		return ops.Square(ops.Gather(x, 0, g.Const("i", graph.I32(graph.Shape{2, 2}, 2, 0, 2, 2)))), []*graph.Node{x}
+	}},
+	binaryCase("concat axis -1", func(a, b *graph.Node) *graph.Node { return ops.Concat(-1, a, b) }, []int{2, 3, 2}, []int{2, 3, 1}),
+	unaryCase("split axis -1", func(x *graph.Node) *graph.Node {
+		p := ops.Split(x, -1, 1, 3)
+		return ops.Concat(-1, p[1], p[0])
+	}, 0.1, 1, false),
+	binaryCase("stack axis 1", func(a, b *graph.Node) *graph.Node { return ops.Stack(1, a, b, a) }, []int{3, 4}, []int{3, 4}),
+	{name: "2nd order stack and split", second: true, build: binaryCase("", func(a, b *graph.Node) *graph.Node {
+		p := ops.Split(ops.Stack(-1, a, b), 0, 2, 1)
+		return ops.Mul(p[0], ops.Concat(0, p[1], p[1]))
+	}, []int{3, 4}, []int{3, 4}).build},
+	{name: "where broadcast mask", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		a, b := param(g, rng, "a", 0.1, 1, 3, 4), param(g, rng, "b", 0.1, 1, 4)
+		return ops.Where(g.Const("m", graph.I32(graph.Shape{3, 1}, 1, 0, 1)), a, b), []*graph.Node{a, b}
+	}},
+	{name: "2nd order where float mask", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		a, b := param(g, rng, "a", 0.1, 1, 2, 3), param(g, rng, "b", 0.1, 1, 2, 3)
+		m := g.Const("m", graph.F64(graph.Shape{2, 3}, 1, 0, 0, 0, 1, 1))
+		return ops.Mul(ops.Where(m, a, b), ops.Where(m, b, a)), []*graph.Node{a, b}
+	}},
+	{name: "2nd order masked fill", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 1, 2, 3, 3)
+		m := g.Const("m", graph.I64(graph.Shape{3, 3}, 0, 1, 1, 0, 0, 1, 0, 0, 0))
+		return ops.Square(ops.MaskedFill(x, m, 2)), []*graph.Node{x}
+	}},
+	binaryCase("matmul batch times matrix", ops.MatMul, []int{2, 3, 4}, []int{4, 2}),
+	binaryCase("matmul broadcast batches", func(a, b *graph.Node) *graph.Node { return ops.MatMulT(a, b, false, true) }, []int{2, 1, 3, 4}, []int{3, 2, 4}),
+	{name: "2nd order matmul broadcast batches A^T", second: true, build: binaryCase("", func(a, b *graph.Node) *graph.Node {
+		return ops.MatMulT(a, b, true, false)
+	}, []int{3, 2}, []int{2, 3, 2}).build},
+	{name: "2nd order matmul batch times matrix B^T", second: true, build: binaryCase("", func(a, b *graph.Node) *graph.Node {
+		return ops.MatMulT(a, b, false, true)
+	}, []int{2, 3, 4}, []int{2, 4}).build},
+	unaryCase("gelu", ops.GELU, 0.1, 3, false),
+	unaryCase("gelu tanh", ops.GELUTanh, 0.1, 3, false),
+	unaryCase("silu", ops.SiLU, 0.1, 3, false),
+	unaryCase("softplus", ops.Softplus, 0.1, 3, false),
+	{name: "2nd order gelu", second: true, build: unaryCase("", ops.GELU, 0.1, 3, false).build},
+	{name: "2nd order gelu tanh", second: true, build: unaryCase("", ops.GELUTanh, 0.1, 3, false).build},
+	{name: "2nd order silu", second: true, build: unaryCase("", ops.SiLU, 0.1, 3, false).build},
+	{name: "2nd order softplus", second: true, build: unaryCase("", ops.Softplus, 0.1, 3, false).build},
+	{name: "2nd order softmax axis 0 with -Inf mask", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 3, 4)
+		m := g.Const("m", graph.I32(graph.Shape{3, 4}, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0))
+		return ops.Softmax(ops.MaskedFill(x, m, math.Inf(-1)), 0), []*graph.Node{x}
+	}},
+	{name: "layer norm", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, gm, b := param(g, rng, "x", 0.1, 2, 2, 3, 4), param(g, rng, "gamma", 0.5, 2, 4), param(g, rng, "beta", 0.1, 1, 4)
+		return ops.LayerNorm(x, gm, b, 1e-5), []*graph.Node{x, gm, b}
+	}},
+	{name: "2nd order layer norm over two axes", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, gm, b := param(g, rng, "x", 0.1, 2, 2, 3, 2), param(g, rng, "gamma", 0.5, 2, 3, 2), param(g, rng, "beta", 0.1, 1, 3, 2)
+		return ops.LayerNorm(x, gm, b, 1e-3), []*graph.Node{x, gm, b}
+	}},
+	// Third order: the row's output is already a gradient, so the check differentiates the
+	// gradient of the fused gradient op (layer_norm_grad), whose rule reads layer_norm_rstd.
+	{name: "3rd order layer norm", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, gm := param(g, rng, "x", 0.1, 2, 2, 3), param(g, rng, "gamma", 0.5, 2, 3)
+		y := ops.LayerNorm(x, gm, nil, 1e-3)
+		gs := autodiff.Grad(ops.Sum(ops.Mul(ops.Square(y), g.Const("R0", randomLike(y, rng)))), x, gm)
+		return ops.Add(gs[0], ops.Mul(gs[0], gm)), []*graph.Node{x, gm}
+	}},
+	{name: "2nd order normalize", second: true, build: unaryCase("", func(x *graph.Node) *graph.Node { return ops.Normalize(x, 1, 1e-5) }, 0.1, 2, false).build},
+	{name: "cross entropy [N T C] ignoring -100", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 3, 2, 3, 4)
+		return ops.CrossEntropyIgnore(x, g.Const("t", graph.I64(graph.Shape{2, 3}, 1, -100, 3, 0, 0, -100)), -100), []*graph.Node{x}
+	}},
+	{name: "2nd order cross entropy [N T C] ignoring 0", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 3, 2, 2, 3)
+		return ops.CrossEntropyIgnore(x, g.Const("t", graph.I32(graph.Shape{2, 2}, 0, 2, 1, 0)), 0), []*graph.Node{x}
+	}},
+	{name: "2nd order cross entropy [N C]", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 3, 3, 4)
+		return ops.CrossEntropy(x, g.Const("t", graph.I32(graph.Shape{3}, 3, 0, 1))), []*graph.Node{x}
+	}},
+	// Third order: the gradient of the fused gradient op (cross_entropy_grad), whose rule
+	// reads the one-hot labels and the weights of the mean.
+	{name: "3rd order cross entropy ignoring 2", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 3, 4)
+		loss := ops.CrossEntropyIgnore(x, g.Const("t", graph.I64(graph.Shape{3}, 2, 0, 3)), 2)
+		return ops.Square(autodiff.Grad(loss, x)[0]), []*graph.Node{x}
+	}},
 	{name: "2nd order softmax cross entropy labels", second: true, labels: []float64{1, 0, 3}, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 3, 3, 4)
 		return ops.SoftmaxCrossEntropy(x, g.Input("t", graph.Float64, 3)), []*graph.Node{x}

@@ -6,8 +6,10 @@ import (
 	"github.com/zerograd/zerograd/graph"
 )
 
-// matMulOp multiplies op(A) op(B), where op transposes when the flag is set; with 3-D
-// inputs it multiplies each matrix of the batch. Transposes are read in place, never copied.
+// matMulOp multiplies op(A) op(B), where op transposes the last two axes when the flag is
+// set. Leading axes are batch axes that broadcast with NumPy's rules, as torch.matmul's:
+// each matrix of the batch is multiplied by the matching one of the other operand.
+// Transposes are read in place, never copied.
 type matMulOp struct{ transA, transB bool }
 
 var _ graph.Op = matMulOp{}
@@ -24,20 +26,16 @@ func (o matMulOp) Name() string {
 	return "matmul"
 }
 
-// dims returns batch, m, k, n of op(A) (m x k) times op(B) (k x n).
-func (o matMulOp) dims(a, b graph.Shape) (batch, m, k, n, kb int) {
-	r := len(a)
-	m, k = a[r-2], a[r-1]
+// dims returns m, k, n of op(A) (m x k) times op(B) (kb x n).
+func (o matMulOp) dims(a, b graph.Shape) (m, k, n, kb int) {
+	ra, rb := len(a), len(b)
+	m, k = a[ra-2], a[ra-1]
 	if o.transA {
 		m, k = k, m
 	}
-	kb, n = b[r-2], b[r-1]
+	kb, n = b[rb-2], b[rb-1]
 	if o.transB {
 		kb, n = n, kb
-	}
-	batch = 1
-	if r == 3 {
-		batch = a[0]
 	}
 	return
 }
@@ -50,41 +48,63 @@ func (o matMulOp) Shape(in ...graph.Type) (graph.Type, error) {
 	if in[0].DType != in[1].DType {
 		return graph.Type{}, graph.Errorf("element types %s and %s differ", in[0].DType, in[1].DType)
 	}
-	if len(a) != len(b) || (len(a) != 2 && len(a) != 3) {
-		return graph.Type{}, graph.Errorf("want two 2-D matrices or two 3-D batches, got ranks %d and %d", len(a), len(b))
+	if len(a) < 2 || len(b) < 2 {
+		return graph.Type{}, graph.Errorf("want matrices or batches of them (rank 2 or more), got ranks %d and %d", len(a), len(b))
 	}
-	if len(a) == 3 && a[0] != b[0] {
-		return graph.Type{}, graph.Errorf("batch sizes %d and %d differ", a[0], b[0])
+	batch, err := broadcastShapes(a[:len(a)-2], b[:len(b)-2])
+	if err != nil {
+		return graph.Type{}, graph.Errorf("batch axes %v and %v do not broadcast", a[:len(a)-2], b[:len(b)-2])
 	}
-	batch, m, k, n, kb := o.dims(a, b)
+	m, k, n, kb := o.dims(a, b)
 	if k != kb {
 		return graph.Type{}, graph.Errorf("inner dimensions %d and %d differ", k, kb)
 	}
-	out := graph.Shape{m, n}
-	if len(a) == 3 {
-		out = graph.Shape{batch, m, n}
-	}
-	return graph.Type{Shape: out, DType: in[0].DType}, nil
+	return graph.Type{Shape: append(batch.Clone(), m, n), DType: in[0].DType}, nil
 }
 
 func (o matMulOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	as, bs := shapeOf(in[0]), shapeOf(in[1])
-	batch, m, k, n, _ := o.dims(as, bs)
-	r := len(as)
-	lda, ldb := as[r-1], bs[r-1]
-	sa, sb, sy := as[r-2]*as[r-1], bs[r-2]*bs[r-1], m*n
 	if is32(y) {
-		a, b, c := in[0].Float32s(), in[1].Float32s(), y.Float32s()
-		for i := 0; i < batch; i++ {
-			sgemm(o.transA, o.transB, m, n, k, 1, a[i*sa:], lda, b[i*sb:], ldb, 0, c[i*sy:], n)
-		}
-		return nil
-	}
-	a, b, c := in[0].Float64s(), in[1].Float64s(), y.Float64s()
-	for i := 0; i < batch; i++ {
-		dgemm(o.transA, o.transB, m, n, k, 1, a[i*sa:], lda, b[i*sb:], ldb, 0, c[i*sy:], n)
+		matMulRun(o, sgemm, y.Float32s(), in[0].Float32s(), in[1].Float32s(), shapeOf(y), shapeOf(in[0]), shapeOf(in[1]))
+	} else {
+		matMulRun(o, dgemm, y.Float64s(), in[0].Float64s(), in[1].Float64s(), shapeOf(y), shapeOf(in[0]), shapeOf(in[1]))
 	}
 	return nil
+}
+
+// matMulRun multiplies each matrix of the batch with one GEMM call. When B is one matrix
+// and A is not transposed, A's batch is stacked into one tall matrix: a single GEMM.
+func matMulRun[T float](o matMulOp, gemm gemmFunc[T], c, a, b []T, ys, as, bs graph.Shape) {
+	m, k, n, _ := o.dims(as, bs)
+	ra, rb, ry := len(as), len(bs), len(ys)
+	lda, ldb := as[ra-1], bs[rb-1]
+	batch := len(c) / (m * n)
+	if batch == 1 || (len(b) == k*n && !o.transA) {
+		gemm(o.transA, o.transB, batch*m, n, k, 1, a, lda, b, ldb, 0, c, n)
+		return
+	}
+	sa, sb := as[ra-2]*as[ra-1], bs[rb-2]*bs[rb-1]
+	for i := range batch {
+		// The matrix of A and of B for batch index i, by broadcasting.
+		ia, ib, rest := 0, 0, i
+		wa, wb := 1, 1 // the number of matrices in A and B below axis d
+		for d := ry - 3; d >= 0; d-- {
+			j := rest % ys[d]
+			rest /= ys[d]
+			if da := d - (ry - ra); da >= 0 {
+				if as[da] != 1 {
+					ia += j * wa
+				}
+				wa *= as[da]
+			}
+			if db := d - (ry - rb); db >= 0 {
+				if bs[db] != 1 {
+					ib += j * wb
+				}
+				wb *= bs[db]
+			}
+		}
+		gemm(o.transA, o.transB, m, n, k, 1, a[ia*sa:], lda, b[ib*sb:], ldb, 0, c[i*m*n:], n)
+	}
 }
 
 // For C = op(A) op(B): dA = gy op(B)^T (transposed back when A was), dB = op(A)^T gy likewise.
@@ -98,19 +118,33 @@ func (o matMulOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	} else {
 		ga = matMulT(gy, b, false, !o.transB)
 	}
-	if o.transB {
+	switch {
+	case len(b.Shape()) == 2 && len(a.Shape()) > 2 && !o.transA:
+		// One matrix B under a batch of A: B's gradient sums over the batch, which is one
+		// GEMM over A and gy stacked into tall matrices.
+		a2 := Reshape(a, -1, a.Shape()[len(a.Shape())-1])
+		g2 := Reshape(gy, -1, gy.Shape()[len(gy.Shape())-1])
+		if o.transB {
+			gb = matMulT(g2, a2, true, false)
+		} else {
+			gb = matMulT(a2, g2, true, false)
+		}
+	case o.transB:
 		gb = matMulT(gy, a, true, o.transA)
-	} else {
+	default:
 		gb = matMulT(a, gy, !o.transA, false)
 	}
-	return []*graph.Node{ga, gb}
+	// Where an operand was broadcast over the batch, its gradient sums over it.
+	return []*graph.Node{SumTo(ga, a.Shape()...), SumTo(gb, b.Shape()...)}
 }
 
 func matMulT(a, b *graph.Node, transA, transB bool) *graph.Node {
 	return graph.Apply(matMulOp{transA, transB}, a, b)
 }
 
-// MatMul returns the matrix product a b of two 2-D matrices, or of each pair in two 3-D batches.
+// MatMul returns the matrix product a b of two matrices, or of the matrices of two batches
+// [... m k] and [... k n] whose leading axes broadcast with NumPy's rules, as torch.matmul
+// for rank 2 and up: [B T D] times [D E] is [B T E], [B H T D] times [B H D S] is [B H T S].
 func MatMul(a, b *graph.Node) *graph.Node { return matMulT(a, b, false, false) }
 
 // MatMulT is MatMul with either operand transposed in place: op(a) op(b).

@@ -121,7 +121,7 @@ func (o sceOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	n := float64(scores.Shape()[0])
 	scale := MulScalar(gy, 1/n)
 	if !o.oneHot {
-		target := graph.Apply(oneHotOp{scores.Shape()[1], scores.DType()}, t)
+		target := graph.Apply(oneHotOp{classes: scores.Shape()[1], dt: scores.DType()}, t)
 		return []*graph.Node{Mul(Sub(Softmax(scores, 1), target), scale), nil}
 	}
 	gx := Mul(Sub(Mul(Softmax(scores, 1), SumKeep(t, 1)), t), scale)
@@ -144,6 +144,7 @@ func SoftmaxCrossEntropy(x, t *graph.Node) *graph.Node {
 type oneHotOp struct {
 	classes int
 	dt      graph.DType // the output's element type: the labels' when they are floats
+	ignore  *int        // labels equal to *ignore get a row of zeros (nil: none)
 }
 
 var _ graph.Op = oneHotOp{}
@@ -151,25 +152,25 @@ var _ graph.Op = oneHotOp{}
 func (oneHotOp) Name() string      { return "one_hot" }
 func (oneHotOp) IntInput(int) bool { return true }
 func (o oneHotOp) Shape(in ...graph.Type) (graph.Type, error) {
-	if len(in[0].Shape) != 1 {
-		return graph.Type{}, graph.Errorf("labels must be 1-D, got %v", in[0].Shape)
-	}
 	if o.classes <= 0 {
 		return graph.Type{}, graph.Errorf("%d classes", o.classes)
 	}
-	return graph.Type{Shape: graph.Shape{in[0].Shape[0], o.classes}, DType: o.dt}, nil
+	return graph.Type{Shape: append(in[0].Shape.Clone(), o.classes), DType: o.dt}, nil
 }
 func (o oneHotOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	if is32(y) {
-		return oneHotK(y.Float32s(), in[0], o.classes)
+		return oneHotK(y.Float32s(), in[0], o.classes, o.ignore)
 	}
-	return oneHotK(y.Float64s(), in[0], o.classes)
+	return oneHotK(y.Float64s(), in[0], o.classes, o.ignore)
 }
 func (oneHotOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node { return []*graph.Node{nil} }
 
-func oneHotK[T float](y []T, t *tensor.Dense, c int) error {
+func oneHotK[T float](y []T, t *tensor.Dense, c int, ignore *int) error {
 	clear(y)
 	for i := range len(y) / c {
+		if ignore != nil && isLabel(t, i, *ignore) {
+			continue
+		}
 		l, err := labelAt(t, i, c)
 		if err != nil {
 			return err
@@ -179,14 +180,38 @@ func oneHotK[T float](y []T, t *tensor.Dense, c int) error {
 	return nil
 }
 
-// OneHot turns class labels [N] into rows [N classes] with a 1 at each label: of the labels'
-// element type when they are floats, float32 when they are integers. No gradient.
+// isLabel reports whether the label at flat index i of t is v.
+func isLabel(t *tensor.Dense, i, v int) bool {
+	switch t.Dtype() {
+	case tensor.Int32:
+		return int64(t.Int32s()[i]) == int64(v)
+	case tensor.Int64:
+		return t.Int64s()[i] == int64(v)
+	case tensor.Float32:
+		return t.Float32s()[i] == float32(v)
+	}
+	return t.Float64s()[i] == float64(v)
+}
+
+// OneHot turns class labels of any shape [...] into rows [... classes] with a 1 at each
+// label: of the labels' element type when they are floats, float32 when they are integers.
+// No gradient.
 func OneHot(t *graph.Node, classes int) *graph.Node {
 	dt := t.DType()
 	if !dt.IsFloat() {
 		dt = graph.Float32
 	}
-	return graph.Apply(oneHotOp{classes, dt}, t)
+	return graph.Apply(oneHotOp{classes: classes, dt: dt}, t)
+}
+
+// OneHotAs is OneHot with rows of the float element type dt, to mix with float64 or float32
+// nodes whatever the labels' type.
+func OneHotAs(t *graph.Node, classes int, dt graph.DType) *graph.Node {
+	if !dt.IsFloat() {
+		panic(&graph.ShapeError{Op: "one_hot", Inputs: []string{t.Label()}, Shapes: []graph.Shape{t.Shape()},
+			Reason: fmt.Sprintf("rows of %s: want float32 or float64", dt)})
+	}
+	return graph.Apply(oneHotOp{classes: classes, dt: dt}, t)
 }
 
 // ---- accuracy ----
