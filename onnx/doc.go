@@ -14,7 +14,9 @@
 // Import reads models of opsets 13 to 17 (MinOpset..Opset): inputs become graph inputs,
 // float initializers become parameters that train, and each node becomes zerograd ops, so
 // the model runs, differentiates, draws and trains like any other graph. zerograd's shapes
-// are static: symbolic axes take ImportOptions.Batch.
+// are static: symbolic axes take ImportOptions.Batch. The loss ops export writes
+// (SoftmaxCrossEntropyLoss with mean reduction, OneHot, Equal) import back, so a training
+// graph's loss makes the round trip too; ONNX's booleans become 0 and 1 of the float type.
 //
 //	m, err := onnx.Load("model.onnx", onnx.ImportOptions{Batch: 100})
 //	loss := ops.SoftmaxCrossEntropy(m.Outputs[0], t)

@@ -8,6 +8,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/onnx"
@@ -22,6 +23,29 @@ type opCase struct {
 	y     []int
 	build func(x, y *graph.Node) *graph.Node
 	f32   bool // ONNX Runtime has the op for float only
+	// labels, when set, makes y class labels [shape[0]] in [0, labels): int32, or whole
+	// numbers of x's type with floatLabels.
+	labels      int
+	floatLabels bool
+}
+
+// second makes the case's second input, "x2", and its value, or nil when it has none.
+func (c opCase) second(g *graph.Graph, rng *rand.Rand, dt graph.DType) (*graph.Node, *tensor.Dense) {
+	if c.labels > 0 {
+		v := make([]float64, c.shape[0])
+		for i := range v {
+			v[i] = float64(rng.IntN(c.labels))
+		}
+		ldt := graph.Int32
+		if c.floatLabels {
+			ldt = dt
+		}
+		return g.Input("x2", ldt, c.shape[0]), graph.FromFloat64s(ldt, []int{c.shape[0]}, v)
+	}
+	if c.y == nil {
+		return nil, nil
+	}
+	return g.Input("x2", dt, c.y...), randomTensor(rng, dt, c.y)
 }
 
 func param(g *graph.Graph, name string, dt graph.DType, shape ...int) *graph.Node {
@@ -101,6 +125,19 @@ var opCases = []opCase{
 	{name: "softmax_cross_entropy one-hot", shape: []int{4, 5}, y: []int{4, 5}, build: func(x, y *graph.Node) *graph.Node {
 		return ops.SoftmaxCrossEntropy(x, ops.Softmax(y, 1))
 	}},
+	{name: "softmax_cross_entropy labels", shape: []int{4, 5}, labels: 5, build: func(x, t *graph.Node) *graph.Node {
+		return ops.SoftmaxCrossEntropy(x, t)
+	}},
+	{name: "softmax_cross_entropy float labels", shape: []int{4, 5}, labels: 5, floatLabels: true, build: func(x, t *graph.Node) *graph.Node {
+		return ops.SoftmaxCrossEntropy(x, t)
+	}},
+	{name: "one_hot", shape: []int{4, 5}, labels: 5, floatLabels: true, f32: true, build: func(x, t *graph.Node) *graph.Node {
+		return ops.Mul(x, ops.OneHot(t, 5))
+	}},
+	{name: "equal (max's gradient)", shape: []int{4, 5}, build: func(x, _ *graph.Node) *graph.Node {
+		// Max's gradient masks the maxima with equal; the product keeps a path from x.
+		return ops.Mul(x, autodiff.Grad(ops.Sum(ops.Max(x, 1)), x)[0])
+	}},
 	{name: "mlp", shape: []int{4, 6}, build: func(x, _ *graph.Node) *graph.Node {
 		g := x.Graph()
 		h := nn.NewAffine(g.In("fc1"), nn.AffineOpts{In: 6, Out: 8, DType: x.DType()}).Forward(x)
@@ -141,11 +178,10 @@ func TestExportEachOp(t *testing.T) {
 				x := g.Input("x", dt, c.shape...)
 				feeds := graph.Feeds{x: randomTensor(rng, dt, c.shape)}
 				names, vals := []string{"x"}, []*tensor.Dense{feeds[x]}
-				var y *graph.Node
-				if c.y != nil {
-					y = g.Input("x2", dt, c.y...)
-					feeds[y] = randomTensor(rng, dt, c.y)
-					names, vals = append(names, "x2"), append(vals, feeds[y])
+				y, yv := c.second(g, rng, dt)
+				if y != nil {
+					feeds[y] = yv
+					names, vals = append(names, "x2"), append(vals, yv)
 				}
 				out := c.build(x, y)
 				want, err := graph.Eval(out, feeds)

@@ -68,7 +68,7 @@ func Import(data []byte, o ImportOptions) (m *Model, err error) {
 	if o.Batch <= 0 {
 		o.Batch = 1
 	}
-	im := &importer{o: o, vals: map[string]*graph.Node{}, consts: map[string]*tensor.Dense{}, inits: map[string]*pb.TensorProto{},
+	im := &importer{o: o, vals: map[string]*graph.Node{}, consts: map[string]*tensor.Dense{}, inits: map[string]*pb.TensorProto{}, floatLabels: map[string]bool{},
 		m: &Model{Graph: graph.New(), Ops: map[string]int{}, Producer: mp.GetProducerName()}}
 	for _, op := range mp.OpsetImport {
 		switch op.GetDomain() {
@@ -103,6 +103,9 @@ type importer struct {
 	consts map[string]*tensor.Dense   // values known while importing: Constant outputs, initializers
 	inits  map[string]*pb.TensorProto // initializers not yet turned into nodes
 	node   *pb.NodeProto              // the node being imported, for errors
+	// floatLabels are the outputs of Casts of floats to integers: they keep their float
+	// values, which only the labels of OneHot and SoftmaxCrossEntropyLoss may read.
+	floatLabels map[string]bool
 }
 
 func (im *importer) build(g *pb.GraphProto) error {
@@ -144,6 +147,9 @@ func (im *importer) build(g *pb.GraphProto) error {
 	}
 	im.node = nil
 	for _, o := range g.Output {
+		if im.floatLabels[o.GetName()] {
+			return fmt.Errorf("output %q: casting floats to integers is supported only for the labels of OneHot and SoftmaxCrossEntropyLoss", o.GetName())
+		}
 		n, err := im.value(o.GetName())
 		if err != nil {
 			return err

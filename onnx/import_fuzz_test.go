@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/onnx"
@@ -27,10 +28,26 @@ func smallModel(t testing.TB) []byte {
 	return buf.Bytes()
 }
 
+// lossModel is a training graph's loss: labels cast to integers, OneHot, Equal (in max's
+// gradient) and SoftmaxCrossEntropyLoss.
+func lossModel(t testing.TB) []byte {
+	g := graph.New()
+	x := g.Input("x", graph.Float32, 2, 3)
+	labels := g.Input("t", graph.Float32, 2)
+	h := ops.Mul(x, ops.OneHot(labels, 3))
+	h = ops.Add(h, autodiff.Grad(ops.Sum(ops.Max(x, 1)), x)[0])
+	var buf bytes.Buffer
+	if err := onnx.Write(&buf, ops.SoftmaxCrossEntropy(h, labels)); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // FuzzImport: any bytes give a model or an error, never a panic, and never an allocation
 // beyond what the file holds.
 func FuzzImport(f *testing.F) {
 	f.Add(smallModel(f))
+	f.Add(lossModel(f))
 	f.Add([]byte{})
 	f.Add([]byte("not an onnx file"))
 	f.Fuzz(func(t *testing.T, data []byte) {

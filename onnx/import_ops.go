@@ -141,6 +141,13 @@ func (im *importer) op(n *pb.NodeProto) ([]*graph.Node, error) {
 		im.consts[n.Output[0]] = v
 		return nil, nil
 	}
+	if typ != "OneHot" && typ != "SoftmaxCrossEntropyLoss" {
+		for _, name := range n.Input {
+			if im.floatLabels[name] {
+				return nil, im.errorf("input %q: casting floats to integers is supported only for the labels of OneHot and SoftmaxCrossEntropyLoss", name)
+			}
+		}
+	}
 	// in returns input i, or nil where it is absent (optional inputs).
 	in := func(i int) (*graph.Node, error) {
 		if i >= len(n.Input) || n.Input[i] == "" {
@@ -212,11 +219,60 @@ func (im *importer) op(n *pb.NodeProto) ([]*graph.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		to, _ := dtypeOf(int32(a.int("to", 0)))
-		if to != xs[0].DType() {
-			return nil, im.errorf("casting %s to %v is not supported (only Cast after Greater, to the same float type)", xs[0].DType(), pb.TensorProto_DataType(a.int("to", 0)))
+		code := int32(a.int("to", 0))
+		to, ok := dtypeOf(code)
+		from := xs[0].DType()
+		switch {
+		case ok && to == from: // after Greater and Equal, whose booleans are floats here
+		case ok && to.IsInt() && from.IsInt(): // labels: the ops that read them take either width
+		case ok && to.IsInt() && len(n.Output) == 1:
+			im.floatLabels[n.Output[0]] = true // labels held as whole-number floats
+		default:
+			return nil, im.errorf("casting %s to %v is not supported (only to the same type, after Greater and Equal, and of labels to integers)", from, pb.TensorProto_DataType(code))
 		}
 		y = xs[0]
+	case "Equal":
+		xs, err := need(2)
+		if err != nil {
+			return nil, err
+		}
+		b := im.sameType(xs[1], xs[0])
+		s, ok := broadcastShape(xs[0].Shape(), b.Shape())
+		if !ok {
+			return nil, im.errorf("shapes %v and %v do not broadcast", xs[0].Shape(), b.Shape())
+		}
+		// ONNX's booleans are zerograd's 0 and 1 of the inputs' type (the Cast after
+		// Equal keeps them).
+		y = ops.Equal(broadcastTo(xs[0], s), broadcastTo(b, s))
+	case "OneHot":
+		y, err = im.oneHot(n, a)
+		if err != nil {
+			return nil, err
+		}
+	case "SoftmaxCrossEntropyLoss":
+		xs, err := need(2)
+		if err != nil {
+			return nil, err
+		}
+		if len(n.Input) > 2 && n.Input[2] != "" {
+			return nil, im.errorf("class weights are not supported")
+		}
+		if _, ok := a.by["ignore_index"]; ok {
+			return nil, im.errorf("ignore_index is not supported")
+		}
+		if r := a.str("reduction", "mean"); r != "mean" {
+			return nil, im.errorf("reduction %q is not supported (only mean)", r)
+		}
+		if len(xs[0].Shape()) != 2 || len(xs[1].Shape()) != 1 {
+			return nil, im.errorf("only scores [N C] and labels [N] are supported, got %v and %v", xs[0].Shape(), xs[1].Shape())
+		}
+		y = ops.SoftmaxCrossEntropy(xs[0], xs[1])
+		if len(n.Output) > 1 && n.Output[1] != "" {
+			if err := a.unknown(); err != nil {
+				return nil, err
+			}
+			return []*graph.Node{y, ops.LogSoftmax(xs[0], 1)}, nil
+		}
 	case "LeakyRelu":
 		xs, err := need(1)
 		if err != nil {
@@ -575,6 +631,58 @@ func (im *importer) batchNorm(n *pb.NodeProto, a *attrs) (*graph.Node, error) {
 	}
 	st := &ops.BatchNormStats{Mean: mean.Clone().(*tensor.Dense), Var: vr.Clone().(*tensor.Dense), Momentum: a.float("momentum", 0.9), Eps: a.float("epsilon", 1e-5)}
 	return ops.BatchNorm(x, gamma, beta, st, ops.ModeOf(im.m.Graph)), nil
+}
+
+// broadcastTo broadcasts x to shape s, leaving it alone when it has that shape.
+func broadcastTo(x *graph.Node, s []int) *graph.Node {
+	if x.Shape().Equal(s) {
+		return x
+	}
+	return ops.BroadcastTo(x, s...)
+}
+
+// oneHot imports OneHot for labels [N] on the last axis: zerograd's OneHot, scaled and
+// shifted when the values are not [0 1]. The labels may be integers or whole-number floats
+// cast to integers; negative labels (ONNX counts them from the end) are a run-time error.
+func (im *importer) oneHot(n *pb.NodeProto, a *attrs) (*graph.Node, error) {
+	if len(n.Input) != 3 {
+		return nil, im.errorf("want 3 inputs, got %d", len(n.Input))
+	}
+	t, err := im.value(n.Input[0])
+	if err != nil {
+		return nil, err
+	}
+	if len(t.Shape()) != 1 {
+		return nil, im.errorf("only labels [N] are supported, got %v", t.Shape())
+	}
+	if axis := a.int("axis", -1); axis != -1 && axis != 1 {
+		return nil, im.errorf("axis %d is not supported (only the last)", axis)
+	}
+	depth, err := im.constant(n.Input[1])
+	if err != nil {
+		return nil, err
+	}
+	d := graph.Float64s(depth)
+	if len(d) != 1 || d[0] < 1 || d[0] > maxElements || d[0] != math.Trunc(d[0]) {
+		return nil, im.errorf("depth must be one positive whole number, got %v", d)
+	}
+	values, err := im.constant(n.Input[2])
+	if err != nil {
+		return nil, err
+	}
+	v := graph.Float64s(values)
+	vt, _ := graph.DTypeOf(values)
+	if len(v) != 2 {
+		return nil, im.errorf("values must be [off on], got %d values", len(v))
+	}
+	y := ops.OneHot(t, int(d[0]))
+	if y.DType() != vt {
+		return nil, im.errorf("values of %s for labels of %s are not supported (%s only)", vt, t.DType(), y.DType())
+	}
+	if v[0] != 0 || v[1] != 1 {
+		y = ops.AddScalar(ops.MulScalar(y, v[1]-v[0]), v[0])
+	}
+	return y, nil
 }
 
 // broadcastShape is NumPy's broadcast of two shapes.

@@ -3,13 +3,16 @@ package onnx_test
 import (
 	"bytes"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/onnx"
+	"github.com/zerograd/zerograd/onnx/internal/pb"
 	"github.com/zerograd/zerograd/ops"
 )
 
@@ -32,6 +35,15 @@ func lossGrads(t *testing.T, y *graph.Node, wrt []*graph.Node, feeds graph.Feeds
 	return out[0], out[1:]
 }
 
+// importsOp names the ONNX op a case's round trip must import, where the case is there for
+// that op.
+var importsOp = map[string]string{
+	"softmax_cross_entropy labels":       "SoftmaxCrossEntropyLoss",
+	"softmax_cross_entropy float labels": "SoftmaxCrossEntropyLoss",
+	"one_hot":                            "OneHot",
+	"equal (max's gradient)":             "Equal",
+}
+
 // TestRoundTrip exports each op case and imports it back: the same outputs and the same
 // gradients with respect to every input and parameter.
 func TestRoundTrip(t *testing.T) {
@@ -42,10 +54,9 @@ func TestRoundTrip(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			x := g.Input("x", dt, c.shape...)
 			feeds := graph.Feeds{x: randomTensor(rng, dt, c.shape)}
-			var y *graph.Node
-			if c.y != nil {
-				y = g.Input("x2", dt, c.y...)
-				feeds[y] = randomTensor(rng, dt, c.y)
+			y, yv := c.second(g, rng, dt)
+			if y != nil {
+				feeds[y] = yv
 			}
 			out := c.build(x, y)
 			var buf bytes.Buffer
@@ -55,6 +66,9 @@ func TestRoundTrip(t *testing.T) {
 			m, err := onnx.Import(buf.Bytes(), onnx.ImportOptions{Batch: c.shape[0]})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if op, ok := importsOp[c.name]; ok && m.Ops[op] == 0 {
+				t.Errorf("the model has no %s node to import (ops %v)", op, m.Ops)
 			}
 			wrt := []*graph.Node{x}
 			for _, p := range g.Params() {
@@ -89,5 +103,31 @@ func TestRoundTrip(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestImportFloatLabels: a Cast of floats to integers imports only as the labels of the
+// loss ops; feeding another op it is an error naming the value.
+func TestImportFloatLabels(t *testing.T) {
+	g := graph.New()
+	x := g.Input("x", graph.Float32, 4, 5)
+	labels := g.Input("t", graph.Float32, 4)
+	var buf bytes.Buffer
+	if err := onnx.Write(&buf, ops.SoftmaxCrossEntropy(x, labels)); err != nil {
+		t.Fatal(err)
+	}
+	var m pb.ModelProto
+	if err := proto.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range m.Graph.Node {
+		if n.GetOpType() == "SoftmaxCrossEntropyLoss" {
+			n.OpType, n.Attribute = proto.String("Add"), nil
+		}
+	}
+	b, _ := proto.Marshal(&m)
+	_, err := onnx.Import(b, onnx.ImportOptions{Batch: 4})
+	if err == nil || !strings.Contains(err.Error(), "only for the labels") {
+		t.Fatalf("error %v, want one saying float labels feed only the loss ops", err)
 	}
 }

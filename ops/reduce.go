@@ -146,6 +146,10 @@ func (equalOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	return []*graph.Node{nil, nil}
 }
 
+// Equal is 1 where a == b and 0 elsewhere, of a's element type; a and b have the same
+// shape and type. No gradient flows through it (max's gradient uses it for its mask).
+func Equal(a, b *graph.Node) *graph.Node { return graph.Apply(equalOp{}, a, b) }
+
 func equalK[T float](y, a, b []T) {
 	b = b[:len(a)]
 	y = y[:len(a)]
