@@ -249,10 +249,12 @@ func TestAttentionNamesMasksAndPanics(t *testing.T) {
 	}
 	x := g.Input("x", graph.Float32, 2, 3, 8)
 	for name, f := range map[string]func(){
-		"heads":       func() { nn.NewMultiHeadAttention(g.In("a"), nn.AttentionOpts{Dim: 6, Heads: 4}) },
-		"ln dim":      func() { nn.NewLayerNorm(g.In("l"), nn.LayerNormOpts{Dim: 4}).Forward(x) },
-		"linear in":   func() { nn.NewLinear(g.In("fc"), nn.LinearOpts{In: 4, Out: 2}).Forward(x) },
-		"attn rank":   func() { nn.NewMultiHeadAttention(g.In("b"), nn.AttentionOpts{Dim: 8, Heads: 2}).Forward(g.Input("x2", graph.Float32, 6, 8)) },
+		"heads":     func() { nn.NewMultiHeadAttention(g.In("a"), nn.AttentionOpts{Dim: 6, Heads: 4}) },
+		"ln dim":    func() { nn.NewLayerNorm(g.In("l"), nn.LayerNormOpts{Dim: 4}).Forward(x) },
+		"linear in": func() { nn.NewLinear(g.In("fc"), nn.LinearOpts{In: 4, Out: 2}).Forward(x) },
+		"attn rank": func() {
+			nn.NewMultiHeadAttention(g.In("b"), nn.AttentionOpts{Dim: 8, Heads: 2}).Forward(g.Input("x2", graph.Float32, 6, 8))
+		},
 		"too long":    func() { nn.NewPositionEmbedding(g.In("p"), nn.PositionOpts{Max: 2, Dim: 8}).Forward(x) },
 		"padding 3-D": func() { nn.PaddingMask(x) },
 		"sinusoidal":  func() { nn.AddSinusoidal(g.Input("x3", graph.Float32, 8)) },
