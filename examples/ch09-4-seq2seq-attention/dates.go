@@ -35,7 +35,10 @@ var formats = []func(d time.Time) string{
 }
 
 // pair is one example: a source date and its YYYY-MM-DD form.
-type pair struct{ src, tgt string }
+type pair struct {
+	src, tgt string
+	format   int // index in formats
+}
 
 // makeDates draws n distinct sources for training and m more, none of them in training,
 // for testing.
@@ -45,12 +48,13 @@ func makeDates(rng *rand.Rand, n, m int) (train, test []pair) {
 	seen := map[string]bool{}
 	for len(train)+len(test) < n+m {
 		d := first.AddDate(0, 0, rng.IntN(days))
-		src := formats[rng.IntN(len(formats))](d)
+		f := rng.IntN(len(formats))
+		src := formats[f](d)
 		if seen[src] {
 			continue
 		}
 		seen[src] = true
-		p := pair{src, d.Format("2006-01-02")}
+		p := pair{src, d.Format("2006-01-02"), f}
 		if len(train) < n {
 			train = append(train, p)
 		} else {
@@ -83,3 +87,19 @@ func mustVocab(s string) error {
 }
 
 func newRand() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
+
+// distinctFormats picks up to k dates of data written in different formats, in order.
+func distinctFormats(data []pair, k int) []int {
+	var idx []int
+	used := map[int]bool{}
+	for i, p := range data {
+		if len(idx) == k {
+			break
+		}
+		if !used[p.format] {
+			used[p.format] = true
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
