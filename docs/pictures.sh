@@ -32,7 +32,8 @@ run ch04-2-two-layer-net-numerical go run ./examples/ch04-2-two-layer-net-numeri
 for ex in ch01-1-plots ch03-1-activations \
 	ch05-4-two-layer-net-backprop ch06-1-optimizer-compare ch06-2-weight-init-histograms \
 	ch06-3-batchnorm-compare ch06-4-overfit-weight-decay ch06-5-overfit-dropout \
-	ch06-6-hyperparameter-search ch06-7-newton ch06-8-sharpness ch07-2-visualize-filters; do
+	ch06-6-hyperparameter-search ch06-7-newton ch06-8-sharpness ch07-2-visualize-filters \
+	ch09-4-seq2seq-attention; do
 	run "$ex" go run ./examples/$ex -out docs/images/$ex
 done
 run buy-apple-* go run ./examples/ch05-1-buy-apple -out docs/images

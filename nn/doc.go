@@ -28,6 +28,14 @@
 // feeds the final states of one batch to the next as values: truncated backpropagation
 // through time, the book's stateful TimeRNN.
 //
+// Attention (the second volume's chapter 8, and transformers) follows PyTorch too:
+// LayerNorm (weight, bias), Linear (PyTorch's weight [Out In]), MultiHeadAttention
+// (nn.MultiheadAttention's in_proj_weight, in_proj_bias, out_proj.weight, out_proj.bias;
+// batch first, a causal option and a key padding mask), the pre-norm Block (GPT-2's), GELU
+// (tanh form), learned (PositionEmbedding) and fixed (Sinusoidal) positions, and
+// DotProductAttention, the book's attention, with masks added to the scores (CausalMask,
+// PaddingMask: MaskValue, -1e9, where a score is hidden).
+//
 // The book's networks, with the book's parameter names (W1 b1 W2 ...), are in package
 // nn/book; training (steps, the trainer, checkpoints) is in nn/train; the file formats
 // (safetensors, the book's pickles) in nn/paramfile. Save, Load, LoadBookPickle and
