@@ -117,8 +117,7 @@ func TestAVX512GemmMatchesAVX2(t *testing.T) {
 
 func gemmMatch[T scalar](t *testing.T, fast, ref *config[T]) {
 	t.Helper()
-	c := *fast
-	cfg := &config[T]{name: c.name, mr: c.mr, nr: c.nr, mc: c.mc, kc: ref.kc, nc: c.nc, kernel: c.kernel}
+	cfg := &config[T]{name: fast.name, mr: fast.mr, nr: fast.nr, mc: fast.mc, kc: ref.kc, nc: fast.nc, kernel: fast.kernel}
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, rn := range runners(checked(cfg)) {
 		rr := runners(ref)
@@ -160,5 +159,32 @@ func TestChooseConfigs(t *testing.T) {
 		if s.name != ws || d.name != wd {
 			t.Errorf("%s=%q: got %s, %s; want %s, %s", EnvKernel, tc.force, s.name, d.name, ws, wd)
 		}
+	}
+}
+
+// TestForShape checks which kernel runs the products of the networks: the
+// AVX2 one where its 6-row tiles cover C with clearly less padding than the
+// 14-row ones of AVX-512.
+func TestForShape(t *testing.T) {
+	for _, tc := range []struct {
+		m, n int
+		want string
+	}{
+		{57600, 30, "avx512"}, {100, 100, "avx2"}, {25, 30, "avx512"}, {57600, 25, "avx512"},
+		{30, 576, "avx2"}, {25, 576, "avx512"}, {30, 25, "avx2"}, {784, 16, "avx512"}, {144, 16, "avx2"},
+		{14, 32, "avx512"}, {6, 16, "avx2"}, {28, 8, "avx512"}, {1024, 1024, "avx512"},
+	} {
+		if got := sgemmAVX512.forShape(tc.m, tc.n).name; got != tc.want {
+			t.Errorf("float32 %dx%d: %s, want %s", tc.m, tc.n, got, tc.want)
+		}
+	}
+	if got := dgemmAVX512.forShape(28, 8).name; got != "avx512" {
+		t.Errorf("float64 28x8: %s, want avx512", got)
+	}
+	if got := dgemmAVX512.forShape(30, 8).name; got != "avx2" {
+		t.Errorf("float64 30x8: %s, want avx2", got)
+	}
+	if got := sgemmAVX2.forShape(30, 576).name; got != "avx2" {
+		t.Errorf("avx2 config: %s, want itself", got)
 	}
 }
