@@ -19,12 +19,18 @@
 // micro-kernel reads them, transposing on the way if asked. The buffers are
 // sized to stay in the L3 and L2 caches, and come from a sync.Pool, so a
 // steady stream of calls allocates nothing. The micro-kernel then updates a
-// small register tile of C (6x16 float32 or 6x8 float64 on AVX2) from one
-// sliver of each panel, and runs down a whole column of tiles per call. On
-// amd64 with AVX2 and FMA it is written in Go assembly (kernel_amd64.s);
-// elsewhere, or when built with the purego tag, a portable Go kernel with a
-// 4x4 tile (kernel_generic.go) takes its place. The choice is made at run
-// time with golang.org/x/sys/cpu. There is no AVX-512 kernel.
+// small register tile of C (6x16 float32 or 6x8 float64 on AVX2, 14x32 or
+// 14x16 on AVX-512) from one sliver of each panel, and runs down a whole
+// column of tiles per call. On amd64 with AVX2 and FMA it is written in Go
+// assembly (kernel_amd64.s), and with AVX-512F too in wider assembly
+// (kernel_avx512_amd64.s), which computes bit for bit what the AVX2 kernel
+// does; elsewhere, or when built with the purego tag, a portable Go kernel
+// with a 4x4 tile (kernel_generic.go) takes its place. The choice is made at
+// run time with golang.org/x/sys/cpu, and per product between AVX-512 and
+// AVX2: a product whose C the 14-row tiles would pad by more than 5% beyond
+// the 6-row ones (30 rows: 42 against 30) runs on AVX2. Setting
+// ZEROGRAD_GEMM=avx2 or ZEROGRAD_GEMM=generic in the environment forces a
+// kernel, for tests and benchmarks.
 //
 // Packing pays for itself by being reused; a skinny product does not reuse
 // it much. When C has few columns (as in an im2col convolution, 57600 x 30)

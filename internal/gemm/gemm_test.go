@@ -185,15 +185,6 @@ func runners[T scalar](cfgs ...*config[T]) []runner[T] {
 	return out
 }
 
-// configs lists the implementations to test: the one Sgemm/Dgemm use (the
-// AVX2 kernels on a machine that has them) and the portable one.
-func configs[T scalar](used, generic *config[T]) []*config[T] {
-	if used == generic {
-		return []*config[T]{generic}
-	}
-	return []*config[T]{used, generic}
-}
-
 func checkedAll[T scalar](cfgs []*config[T]) []*config[T] {
 	out := make([]*config[T], len(cfgs))
 	for i, cfg := range cfgs {
@@ -255,12 +246,14 @@ func testGemm[T scalar](t *testing.T, tol float64, rs []runner[T]) {
 	}
 }
 
+// TestSgemm and TestDgemm run every kernel this CPU has (sgemmConfigs: AVX-512,
+// AVX2 and the portable one on a machine with all three) through every path.
 func TestSgemm(t *testing.T) {
-	testGemm(t, 2e-7, runners(checkedAll(configs(sgemmCfg, sgemmGeneric))...))
+	testGemm(t, 2e-7, runners(checkedAll(sgemmConfigs())...))
 }
 
 func TestDgemm(t *testing.T) {
-	testGemm(t, 4e-16, runners(checkedAll(configs(dgemmCfg, dgemmGeneric))...))
+	testGemm(t, 4e-16, runners(checkedAll(dgemmConfigs())...))
 }
 
 // TestPublic runs the exported functions on a few shapes, through whatever

@@ -8,7 +8,7 @@ import (
 // BenchmarkKernel measures the micro-kernels alone, on packed panels that
 // sit in L1: the ceiling for everything else.
 func BenchmarkKernel(b *testing.B) {
-	for _, cfg := range configs(sgemmCfg, sgemmGeneric) {
+	for _, cfg := range sgemmConfigs() {
 		for _, k := range []int{25, 256} {
 			b.Run(fmt.Sprintf("s%s/k=%d", cfg.name, k), func(b *testing.B) {
 				a, bb, c := make([]float32, cfg.mr*k), make([]float32, cfg.nr*k), make([]float32, cfg.mr*64)
@@ -19,7 +19,7 @@ func BenchmarkKernel(b *testing.B) {
 			})
 		}
 	}
-	for _, cfg := range configs(dgemmCfg, dgemmGeneric) {
+	for _, cfg := range dgemmConfigs() {
 		k := 256
 		b.Run(fmt.Sprintf("d%s/k=%d", cfg.name, k), func(b *testing.B) {
 			a, bb, c := make([]float64, cfg.mr*k), make([]float64, cfg.nr*k), make([]float64, cfg.mr*64)

@@ -10,3 +10,10 @@ var (
 	sgemmCfg = sgemmGeneric
 	dgemmCfg = dgemmGeneric
 )
+
+// EnvKernel names the environment variable that forces a kernel on amd64;
+// here there is only the portable one.
+const EnvKernel = "ZEROGRAD_GEMM"
+
+func sgemmConfigs() []*config[float32] { return []*config[float32]{sgemmGeneric} }
+func dgemmConfigs() []*config[float64] { return []*config[float64]{dgemmGeneric} }
