@@ -9,20 +9,16 @@ import (
 	"github.com/zerograd/zerograd/ops"
 )
 
-// Attention, written with the ops that exist today. Each helper below is a few lines that
-// a dedicated op of the coming sequence ops replaces with a one-line change:
-//
-//	layerNorm      -> a layer norm op
-//	maskedSoftmax  -> a masked softmax op (today: -1e9 added to masked scores, then Softmax)
-//	splitHeads     -> unchanged (Reshape + Transpose); mergeHeads likewise
-//	gelu           -> a GELU op (today: the tanh form from Tanh, Pow, Mul)
-//
-// MatMul already multiplies 3-D batches, so heads are folded into the batch axis
-// ([N*Heads T HeadDim]) and no loop over heads is needed.
+// Attention over the sequence ops: ops.LayerNorm (one fused pass per row), batched MatMul
+// with the heads folded into the batch axis ([N*Heads T HeadDim], so no loop over heads),
+// and masks added to the scores before ops.Softmax. The masks stay additive (PyTorch's
+// float attn_mask): a causal and a padding mask combine by adding, and a row whose keys
+// are all masked stays finite.
 
 // MaskValue is what a masked attention score becomes before the softmax: large and
 // negative, so its weight is exp(-1e9) = 0, but finite, so that a row whose keys are all
-// masked gives uniform weights rather than PyTorch's NaN.
+// masked gives uniform weights rather than PyTorch's NaN (ops.MaskedFill with -Inf, the
+// other way to mask, gives NaN there as PyTorch does).
 const MaskValue = -1e9
 
 // Linear is PyTorch's nn.Linear: y = x weight^T + bias with weight [Out In] and PyTorch's
@@ -117,14 +113,7 @@ func (l *LayerNorm) Forward(x *graph.Node) *graph.Node {
 		panic(&graph.ShapeError{Op: "layer_norm", Inputs: []string{x.Label()}, Shapes: []graph.Shape{s},
 			Reason: fmt.Sprintf("the last axis must be %d", l.Dim)})
 	}
-	return layerNorm(x, l.Weight, l.Bias, l.Eps)
-}
-
-// layerNorm normalizes over the last axis with the biased variance, as PyTorch does.
-func layerNorm(x, w, b *graph.Node, eps float64) *graph.Node {
-	xc := ops.Sub(x, ops.MeanKeep(x, -1))
-	std := ops.Sqrt(ops.AddScalar(ops.MeanKeep(ops.Square(xc), -1), eps))
-	return ops.Add(ops.Mul(ops.Div(xc, std), w), b)
+	return ops.LayerNorm(x, l.Weight, l.Bias, l.Eps)
 }
 
 // DotProductAttention is softmax(q k^T * scale + mask) v for q [B T D], k [B S D] and

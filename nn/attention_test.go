@@ -155,13 +155,13 @@ func maxAbs(v []float64) float64 {
 	return m
 }
 
-// GELU is PyTorch's gelu(approximate="tanh"); Sinusoidal is the encoding of "Attention
+// ops.GELUTanh is PyTorch's gelu(approximate="tanh"); Sinusoidal is the encoding of "Attention
 // Is All You Need".
 func TestGELUAndSinusoidalMatchPyTorch(t *testing.T) {
 	cases := loadAttnFixtures(t)
 	g := graph.New()
 	x := g.Input("x", graph.Float64, cases["gelu"].X.Shape...)
-	vals, err := graph.MustCompile(nn.GELU(x), nn.Sinusoidal(g, graph.Float64, 6, 8)).Run(graph.Feeds{x: cases["gelu"].X.tensor(graph.Float64)})
+	vals, err := graph.MustCompile(ops.GELUTanh(x), nn.Sinusoidal(g, graph.Float64, 6, 8)).Run(graph.Feeds{x: cases["gelu"].X.tensor(graph.Float64)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestAttentionCheckGrad(t *testing.T) {
 		},
 		"positions": func(g *graph.Graph, x *graph.Node) *graph.Node {
 			p := nn.NewPositionEmbedding(g.In("wpe"), nn.PositionOpts{Max: 5, Dim: 4, DType: graph.Float64, Std: 1})
-			return nn.GELU(nn.AddSinusoidal(p.Forward(x)))
+			return ops.GELUTanh(nn.AddSinusoidal(p.Forward(x)))
 		},
 	}
 	for name, f := range build {

@@ -24,15 +24,15 @@
 // The recurrent layers of the book's second volume, RNN, LSTM and GRU, follow PyTorch's
 // equations, gate order and parameter names (lstm.weight_ih_l0, ...), so PyTorch's weights
 // load by name; they unroll a batch-first sequence [N T In] into the graph (Run returns
-// every step's state and the final ones) and Embedding looks up rows of a table. Carry
-// feeds the final states of one batch to the next as values: truncated backpropagation
-// through time, the book's stateful TimeRNN.
+// every step's state and the final ones) and Embedding looks up rows of a table for ids of
+// any shape (ops.Embedding). Carry feeds the final states of one batch to the next as
+// values: truncated backpropagation through time, the book's stateful TimeRNN.
 //
 // Attention (the second volume's chapter 8, and transformers) follows PyTorch too:
 // LayerNorm (weight, bias), Linear (PyTorch's weight [Out In]), MultiHeadAttention
 // (nn.MultiheadAttention's in_proj_weight, in_proj_bias, out_proj.weight, out_proj.bias;
-// batch first, a causal option and a key padding mask), the pre-norm Block (GPT-2's), GELU
-// (tanh form), learned (PositionEmbedding) and fixed (Sinusoidal) positions, and
+// batch first, a causal option and a key padding mask), the pre-norm Block (GPT-2's, its
+// MLP with ops.GELUTanh), learned (PositionEmbedding) and fixed (Sinusoidal) positions, and
 // DotProductAttention, the book's attention, with masks added to the scores (CausalMask,
 // PaddingMask: MaskValue, -1e9, where a score is hidden).
 //

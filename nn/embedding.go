@@ -8,11 +8,9 @@ import (
 )
 
 // Embedding is PyTorch's nn.Embedding (the book's Embedding layer): a table weight
-// [Num Dim] whose row id is the vector of word id.
-//
-// It is written with the ops that exist today, OneHot(ids) W: correct and differentiable
-// (the gradient of W is OneHot(ids)^T gy, the book's scatter-add), but it costs a matmul
-// over Num columns where a gather would copy rows; a gather op will replace it.
+// [Num Dim] whose row id is the vector of word id. It is ops.Embedding over the table: a
+// row copy per id, whose gradient adds each id's gradient row back into the table (the
+// book's scatter-add, summing the rows of repeated ids).
 type Embedding struct {
 	Weight   *graph.Node // [Num Dim], named s.Name("weight") as PyTorch does
 	Num, Dim int
@@ -36,15 +34,7 @@ func NewEmbedding(s graph.Scope, o EmbeddingOpts) *Embedding {
 	return &Embedding{Weight: s.Param("weight", RandomTensor(rng, dt, 1, o.Num, o.Dim)), Num: o.Num, Dim: o.Dim}
 }
 
-// Forward looks up ids [M] and returns their rows [M Dim]. Ids are Int32 or Int64 for a
-// float32 table; a float64 table takes its ids as float64 values (OneHot makes rows of
-// the ids' element type). For ids [N T], feed them flattened row-major and reshape the
-// result: ops.Reshape(emb.Forward(ids), N, T, Dim).
-func (l *Embedding) Forward(ids *graph.Node) *graph.Node {
-	if ids.DType().IsInt() && l.Weight.DType() != graph.Float32 {
-		panic(&graph.ShapeError{Op: "embedding", Inputs: []string{ids.Label(), l.Weight.Label()},
-			Shapes: []graph.Shape{ids.Shape(), l.Weight.Shape()},
-			Reason: "integer ids make float32 one-hot rows; a " + l.Weight.DType().String() + " table takes its ids as " + l.Weight.DType().String() + " values"})
-	}
-	return ops.MatMul(ops.OneHot(ids, l.Num), l.Weight)
-}
+// Forward looks up ids of any shape (int32 or int64: [M], [N T], ...) and returns their
+// rows, [ids... Dim]; ids [N T] give [N T Dim], the input of a recurrent layer. An id
+// outside [0, Num) is a run-time error.
+func (l *Embedding) Forward(ids *graph.Node) *graph.Node { return ops.Embedding(l.Weight, ids) }

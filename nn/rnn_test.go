@@ -216,15 +216,15 @@ func TestEmbeddingMatchesPyTorch(t *testing.T) {
 	if err := emb.Weight.SetValue(w.tensor(graph.Float64)); err != nil {
 		t.Fatal(err)
 	}
-	ids := make([]float64, len(c.IDs))
+	ids := make([]int64, len(c.IDs))
 	for i, id := range c.IDs {
-		ids[i] = float64(id)
+		ids[i] = int64(id)
 	}
-	x := g.Input("ids", graph.Float64, len(ids))
+	x := g.Input("ids", graph.Int64, len(ids))
 	y := emb.Forward(x)
 	loss := ops.Sum(ops.Mul(y, g.Const("r", c.ROut.tensor(graph.Float64))))
 	gw := autodiff.Grad(loss, emb.Weight)[0]
-	vals, err := graph.MustCompile(y, gw).Run(graph.Feeds{x: graph.F64(graph.Shape{len(ids)}, ids...)})
+	vals, err := graph.MustCompile(y, gw).Run(graph.Feeds{x: graph.I64(graph.Shape{len(ids)}, ids...)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,23 +233,31 @@ func TestEmbeddingMatchesPyTorch(t *testing.T) {
 	if dy > 1e-12 || dw > 1e-12 {
 		t.Errorf("embedding: out max abs error %.3g, grad weight %.3g", dy, dw)
 	}
-	// Integer ids look up a float32 table.
+	// Int32 ids [N T] look up a float32 table: the rows come out [N T Dim].
 	g2 := graph.New()
 	e32 := nn.NewEmbedding(g2.In("embed"), nn.EmbeddingOpts{Num: 7, Dim: 3})
 	_ = e32.Weight.SetValue(w.tensor(graph.Float32))
-	ids32 := g2.Input("ids", graph.Int32, 2)
-	v, err := graph.Eval(e32.Forward(ids32), graph.Feeds{ids32: graph.I32(graph.Shape{2}, 6, 1)})
+	ids32 := g2.Input("ids", graph.Int32, 2, 1)
+	y32 := e32.Forward(ids32)
+	if !y32.Shape().Equal(graph.Shape{2, 1, 3}) {
+		t.Fatalf("ids [2 1] gave rows %v", y32.Shape())
+	}
+	v, err := graph.Eval(y32, graph.Feeds{ids32: graph.I32(graph.Shape{2, 1}, 6, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := graph.Float64s(v); math.Abs(got[0]-w.Data[18]) > 1e-6 || math.Abs(got[5]-w.Data[5]) > 1e-6 {
 		t.Errorf("rows %v", got)
 	}
-	// Integer ids for a float64 table fail where the layer is used, saying why.
+	// Float ids fail where the layer is used, and an id outside the table fails at run time.
 	g3 := graph.New()
 	e64 := nn.NewEmbedding(g3.In("embed"), nn.EmbeddingOpts{Num: 7, Dim: 3, DType: graph.Float64})
-	if err := graph.Try(func() { e64.Forward(g3.Input("ids", graph.Int32, 2)) }); err == nil {
-		t.Error("int ids for a float64 table did not fail")
+	if err := graph.Try(func() { e64.Forward(g3.Input("ids", graph.Float64, 2)) }); err == nil {
+		t.Error("float ids did not fail")
+	}
+	bad := g3.Input("bad", graph.Int32, 2)
+	if _, err := graph.Eval(e64.Forward(bad), graph.Feeds{bad: graph.I32(graph.Shape{2}, 1, 7)}); err == nil {
+		t.Error("id 7 of a 7-row table did not fail")
 	}
 }
 
@@ -282,9 +290,9 @@ func TestRecurrentCheckGrad(t *testing.T) {
 	}
 	g := graph.New()
 	emb := nn.NewEmbedding(g.In("embed"), nn.EmbeddingOpts{Num: 5, Dim: 3, DType: graph.Float64})
-	ids := g.Input("ids", graph.Float64, 4)
-	loss := ops.Sum(ops.Mul(emb.Forward(ids), g.Const("R", nn.RandomTensor(g.Rand(), graph.Float64, 1, 4, 3))))
-	checks, err := autodiff.CheckGrad(loss, []*graph.Node{emb.Weight}, graph.Feeds{ids: graph.F64(graph.Shape{4}, 1, 4, 1, 0)}, 1e-6)
+	ids := g.Input("ids", graph.Int64, 2, 2)
+	loss := ops.Sum(ops.Mul(emb.Forward(ids), g.Const("R", nn.RandomTensor(g.Rand(), graph.Float64, 1, 2, 2, 3))))
+	checks, err := autodiff.CheckGrad(loss, []*graph.Node{emb.Weight}, graph.Feeds{ids: graph.I64(graph.Shape{2, 2}, 1, 4, 1, 0)}, 1e-6)
 	if err != nil {
 		t.Fatal(err)
 	}

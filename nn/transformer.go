@@ -14,11 +14,12 @@ import (
 //	x = x + attn(ln1(x))
 //	x = x + fc2(gelu(fc1(ln2(x))))
 //
-// Its parameters, under the block's scope: ln1.weight, ln1.bias, attn.in_proj_weight,
-// attn.in_proj_bias, attn.out_proj.weight, attn.out_proj.bias, ln2.weight, ln2.bias,
-// mlp.fc1.weight, mlp.fc1.bias, mlp.fc2.weight, mlp.fc2.bias: a PyTorch module with
-// LayerNorm ln1, ln2, MultiheadAttention attn and Linear mlp.fc1, mlp.fc2 (fc1 inside a
-// module named mlp) has the same state dict.
+// with gelu the tanh form, ops.GELUTanh (GPT-2's). Its parameters, under the block's
+// scope: ln1.weight, ln1.bias, attn.in_proj_weight, attn.in_proj_bias,
+// attn.out_proj.weight, attn.out_proj.bias, ln2.weight, ln2.bias, mlp.fc1.weight,
+// mlp.fc1.bias, mlp.fc2.weight, mlp.fc2.bias: a PyTorch module with LayerNorm ln1, ln2,
+// MultiheadAttention attn and Linear mlp.fc1, mlp.fc2 (fc1 inside a module named mlp) has
+// the same state dict.
 type Block struct {
 	LN1, LN2 *LayerNorm
 	Attn     *MultiHeadAttention
@@ -61,18 +62,7 @@ func (b *Block) Run(x, keyPadding *graph.Node) *graph.Node {
 	h := b.LN1.Forward(x)
 	a, _ := b.Attn.Attend(h, h, h, keyPadding)
 	x = ops.Add(x, a)
-	return ops.Add(x, b.FC2.Forward(GELU(b.FC1.Forward(b.LN2.Forward(x)))))
-}
-
-// GELU is the tanh approximation of the Gaussian error linear unit (PyTorch's
-// gelu(x, approximate="tanh"), GPT-2's):
-//
-//	0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-//
-// built from ops today; a GELU op will replace the body.
-func GELU(x *graph.Node) *graph.Node {
-	inner := ops.MulScalar(ops.Add(x, ops.MulScalar(ops.Pow(x, 3), 0.044715)), math.Sqrt(2/math.Pi))
-	return ops.Mul(ops.MulScalar(x, 0.5), ops.AddScalar(ops.Tanh(inner), 1))
+	return ops.Add(x, b.FC2.Forward(ops.GELUTanh(b.FC1.Forward(b.LN2.Forward(x)))))
 }
 
 // PositionEmbedding is a learned position embedding: a table weight [Max Dim] (named

@@ -4,13 +4,12 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/ops"
 )
 
 type graphTensor = tensor.Dense
 
 func newTensors(b *batch) (src, pad, dec *tensor.Dense) {
-	return graph.I32(graph.Shape{b.n * srcLen}), graph.F32(graph.Shape{b.n, srcLen}), graph.I32(graph.Shape{b.n * tgtLen})
+	return graph.I32(graph.Shape{b.n, srcLen}), graph.F32(graph.Shape{b.n, srcLen}), graph.I32(graph.Shape{b.n, tgtLen})
 }
 
 // fill writes the sources of data[idx] and, with teacher forcing, the shifted targets into
@@ -47,7 +46,7 @@ type evaluator struct {
 func newEvaluator(g *graph.Graph, m *model, n int) (*evaluator, error) {
 	b := m.inputs(g, "test", n)
 	scores, weights := m.forward(b)
-	prog, err := graph.Compile(ops.Reshape(scores, n, tgtLen, len(vocab)), weights)
+	prog, err := graph.Compile(scores, weights)
 	return &evaluator{b, prog}, err
 }
 

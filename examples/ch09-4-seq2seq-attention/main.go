@@ -82,14 +82,14 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	n := c.batch
 	b := m.inputs(g, "train", n)
 	scores, _ := m.forward(b)
-	t := g.Input("t", graph.Int32, n*tgtLen)
-	loss := nn.SoftmaxCrossEntropy(scores, t)
+	t := g.Input("t", graph.Int32, n, tgtLen)
+	loss := ops.CrossEntropy(scores, t) // the mean over every target character
 	var opt optim.Optimizer = optim.NewAdam(c.lr, 0.9, 0.999)
 	if c.clip > 0 {
 		opt = optim.WithHooks(opt, optim.ClipNorm(c.clip))
 	}
 	step := optim.NewStep(loss, opt)
-	tv := graph.I32(graph.Shape{n * tgtLen})
+	tv := graph.I32(graph.Shape{n, tgtLen})
 	for epoch := 1; epoch <= c.epochs; epoch++ {
 		perm := rng.Perm(len(train))
 		sum, count := 0.0, 0
@@ -170,8 +170,8 @@ func newModel(g *graph.Graph, c config) *model {
 	}
 }
 
-// batch is one batch's inputs: the source ids [N*S], its padding mask [N S] (1 at the
-// padding spaces) and the decoder's input ids [N*T] (the target shifted right).
+// batch is one batch's inputs: the source ids [N S], its padding mask [N S] (1 at the
+// padding spaces) and the decoder's input ids [N T] (the target shifted right).
 type batch struct {
 	n              int
 	src, pad, dec  *graph.Node
@@ -180,22 +180,22 @@ type batch struct {
 
 func (m *model) inputs(g *graph.Graph, prefix string, n int) *batch {
 	b := &batch{n: n,
-		src: g.Input(prefix+"_src", graph.Int32, n*srcLen),
+		src: g.Input(prefix+"_src", graph.Int32, n, srcLen),
 		pad: g.Input(prefix+"_pad", graph.Float32, n, srcLen),
-		dec: g.Input(prefix+"_dec", graph.Int32, n*tgtLen),
+		dec: g.Input(prefix+"_dec", graph.Int32, n, tgtLen),
 	}
 	b.srcV, b.padV, b.dv = newTensors(b)
 	return b
 }
 
-// forward returns the scores of every target character [N*T vocab] and the attention
+// forward returns the scores of every target character [N T vocab] and the attention
 // weights [N T S].
 func (m *model) forward(b *batch) (scores, weights *graph.Node) {
-	n, h := b.n, m.c.hidden
-	enc := m.enc.Run(ops.Reshape(m.encEmb.Forward(b.src), n, srcLen, m.c.embed), nil, nil)
-	dec := m.dec.Run(ops.Reshape(m.decEmb.Forward(b.dec), n, tgtLen, m.c.embed), enc.H, nil)
+	enc := m.enc.Run(m.encEmb.Forward(b.src), nil, nil) // ids [N S] -> vectors [N S embed]
+	dec := m.dec.Run(m.decEmb.Forward(b.dec), enc.H, nil)
 	// The book's Attention: weights = softmax(dec_h . enc_hs), context = weights enc_hs.
 	ctx, weights := nn.DotProductAttention(dec.Out, enc.Out, enc.Out, nn.PaddingMask(b.pad), 1)
-	both := ops.Reshape(ops.Concat(2, ctx, dec.Out), n*tgtLen, 2*h)
-	return m.fc.Forward(both), weights
+	// The book's TimeAffine: one batched product [N T 2H] x [2H vocab] for every step.
+	both := ops.Concat(2, ctx, dec.Out)
+	return ops.Add(ops.MatMul(both, m.fc.W), m.fc.B), weights
 }

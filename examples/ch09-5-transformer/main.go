@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/zerograd/zerograd/examples/internal/cli"
+	"github.com/zerograd/zerograd/examples/internal/gosrc"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/ops"
@@ -61,7 +62,7 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	train, val, files, err := loadSources(c.root, c.bytes)
+	train, val, files, err := gosrc.Load(c.root, c.bytes)
 	if err != nil {
 		return err
 	}
@@ -75,8 +76,8 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	g.Seed(c.seed)
 	m := newModel(g, c)
 	n, T := c.batch, c.ctx
-	x, t := g.Input("x", graph.Int32, n*T), g.Input("t", graph.Int32, n*T)
-	loss := nn.SoftmaxCrossEntropy(m.forward(x, n, T), t)
+	x, t := g.Input("x", graph.Int32, n, T), g.Input("t", graph.Int32, n, T)
+	loss := ops.CrossEntropy(m.forward(x), t) // scores [N T 256], next bytes [N T]
 	var opt optim.Optimizer = optim.NewAdam(c.lr, 0.9, 0.999)
 	if c.clip > 0 {
 		opt = optim.WithHooks(opt, optim.ClipNorm(c.clip))
@@ -87,7 +88,7 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(c.seed, 3))
-	xv, tv := graph.I32(graph.Shape{n * T}), graph.I32(graph.Shape{n * T})
+	xv, tv := graph.I32(graph.Shape{n, T}), graph.I32(graph.Shape{n, T})
 	window := func(data []byte, k, start int) {
 		for j := range T {
 			xv.Int32s()[k*T+j], tv.Int32s()[k*T+j] = int32(data[start+j]), int32(data[start+j+1])
@@ -167,14 +168,12 @@ type model struct {
 	blocks []*nn.Block
 	lnF    *nn.LayerNorm
 	head   *nn.Linear
-	dim    int
 }
 
 func newModel(g *graph.Graph, c config) *model {
 	m := &model{
 		wte: nn.NewEmbedding(g.In("wte"), nn.EmbeddingOpts{Num: 256, Dim: c.dim}),
 		wpe: nn.NewPositionEmbedding(g.In("wpe"), nn.PositionOpts{Max: c.ctx, Dim: c.dim}),
-		dim: c.dim,
 	}
 	for i := range c.layers {
 		m.blocks = append(m.blocks, nn.NewBlock(g.In(fmt.Sprintf("h%d", i)), nn.BlockOpts{Dim: c.dim, Heads: c.heads, Causal: true}))
@@ -184,27 +183,27 @@ func newModel(g *graph.Graph, c config) *model {
 	return m
 }
 
-// forward maps byte ids [N*T] to the scores of the next byte [N*T 256].
-func (m *model) forward(ids *graph.Node, n, T int) *graph.Node {
-	h := m.wpe.Forward(ops.Reshape(m.wte.Forward(ids), n, T, m.dim))
+// forward maps byte ids [N T] to the scores of the next byte [N T 256].
+func (m *model) forward(ids *graph.Node) *graph.Node {
+	h := m.wpe.Forward(m.wte.Forward(ids))
 	for _, b := range m.blocks {
 		h = b.Forward(h)
 	}
-	return ops.Reshape(m.head.Forward(m.lnF.Forward(h)), n*T, 256)
+	return m.head.Forward(m.lnF.Forward(h))
 }
 
 // generate writes count bytes after prompt (len(prompt) = the context), sampling each from
 // the model's probabilities at the last position of a sliding window.
 func (m *model) generate(g *graph.Graph, prompt []byte, count int, rng *rand.Rand) (string, error) {
 	T := len(prompt)
-	x := g.Input("gen_x", graph.Int32, T)
-	prob := ops.Softmax(ops.Slice(m.forward(x, 1, T), 0, T-1, T), -1)
+	x := g.Input("gen_x", graph.Int32, 1, T)
+	prob := ops.Softmax(ops.Slice(m.forward(x), 1, T-1, T), -1) // [1 1 256]
 	prog, err := graph.Compile(prob)
 	if err != nil {
 		return "", err
 	}
 	buf := append([]byte(nil), prompt...)
-	xv := graph.I32(graph.Shape{T})
+	xv := graph.I32(graph.Shape{1, T})
 	for range count {
 		for j, b := range buf[len(buf)-T:] {
 			xv.Int32s()[j] = int32(b)

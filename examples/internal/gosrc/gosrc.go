@@ -1,4 +1,6 @@
-package main
+// Package gosrc reads the Go standard library's sources, a text every machine with Go
+// has, for the examples' language models.
+package gosrc
 
 import (
 	"fmt"
@@ -11,9 +13,10 @@ import (
 	"strings"
 )
 
-// loadSources reads the *.go files under root/src in path order, at most limit bytes,
-// and puts every tenth file in val, the rest in train.
-func loadSources(root string, limit int) (train, val []byte, files int, err error) {
+// Load reads the *.go files under root/src (root "" is this Go's GOROOT: runtime.GOROOT,
+// else `go env GOROOT`) in path order, skipping testdata and vendor folders, until limit
+// bytes are read, and puts every tenth file in val, the rest in train.
+func Load(root string, limit int) (train, val []byte, files int, err error) {
 	if root == "" {
 		root = runtime.GOROOT()
 	}
