@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+
+	"github.com/zerograd/zerograd/internal/regular"
 )
 
 // Checksum is the size in bytes and the MD5 digest (lowercase hex) of one file.
@@ -178,7 +180,7 @@ func goName(v *Variant) string {
 // before reading and its MD5 after, unless skip is set. Only a regular file
 // is read, and only as many bytes as it held when opened.
 func readVerified(v *Variant, path string, skip bool) ([]byte, error) {
-	f, size, err := openRegular(path)
+	f, size, err := regular.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}

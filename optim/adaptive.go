@@ -33,11 +33,7 @@ func DefaultAdaGrad() *AdaGrad { return NewAdaGrad(0.01) }
 
 // Step applies AdaGrad's update to each parameter.
 func (o *AdaGrad) Step(params []*graph.Node, grads []*tensor.Dense) error {
-	if err := checkRate("adagrad", "LR", o.LR); err != nil {
-		return err
-	}
-	o.init()
-	state, err := o.st.prepare(params, grads)
+	state, err := o.slots().begin(checkRate("adagrad", "LR", o.LR), params, grads)
 	if err != nil {
 		return err
 	}
@@ -60,19 +56,14 @@ func adaGrad[T float](x, g, h []T, lr T) {
 	}
 }
 
-func (o *AdaGrad) init() {
-	if o.st.rule == "" {
-		o.st = newStore("adagrad", "h")
-	}
-}
+func (o *AdaGrad) slots() *store { return o.st.use("adagrad", kindH) }
 
 // State returns copies of the sums of squared gradients, named "adagrad/h/<param>".
-func (o *AdaGrad) State() []Slot { o.init(); return o.st.state() }
+func (o *AdaGrad) State() []Slot { return o.slots().state() }
 
 // SetState restores the sums State returned; see Optimizer.
 func (o *AdaGrad) SetState(params []*graph.Node, state []Slot) error {
-	o.init()
-	return o.st.setState(params, state, nil)
+	return o.slots().setState(params, state, nil)
 }
 
 // ---- RMSprop ----
@@ -97,11 +88,7 @@ func DefaultRMSprop() *RMSprop { return NewRMSprop(0.01, 0.99) }
 
 // Step applies RMSprop's update to each parameter.
 func (o *RMSprop) Step(params []*graph.Node, grads []*tensor.Dense) error {
-	if err := o.check(); err != nil {
-		return err
-	}
-	o.init()
-	state, err := o.st.prepare(params, grads)
+	state, err := o.slots().begin(o.check(), params, grads)
 	if err != nil {
 		return err
 	}
@@ -128,25 +115,17 @@ func rmsProp[T float](x, g, h []T, lr, d, keep T) {
 }
 
 func (o *RMSprop) check() error {
-	if err := checkRate("rmsprop", "LR", o.LR); err != nil {
-		return err
-	}
-	return checkUnit("rmsprop", "DecayRate", o.DecayRate)
+	return checkRateUnit("rmsprop", o.LR, "DecayRate", o.DecayRate)
 }
 
-func (o *RMSprop) init() {
-	if o.st.rule == "" {
-		o.st = newStore("rmsprop", "h")
-	}
-}
+func (o *RMSprop) slots() *store { return o.st.use("rmsprop", kindH) }
 
 // State returns copies of the moving averages, named "rmsprop/h/<param>".
-func (o *RMSprop) State() []Slot { o.init(); return o.st.state() }
+func (o *RMSprop) State() []Slot { return o.slots().state() }
 
 // SetState restores the moving averages State returned; see Optimizer.
 func (o *RMSprop) SetState(params []*graph.Node, state []Slot) error {
-	o.init()
-	return o.st.setState(params, state, nil)
+	return o.slots().setState(params, state, nil)
 }
 
 // ---- Adam ----
@@ -179,11 +158,7 @@ func DefaultAdam() *Adam { return NewAdam(0.001, 0.9, 0.999) }
 
 // Step counts one more step and applies Adam's update to each parameter.
 func (o *Adam) Step(params []*graph.Node, grads []*tensor.Dense) error {
-	if err := o.check(); err != nil {
-		return err
-	}
-	o.init()
-	state, err := o.st.prepare(params, grads)
+	state, err := o.slots().begin(o.check(), params, grads)
 	if err != nil {
 		return err
 	}
@@ -230,17 +205,12 @@ func (o *Adam) check() error {
 	return checkUnit("adam", "Beta2", o.Beta2)
 }
 
-func (o *Adam) init() {
-	if o.st.rule == "" {
-		o.st = newStore("adam", "m", "v")
-	}
-}
+func (o *Adam) slots() *store { return o.st.use("adam", kindMV) }
 
 // State returns copies of the moving averages, named "adam/m/<param>" and
 // "adam/v/<param>", and the step count as a float64 scalar named "adam/iter".
 func (o *Adam) State() []Slot {
-	o.init()
-	s := o.st.state()
+	s := o.slots().state()
 	if o.iter == 0 && len(s) == 0 {
 		return nil
 	}
@@ -249,9 +219,8 @@ func (o *Adam) State() []Slot {
 
 // SetState restores the moving averages and step count State returned; see Optimizer.
 func (o *Adam) SetState(params []*graph.Node, state []Slot) error {
-	o.init()
 	iter := &scalar{name: "adam/iter"}
-	if err := o.st.setState(params, state, []*scalar{iter}); err != nil {
+	if err := o.slots().setState(params, state, []*scalar{iter}); err != nil {
 		return err
 	}
 	o.iter = int64(iter.v)

@@ -153,3 +153,11 @@ func checkUnit(rule, field string, v float64) error {
 	}
 	return nil
 }
+
+// checkRateUnit checks a learning rate lr (field LR) and one decay factor.
+func checkRateUnit(rule string, lr float64, field string, v float64) error {
+	if err := checkRate(rule, "LR", lr); err != nil {
+		return err
+	}
+	return checkUnit(rule, field, v)
+}

@@ -80,11 +80,7 @@ func DefaultMomentum() *Momentum { return NewMomentum(0.01, 0.9) }
 
 // Step applies the momentum update to each parameter.
 func (o *Momentum) Step(params []*graph.Node, grads []*tensor.Dense) error {
-	if err := o.check(); err != nil {
-		return err
-	}
-	o.init()
-	state, err := o.st.prepare(params, grads)
+	state, err := o.slots().begin(o.check(), params, grads)
 	if err != nil {
 		return err
 	}
@@ -108,25 +104,17 @@ func momentum[T float](x, g, v []T, lr, m T) {
 }
 
 func (o *Momentum) check() error {
-	if err := checkRate("momentum", "LR", o.LR); err != nil {
-		return err
-	}
-	return checkUnit("momentum", "Momentum", o.Momentum)
+	return checkRateUnit("momentum", o.LR, "Momentum", o.Momentum)
 }
 
-func (o *Momentum) init() {
-	if o.st.rule == "" {
-		o.st = newStore("momentum", "v")
-	}
-}
+func (o *Momentum) slots() *store { return o.st.use("momentum", kindV) }
 
 // State returns copies of the velocities, named "momentum/v/<param>".
-func (o *Momentum) State() []Slot { o.init(); return o.st.state() }
+func (o *Momentum) State() []Slot { return o.slots().state() }
 
 // SetState restores the velocities State returned; see Optimizer.
 func (o *Momentum) SetState(params []*graph.Node, state []Slot) error {
-	o.init()
-	return o.st.setState(params, state, nil)
+	return o.slots().setState(params, state, nil)
 }
 
 // ---- Nesterov ----
@@ -155,11 +143,7 @@ func DefaultNesterov() *Nesterov { return NewNesterov(0.01, 0.9) }
 
 // Step applies Nesterov's update to each parameter.
 func (o *Nesterov) Step(params []*graph.Node, grads []*tensor.Dense) error {
-	if err := o.check(); err != nil {
-		return err
-	}
-	o.init()
-	state, err := o.st.prepare(params, grads)
+	state, err := o.slots().begin(o.check(), params, grads)
 	if err != nil {
 		return err
 	}
@@ -188,23 +172,15 @@ func nesterov[T float](x, g, v []T, lr, m, mm, c T) {
 }
 
 func (o *Nesterov) check() error {
-	if err := checkRate("nesterov", "LR", o.LR); err != nil {
-		return err
-	}
-	return checkUnit("nesterov", "Momentum", o.Momentum)
+	return checkRateUnit("nesterov", o.LR, "Momentum", o.Momentum)
 }
 
-func (o *Nesterov) init() {
-	if o.st.rule == "" {
-		o.st = newStore("nesterov", "v")
-	}
-}
+func (o *Nesterov) slots() *store { return o.st.use("nesterov", kindV) }
 
 // State returns copies of the velocities, named "nesterov/v/<param>".
-func (o *Nesterov) State() []Slot { o.init(); return o.st.state() }
+func (o *Nesterov) State() []Slot { return o.slots().state() }
 
 // SetState restores the velocities State returned; see Optimizer.
 func (o *Nesterov) SetState(params []*graph.Node, state []Slot) error {
-	o.init()
-	return o.st.setState(params, state, nil)
+	return o.slots().setState(params, state, nil)
 }

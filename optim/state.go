@@ -31,6 +31,31 @@ type entry struct {
 
 func newStore(rule string, kinds ...string) store { return store{rule: rule, kinds: kinds} }
 
+// The kinds of state the rules keep, shared so that use allocates nothing.
+var (
+	kindV  = []string{"v"}      // Momentum, Nesterov: velocity
+	kindH  = []string{"h"}      // AdaGrad, RMSprop: squared gradients
+	kindMV = []string{"m", "v"} // Adam: moving averages of gradients and their squares
+)
+
+// use returns s, made a store of rule with kinds the first time: an optimizer made as a
+// struct literal starts with a zero store.
+func (s *store) use(rule string, kinds []string) *store {
+	if s.rule == "" {
+		*s = newStore(rule, kinds...)
+	}
+	return s
+}
+
+// begin starts a step: it returns check, the error of the rule's settings, if there is one,
+// and otherwise prepare's result.
+func (s *store) begin(check error, params []*graph.Node, grads []*tensor.Dense) ([]*entry, error) {
+	if check != nil {
+		return nil, check
+	}
+	return s.prepare(params, grads)
+}
+
 // prepare checks a step's arguments and returns the state of each parameter, in order,
 // creating zeros for parameters stepped for the first time. On error nothing changes.
 func (s *store) prepare(params []*graph.Node, grads []*tensor.Dense) ([]*entry, error) {

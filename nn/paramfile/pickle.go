@@ -8,6 +8,8 @@ import (
 	"github.com/nlpodyssey/gopickle/pickle"
 	"github.com/nlpodyssey/gopickle/types"
 	"gorgonia.org/tensor"
+
+	"github.com/zerograd/zerograd/internal/regular"
 )
 
 // LoadPickle reads one of the book's parameter files: a pickled dict (or
@@ -34,7 +36,7 @@ import (
 // that the pickle maps to one array object share one tensor, as they share
 // one array in Python.
 func LoadPickle(path string) ([]NamedTensor, error) {
-	data, err := readRegular(path)
+	data, err := regular.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("pickle: %w", err)
 	}

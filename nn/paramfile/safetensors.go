@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"gorgonia.org/tensor"
+
+	"github.com/zerograd/zerograd/internal/regular"
 )
 
 // The safetensors format: an 8-byte little-endian header length N, N bytes
@@ -51,7 +53,7 @@ type stEntry struct {
 // into its own backing slice; an error names the file, the tensor and the
 // offending byte offsets, and no tensor is returned with it.
 func LoadSafetensors(path string) ([]NamedTensor, map[string]string, error) {
-	f, size, err := openRegular(path)
+	f, size, err := regular.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("safetensors: %w", err)
 	}

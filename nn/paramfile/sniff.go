@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+
+	"github.com/zerograd/zerograd/internal/regular"
 )
 
 // Kind is a parameter file's format.
@@ -19,7 +21,7 @@ const (
 // rest. A file that is neither (a text file, a gzip archive) is an error that says so and
 // shows the bytes it starts with.
 func Sniff(path string) (Kind, error) {
-	f, size, err := openRegular(path)
+	f, size, err := regular.Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("paramfile: %w", err)
 	}

@@ -1,4 +1,7 @@
-package paramfile
+// Package regular opens and reads files that must be regular files: the loaders of
+// dataset and nn/paramfile refuse a FIFO, a socket or a device at once, naming it, instead
+// of blocking on a read or reading without end.
+package regular
 
 import (
 	"fmt"
@@ -8,17 +11,17 @@ import (
 	"syscall"
 )
 
-// openRegular opens path for reading and returns it with its size, refusing
+// Open opens path for reading and returns it with its size, refusing
 // anything but a regular file (after symlinks): a FIFO would block a read
 // forever and a device such as /dev/zero never ends. The file is opened
 // without blocking, so even a FIFO put in place after the first check is
 // caught by the second, on the opened file, instead of hanging the open.
-func openRegular(path string) (*os.File, int64, error) {
+func Open(path string) (*os.File, int64, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := checkRegular(path, fi); err != nil {
+	if err := check(path, fi); err != nil {
 		return nil, 0, err
 	}
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -26,7 +29,7 @@ func openRegular(path string) (*os.File, int64, error) {
 		return nil, 0, err
 	}
 	if fi, err = f.Stat(); err == nil {
-		err = checkRegular(path, fi)
+		err = check(path, fi)
 	}
 	if err != nil {
 		f.Close()
@@ -35,7 +38,7 @@ func openRegular(path string) (*os.File, int64, error) {
 	return f, fi.Size(), nil
 }
 
-func checkRegular(path string, fi fs.FileInfo) error {
+func check(path string, fi fs.FileInfo) error {
 	if fi.Mode().IsRegular() {
 		return nil
 	}
@@ -53,10 +56,10 @@ func checkRegular(path string, fi fs.FileInfo) error {
 	return fmt.Errorf("%s is %s, not a regular file", path, what)
 }
 
-// readRegular reads the whole regular file at path: exactly the size it had
+// ReadFile reads the whole regular file at path: exactly the size it had
 // when opened, so a file that grows while it is read costs no more than that.
-func readRegular(path string) ([]byte, error) {
-	f, size, err := openRegular(path)
+func ReadFile(path string) ([]byte, error) {
+	f, size, err := Open(path)
 	if err != nil {
 		return nil, err
 	}
