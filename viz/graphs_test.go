@@ -17,21 +17,26 @@ type testGraph struct {
 	rec     *Recording
 }
 
-// appleGraph is the book's first graph (chapter 5): 2 apples at 100 yen, 10% tax.
-func appleGraph(t testing.TB) testGraph {
-	g := graph.New()
-	apple := g.Input("apple", graph.Float64)
-	num := g.Input("apple_num", graph.Float64)
-	tax := g.Input("tax", graph.Float64)
-	applePrice := ops.Mul(apple, num).SetName("apple_price")
-	price := ops.Mul(applePrice, tax).SetName("price")
-	grads := autodiff.Grad(price, apple, num, tax)
-	rec := record(t, append([]*graph.Node{price}, grads...), graph.Feeds{
+// applePrice builds the book's first graph (chapter 5), price = apple * apple_num * tax,
+// and returns its inputs, its output and the feeds of 2 apples at 100 yen, 10% tax.
+func applePrice() (g *graph.Graph, apple, num, tax, price *graph.Node, feeds graph.Feeds) {
+	g = graph.New()
+	apple = g.Input("apple", graph.Float64)
+	num = g.Input("apple_num", graph.Float64)
+	tax = g.Input("tax", graph.Float64)
+	price = ops.Mul(ops.Mul(apple, num).SetName("apple_price"), tax).SetName("price")
+	return g, apple, num, tax, price, graph.Feeds{
 		apple: graph.ScalarValue(graph.Float64, 100),
 		num:   graph.ScalarValue(graph.Float64, 2),
 		tax:   graph.ScalarValue(graph.Float64, 1.1),
-	})
-	return testGraph{"apple", []*graph.Node{price}, rec}
+	}
+}
+
+// appleGraph is the book's first graph (chapter 5): 2 apples at 100 yen, 10% tax.
+func appleGraph(t testing.TB) testGraph {
+	_, apple, num, tax, price, feeds := applePrice()
+	grads := autodiff.Grad(price, apple, num, tax)
+	return testGraph{"apple", []*graph.Node{price}, record(t, append([]*graph.Node{price}, grads...), feeds)}
 }
 
 func record(t testing.TB, outs []*graph.Node, feeds graph.Feeds) *Recording {

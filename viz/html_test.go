@@ -46,16 +46,7 @@ func TestHTMLSelfContained(t *testing.T) {
 // The script of the apple page: inputs, two forward ops, five backward nodes.
 func TestPageScript(t *testing.T) {
 	tg := appleGraph(t)
-	m, err := newModel(tg.outputs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	steps, grads := pageScript(m, tg.rec)
-	var texts []string
-	for _, s := range steps {
-		texts = append(texts, s.Phase+": "+s.Text)
-	}
-	want := []string{
+	steps, grads := checkScript(t, tg, pageScript, []string{
 		"inputs: given apple = 100; apple_num = 2; tax = 1.1",
 		"forward: mul(apple, apple_num) → apple_price = 200",
 		"forward: mul(apple_price, tax) → price = 220",
@@ -64,10 +55,7 @@ func TestPageScript(t *testing.T) {
 		"backward: ∂price/∂tax = mul(dprice, apple_price) = 200",
 		"backward: ∂price/∂apple = mul(grad apple_price, apple_num) = 2.2",
 		"backward: ∂price/∂apple_num = mul(grad apple_price, apple) = 110",
-	}
-	if strings.Join(texts, "\n") != strings.Join(want, "\n") {
-		t.Errorf("steps:\n%s\nwant:\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
-	}
+	})
 	if len(grads) != 3 || grads[0].Name != "∂price/∂apple" || grads[0].Value != "2.2" || grads[0].Step != 6 {
 		t.Errorf("gradient table: %+v", grads)
 	}
@@ -170,4 +158,23 @@ func TestPageInBrowser(t *testing.T) {
 	if out := os.Getenv("VIZ_DUMP"); out != "" {
 		_ = os.WriteFile(filepath.Join(out, "page.png"), data, 0o644)
 	}
+}
+
+// checkScript runs script, pageScript or tangentScript, over tg and checks the texts of its
+// steps, "phase: text", against want; it returns the steps and the table's rows.
+func checkScript(t *testing.T, tg testGraph, script func(*model, *Recording) ([]pageStep, []gradRow), want []string) ([]pageStep, []gradRow) {
+	t.Helper()
+	m, err := newModel(tg.outputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, rows := script(m, tg.rec)
+	var texts []string
+	for _, s := range steps {
+		texts = append(texts, s.Phase+": "+s.Text)
+	}
+	if strings.Join(texts, "\n") != strings.Join(want, "\n") {
+		t.Errorf("steps:\n%s\nwant:\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
+	}
+	return steps, rows
 }

@@ -7,26 +7,14 @@ import (
 
 	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/ops"
 )
 
 // appleTangents is the apple graph in forward mode: every node's tangent when the apple's
 // price moves by 1 (autodiff.JVP over the whole forward graph).
 func appleTangents(t testing.TB) testGraph {
-	g := graph.New()
-	apple := g.Input("apple", graph.Float64)
-	num := g.Input("apple_num", graph.Float64)
-	tax := g.Input("tax", graph.Float64)
-	applePrice := ops.Mul(apple, num).SetName("apple_price")
-	price := ops.Mul(applePrice, tax).SetName("price")
-	nodes := graph.Topo(price)
-	tangents := autodiff.JVP(nodes, []*graph.Node{apple}, []*graph.Node{g.Scalar(1, graph.Float64)})
-	rec := record(t, append([]*graph.Node{price}, tangents...), graph.Feeds{
-		apple: graph.ScalarValue(graph.Float64, 100),
-		num:   graph.ScalarValue(graph.Float64, 2),
-		tax:   graph.ScalarValue(graph.Float64, 1.1),
-	})
-	return testGraph{"apple tangents", []*graph.Node{price}, rec}
+	g, apple, _, _, price, feeds := applePrice()
+	tangents := autodiff.JVP(graph.Topo(price), []*graph.Node{apple}, []*graph.Node{g.Scalar(1, graph.Float64)})
+	return testGraph{"apple tangents", []*graph.Node{price}, record(t, append([]*graph.Node{price}, tangents...), feeds)}
 }
 
 // The Tangents view: the value above each edge, the tangent below it in blue, flowing
@@ -66,23 +54,11 @@ func TestTangentEdgeLabels(t *testing.T) {
 // The forward-mode page: each step computes a value and its tangent beside it.
 func TestTangentPage(t *testing.T) {
 	tg := appleTangents(t)
-	m, err := newModel(tg.outputs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	steps, rows := tangentScript(m, tg.rec)
-	var texts []string
-	for _, s := range steps {
-		texts = append(texts, s.Phase+": "+s.Text)
-	}
-	want := []string{
+	steps, rows := checkScript(t, tg, tangentScript, []string{
 		"inputs: given apple = 100, tangent 1; apple_num = 2, tangent 0; tax = 1.1, tangent 0",
 		"forward: mul(apple, apple_num) → apple_price = 200, tangent 2",
 		"forward: mul(apple_price, tax) → price = 220, tangent 2.2",
-	}
-	if strings.Join(texts, "\n") != strings.Join(want, "\n") {
-		t.Errorf("steps:\n%s\nwant:\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
-	}
+	})
 	if len(rows) != 2 || rows[1].Name != "tangent of price" || rows[1].Value != "2.2" || rows[1].Step != 2 {
 		t.Errorf("tangent table: %+v", rows)
 	}

@@ -1,32 +1,17 @@
 package main
 
 import (
-	"math"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"testing"
 
 	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
-var result = regexp.MustCompile(`(?m)^weight decay (\S+), (\d+) epochs: train acc (\S+), test acc (\S+), gap (\S+)\n$`)
-
 // short runs 60 epochs with 1000 test images and returns train acc, test acc and gap.
 func short(t *testing.T, lambda, dir string) (train, test, gap float64) {
 	t.Helper()
 	out := extest.Run(t, run, "-weight-decay", lambda, "-epochs", "60", "-test", "1000", "-out", dir)
-	m := result.FindStringSubmatch(out)
-	if m == nil || m[1] != lambda || m[2] != "60" {
-		t.Fatalf("printed %q", out)
-	}
-	train, _ = strconv.ParseFloat(m[3], 64)
-	test, _ = strconv.ParseFloat(m[4], 64)
-	gap, _ = strconv.ParseFloat(m[5], 64)
-	if math.Abs(gap-(train-test)) > 1.5e-4 {
-		t.Fatalf("gap %v is not %v - %v", gap, train, test)
-	}
-	return train, test, gap
+	return extest.Gap(t, out, "weight decay "+lambda, 60)
 }
 
 // Without weight decay the 300 images are learned far better than the test images; the

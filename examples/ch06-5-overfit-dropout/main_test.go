@@ -3,31 +3,17 @@ package main
 import (
 	"context"
 	"io"
-	"math"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"testing"
 
 	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
-var result = regexp.MustCompile(`(?m)^dropout (\S+), (\d+) epochs: train acc (\S+), test acc (\S+), gap (\S+)\n$`)
-
 // short runs 60 epochs with 1000 test images and returns train acc and gap.
 func short(t *testing.T, ratio, dir string) (train, gap float64) {
 	t.Helper()
 	out := extest.Run(t, run, "-dropout", ratio, "-epochs", "60", "-test", "1000", "-out", dir)
-	m := result.FindStringSubmatch(out)
-	if m == nil || m[1] != ratio || m[2] != "60" {
-		t.Fatalf("printed %q", out)
-	}
-	train, _ = strconv.ParseFloat(m[3], 64)
-	test, _ := strconv.ParseFloat(m[4], 64)
-	gap, _ = strconv.ParseFloat(m[5], 64)
-	if math.Abs(gap-(train-test)) > 1.5e-4 {
-		t.Fatalf("gap %v is not %v - %v", gap, train, test)
-	}
+	train, _, gap = extest.Gap(t, out, "dropout "+ratio, 60)
 	return train, gap
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/zerograd/zerograd/examples/internal/cli"
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 var (
@@ -89,8 +90,5 @@ func TestErrorsAndHelp(t *testing.T) {
 	if err := run(context.Background(), io.Discard, io.Discard, []string{"-root", t.TempDir()}); err == nil {
 		t.Error("an empty root did not fail")
 	}
-	var logw bytes.Buffer
-	if code := cli.Exit(context.Background(), name, run, io.Discard, &logw, []string{"-h"}); code != 0 || !strings.HasPrefix(logw.String(), "usage: "+name+" [flags]") {
-		t.Fatalf("exit %d, %q", code, logw.String())
-	}
+	extest.Help(t, name, run)
 }

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -13,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zerograd/zerograd/examples/internal/cli"
+	"github.com/zerograd/zerograd/examples/internal/extest"
 )
 
 var matchLine = regexp.MustCompile(`(?m)^held-out exact match (\d\.\d{4}) \((\d+) of 300\) after 2 epochs`)
@@ -22,28 +19,12 @@ var matchLine = regexp.MustCompile(`(?m)^held-out exact match (\d\.\d{4}) \((\d+
 // exactly, and draws one attention map per shown date.
 func TestShortTraining(t *testing.T) {
 	dir := t.TempDir()
-	var out bytes.Buffer
-	args := []string{"-train", "3000", "-test", "300", "-epochs", "2", "-batch", "20", "-show", "2", "-out", dir}
-	if code := cli.Exit(context.Background(), name, run, &out, io.Discard, args); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
-	m := matchLine.FindStringSubmatch(out.String())
-	if m == nil {
-		t.Fatalf("printed %q", out.String())
-	}
+	out := extest.Exit(t, name, run, "-train", "3000", "-test", "300", "-epochs", "2", "-batch", "20", "-show", "2", "-out", dir)
+	m := extest.Match(t, matchLine, out)
 	if acc, _ := strconv.ParseFloat(m[1], 64); acc < 0.5 {
-		t.Errorf("exact match %v after two small epochs\n%s", acc, out.String())
+		t.Errorf("exact match %v after two small epochs\n%s", acc, out)
 	}
-	f, err := os.Open(filepath.Join(dir, "attention.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if h := img.Bounds().Dy(); h != cell+2*(margin+tgtLen*cell+cell) {
+	if h := extest.PNG(t, filepath.Join(dir, "attention.png")).Bounds().Dy(); h != cell+2*(margin+tgtLen*cell+cell) {
 		t.Errorf("picture %d pixels high for two maps", h)
 	}
 }
@@ -84,8 +65,5 @@ func TestFlags(t *testing.T) {
 	if err := run(context.Background(), io.Discard, io.Discard, []string{"-train", "10"}); err == nil {
 		t.Error("-train 10 with -batch 100 did not fail")
 	}
-	var logw bytes.Buffer
-	if code := cli.Exit(context.Background(), name, run, io.Discard, &logw, []string{"-h"}); code != 0 || !strings.HasPrefix(logw.String(), "usage: "+name+" [flags]") {
-		t.Fatalf("exit %d, %q", code, logw.String())
-	}
+	extest.Help(t, name, run)
 }
