@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"os"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -38,15 +37,7 @@ func (c *attnCase) UnmarshalJSON(b []byte) error {
 
 func loadAttnFixtures(t *testing.T) map[string]attnCase {
 	t.Helper()
-	b, err := os.ReadFile("testdata/attention_fixtures.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases map[string]attnCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		t.Fatal(err)
-	}
-	return cases
+	return readJSON[map[string]attnCase](t, "testdata/attention_fixtures.json")
 }
 
 // attnBuilt is a layer under test: its inputs by fixture name, its output, and optionally

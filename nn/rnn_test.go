@@ -57,16 +57,24 @@ func (c *rnnCase) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func loadFixtures(t *testing.T) map[string]rnnCase {
+// readJSON decodes the JSON file at path as a T; a file that is missing or does not decode
+// fails the test.
+func readJSON[T any](t *testing.T, path string) T {
 	t.Helper()
-	b, err := os.ReadFile("testdata/rnn_fixtures.json")
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
+	return v
+}
+
+func loadFixtures(t *testing.T) map[string]rnnCase {
+	t.Helper()
+	all := readJSON[map[string]json.RawMessage](t, "testdata/rnn_fixtures.json")
 	cases := map[string]rnnCase{}
 	for _, k := range []string{"rnn", "lstm", "gru", "embedding"} {
 		var c rnnCase
