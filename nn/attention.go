@@ -120,12 +120,9 @@ func (l *LayerNorm) Forward(x *graph.Node) *graph.Node {
 	return layerNorm(x, l.Weight, l.Bias, l.Eps)
 }
 
-// layerNorm normalizes over the last axis with the biased variance, as PyTorch does.
-func layerNorm(x, w, b *graph.Node, eps float64) *graph.Node {
-	xc := ops.Sub(x, ops.MeanKeep(x, -1))
-	std := ops.Sqrt(ops.AddScalar(ops.MeanKeep(ops.Square(xc), -1), eps))
-	return ops.Add(ops.Mul(ops.Div(xc, std), w), b)
-}
+// layerNorm normalizes over the last axis with the biased variance, as PyTorch does: the
+// fused op (one pass forward, one fused input gradient).
+func layerNorm(x, w, b *graph.Node, eps float64) *graph.Node { return ops.LayerNorm(x, w, b, eps) }
 
 // DotProductAttention is softmax(q k^T * scale + mask) v for q [B T D], k [B S D] and
 // v [B S Dv]; mask is nil or an additive mask that broadcasts to [B T S] (0 to keep,

@@ -10,9 +10,8 @@ import (
 // Embedding is PyTorch's nn.Embedding (the book's Embedding layer): a table weight
 // [Num Dim] whose row id is the vector of word id.
 //
-// It is written with the ops that exist today, OneHot(ids) W: correct and differentiable
-// (the gradient of W is OneHot(ids)^T gy, the book's scatter-add), but it costs a matmul
-// over Num columns where a gather would copy rows; a gather op will replace it.
+// Integer ids gather rows (ops.Embedding; the gradient of W scatter-adds, the book's
+// backward); float ids, for a float64 table, go through OneHot(ids) W.
 type Embedding struct {
 	Weight   *graph.Node // [Num Dim], named s.Name("weight") as PyTorch does
 	Num, Dim int
@@ -45,6 +44,9 @@ func (l *Embedding) Forward(ids *graph.Node) *graph.Node {
 		panic(&graph.ShapeError{Op: "embedding", Inputs: []string{ids.Label(), l.Weight.Label()},
 			Shapes: []graph.Shape{ids.Shape(), l.Weight.Shape()},
 			Reason: "integer ids make float32 one-hot rows; a " + l.Weight.DType().String() + " table takes its ids as " + l.Weight.DType().String() + " values"})
+	}
+	if ids.DType().IsInt() {
+		return ops.Embedding(l.Weight, ids) // a row copy; the gradient scatter-adds
 	}
 	return ops.MatMul(ops.OneHot(ids, l.Num), l.Weight)
 }

@@ -69,11 +69,8 @@ func (b *Block) Run(x, keyPadding *graph.Node) *graph.Node {
 //
 //	0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
 //
-// built from ops today; a GELU op will replace the body.
-func GELU(x *graph.Node) *graph.Node {
-	inner := ops.MulScalar(ops.Add(x, ops.MulScalar(ops.Pow(x, 3), 0.044715)), math.Sqrt(2/math.Pi))
-	return ops.Mul(ops.MulScalar(x, 0.5), ops.AddScalar(ops.Tanh(inner), 1))
-}
+// one elementwise op (ops.GELUTanh).
+func GELU(x *graph.Node) *graph.Node { return ops.GELUTanh(x) }
 
 // PositionEmbedding is a learned position embedding: a table weight [Max Dim] (named
 // "weight", drawn N(0, Std^2)) whose row t is added to step t of a sequence.
