@@ -59,13 +59,27 @@ func grad(y *graph.Node, wrt []*graph.Node, record bool) []*graph.Node {
 		}
 	}
 
+	// branches[n]: the gradients reaching n from its consumers, summed (the branch rule,
+	// ops.AddN) once all of them are in: when n is reached, its consumers are done.
+	branches := map[*graph.Node][]*graph.Node{}
 	grads := map[*graph.Node]*graph.Node{}
+	gradOf := func(n *graph.Node) *graph.Node {
+		if gn, ok := grads[n]; ok {
+			return gn
+		}
+		var gn *graph.Node
+		if bs := branches[n]; len(bs) > 0 {
+			gn = ops.AddN(bs...)
+		}
+		grads[n] = gn
+		return gn
+	}
 	if needs[y] {
-		grads[y] = g.Const("d"+y.Label(), graph.FromFloat64s(y.DType(), y.Shape(), []float64{1}))
+		branches[y] = []*graph.Node{g.Const("d"+y.Label(), graph.FromFloat64s(y.DType(), y.Shape(), []float64{1}))}
 	}
 	for i := len(order) - 1; i >= 0; i-- {
 		n := order[i]
-		gy := grads[n]
+		gy := gradOf(n)
 		if gy == nil || n.Kind() != graph.KindOp {
 			continue
 		}
@@ -84,15 +98,12 @@ func grad(y *graph.Node, wrt []*graph.Node, record bool) []*graph.Node {
 				panic(&graph.ShapeError{Op: n.Op().Name(), Inputs: []string{x.Label(), gx.Label()}, Shapes: []graph.Shape{x.Shape(), gx.Shape()},
 					Reason: fmt.Sprintf("gradient of input %d has type %s, want %s", j, gx.Type(), x.Type())})
 			}
-			if prev := grads[x]; prev != nil {
-				gx = ops.Add(prev, gx) // the branch rule
-			}
-			grads[x] = gx
+			branches[x] = append(branches[x], gx)
 		}
 	}
 	out := make([]*graph.Node, len(wrt))
 	for i, w := range wrt {
-		gw := grads[w]
+		gw := gradOf(w)
 		if gw == nil {
 			gw = g.Const("", graph.NewTensor(w.DType(), w.Shape()...))
 		}
@@ -104,7 +115,7 @@ func grad(y *graph.Node, wrt []*graph.Node, record bool) []*graph.Node {
 	rec := recordOf(g)
 	rec.mu.Lock()
 	for _, n := range order { // in order, so shared gradient nodes are attributed deterministically
-		if gn := grads[n]; gn != nil {
+		if gn := gradOf(n); gn != nil {
 			rec.set(n, gn)
 		}
 	}

@@ -309,7 +309,9 @@ func softmaxK[T float](y, x []T, outer, n, inner int, log bool) {
 		for in := 0; in < inner; in++ {
 			m := math.Inf(-1)
 			for k := 0; k < n; k++ {
-				m = math.Max(m, float64(x[base+k*inner+in]))
+				if v := float64(x[base+k*inner+in]); v > m || v != v { // not math.Max: a call per element
+					m = v
+				}
 			}
 			if math.IsInf(m, -1) {
 				// Every entry masked with -Inf: probabilities 0 (log -Inf) rather than NaN,

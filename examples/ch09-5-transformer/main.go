@@ -11,14 +11,19 @@
 //	go run ./examples/ch09-5-transformer
 //	go run ./examples/ch09-5-transformer -layers 4 -dim 128 -steps 3000
 //	go run ./examples/ch09-5-transformer -save /tmp/gpt.safetensors   # the weights, PyTorch's names
+//
+// -save-init and -windows write the initial weights and every step's batch, so that
+// bench/pytorch/transformer.py can train the same model in PyTorch on the same batches.
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"time"
 
@@ -37,7 +42,7 @@ func main() { cli.Main(name, run) }
 type config struct {
 	layers, heads, dim, ctx, batch, steps, evalEvery, evalBatches, sample, bytes int
 	lr, clip                                                                     float64
-	root, save                                                                   string
+	root, save, saveInit, windows                                                string
 	seed                                                                         uint64
 }
 
@@ -58,6 +63,8 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	fs.Float64Var(&c.clip, "clip", 1, "clip the gradients' global norm to this (0: no clipping)")
 	fs.StringVar(&c.root, "root", "", "GOROOT to read src/ from (default: this Go's)")
 	fs.StringVar(&c.save, "save", "", "write the trained weights here (safetensors)")
+	fs.StringVar(&c.saveInit, "save-init", "", "write the initial weights here (safetensors), before the first step")
+	fs.StringVar(&c.windows, "windows", "", "write each step's window starts here, one line per step (bench/pytorch/transformer.py replays them)")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed (weights, batches, sampling)")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
@@ -110,6 +117,22 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 		return sum / float64(c.evalBatches), nil
 	}
 	fmt.Fprintf(w, "%d parameters; loss of a uniform guess ln 256 = %.3f\n", countParams(g), math.Log(256))
+	if c.saveInit != "" {
+		if err := nn.Save(c.saveInit, g.Root()); err != nil {
+			return err
+		}
+	}
+	var windows *bufio.Writer
+	if c.windows != "" {
+		f, err := os.Create(c.windows)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		windows = bufio.NewWriter(f)
+		// The first line lets a replay check that it read the same bytes.
+		fmt.Fprintf(windows, "train %d val %d\n", len(train), len(val))
+	}
 	var vloss float64
 	recent := 0.0
 	for s := 1; s <= c.steps; s++ {
@@ -117,7 +140,15 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 			return err
 		}
 		for k := range n {
-			window(train, k, rng.IntN(len(train)-T-1))
+			start := rng.IntN(len(train) - T - 1)
+			window(train, k, start)
+			if windows != nil {
+				sep := byte(' ')
+				if k == n-1 {
+					sep = '\n'
+				}
+				fmt.Fprintf(windows, "%d%c", start, sep)
+			}
 		}
 		l, err := step.Run(graph.Feeds{x: xv, t: tv})
 		if err != nil {
@@ -137,6 +168,11 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 		}
 	}
 	fmt.Fprintf(w, "validation loss %.4f after %d steps of %d x %d bytes (%s)\n", vloss, c.steps, n, T, time.Since(began).Round(time.Second))
+	if windows != nil {
+		if err := windows.Flush(); err != nil {
+			return err
+		}
+	}
 	if c.save != "" {
 		if err := nn.Save(c.save, g.Root()); err != nil {
 			return err

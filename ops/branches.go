@@ -1,0 +1,124 @@
+package ops
+
+import (
+	"slices"
+
+	"github.com/zerograd/zerograd/graph"
+)
+
+// AddN sums nodes of one shape and type, left to right: autodiff's branch rule over all the
+// gradients that reach one node. The gradient of a slice is its gradient placed in a zero
+// tensor (embed); where several of the terms are such placements along the same axis with
+// disjoint ranges (the slices of one tensor: an LSTM's time steps and gates, the q, k and
+// v rows of a stacked projection), AddN joins them with one Concat, zeros in the gaps,
+// instead of adding zero-padded copies of the whole tensor one by one. The sum is the same:
+// the joined terms never overlap.
+func AddN(xs ...*graph.Node) *graph.Node {
+	if len(xs) == 0 {
+		panic(&graph.ShapeError{Op: "add_n", Reason: "no inputs"})
+	}
+	terms := joinEmbeds(xs)
+	sum := terms[0]
+	for _, x := range terms[1:] {
+		sum = Add(sum, x)
+	}
+	return sum
+}
+
+// placed is one embed term: its input goes to [lo, lo+m) of the axis.
+type placed struct {
+	x     *graph.Node
+	lo, m int
+}
+
+// joinEmbeds replaces each group of two or more embeds along one axis of one size, whose
+// ranges are disjoint, with their Concat at the place of the group's first term.
+func joinEmbeds(xs []*graph.Node) []*graph.Node {
+	type key struct{ axis, n int }
+	groups := map[key][]placed{}
+	first := map[key]int{}
+	for i, x := range xs {
+		if e, ok := embedOf(x); ok {
+			k := key{e.axis, e.n}
+			if _, seen := first[k]; !seen {
+				first[k] = i
+			}
+			groups[k] = append(groups[k], placed{x.Inputs()[0], e.lo, x.Inputs()[0].Shape()[e.axis]})
+		}
+	}
+	joined := map[int]*graph.Node{}
+	drop := map[*graph.Node]bool{}
+	for k, ps := range groups {
+		slices.SortStableFunc(ps, func(a, b placed) int { return a.lo - b.lo })
+		if len(ps) < 2 || !disjoint(ps) {
+			continue
+		}
+		joined[first[k]] = concatPlaced(xs[first[k]], k.axis, k.n, ps)
+		for _, i := range indicesOf(xs, k.axis, k.n) {
+			drop[xs[i]] = true
+		}
+	}
+	if len(joined) == 0 {
+		return xs
+	}
+	out := make([]*graph.Node, 0, len(xs))
+	for i, x := range xs {
+		if j, ok := joined[i]; ok {
+			out = append(out, j)
+		} else if !drop[x] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func embedOf(x *graph.Node) (embedOp, bool) {
+	if x.Kind() != graph.KindOp {
+		return embedOp{}, false
+	}
+	e, ok := x.Op().(embedOp)
+	return e, ok
+}
+
+func indicesOf(xs []*graph.Node, axis, n int) []int {
+	var is []int
+	for i, x := range xs {
+		if e, ok := embedOf(x); ok && e.axis == axis && e.n == n {
+			is = append(is, i)
+		}
+	}
+	return is
+}
+
+func disjoint(ps []placed) bool {
+	for i := 1; i < len(ps); i++ {
+		if ps[i-1].lo+ps[i-1].m > ps[i].lo {
+			return false
+		}
+	}
+	return true
+}
+
+// concatPlaced is the pieces ps (sorted, disjoint) side by side along axis of size n, with
+// zero constants in the gaps: the sum of their embeds, shaped like like.
+func concatPlaced(like *graph.Node, axis, n int, ps []placed) *graph.Node {
+	g := like.Graph()
+	zeros := func(size int) *graph.Node {
+		s := like.Shape().Clone()
+		s[axis] = size
+		return g.Const("", graph.NewTensor(like.DType(), s...))
+	}
+	var parts []*graph.Node
+	at := 0
+	for _, p := range ps {
+		if p.lo > at {
+			parts = append(parts, zeros(p.lo-at))
+		}
+		parts = append(parts, p.x)
+		at = p.lo + p.m
+	}
+	if at < n {
+		parts = append(parts, zeros(n-at))
+	}
+	return Concat(axis, parts...)
+}
