@@ -12,8 +12,8 @@ import (
 // tanh, no peepholes, clipping or sequence lengths) by unrolling it into zerograd's ops,
 // as nn.LSTM does, so that the imported model trains. ONNX's gates are ordered i, o, f, c
 // (PyTorch's are i, f, g, o; its exporter reorders the rows); B holds Wb then Rb. layout 0
-// is X [T N In], Y [T 1 N H]; layout 1 is X [N T In], Y [N T 1 H]. Y_h and Y_c are
-// [1 N H] in both layouts.
+// is X [T N In], Y [T 1 N H], states [1 N H]; layout 1 (batch first) is X [N T In],
+// Y [N T 1 H], states [N 1 H].
 func (im *importer) lstm(n *pb.NodeProto, a *attrs, x *graph.Node) ([]*graph.Node, error) {
 	if d := a.str("direction", "forward"); d != "forward" {
 		return nil, im.errorf("direction %q is not supported (only forward)", d)
@@ -78,8 +78,12 @@ func (im *importer) lstm(n *pb.NodeProto, a *attrs, x *graph.Node) ([]*graph.Nod
 	if err != nil {
 		return nil, err
 	}
+	stateShape := []int{1, batch, h}
+	if layout == 1 {
+		stateShape = []int{batch, 1, h}
+	}
 	state := func(i int) (*graph.Node, error) {
-		s, err := value(i, 1, batch, h)
+		s, err := value(i, stateShape...)
 		if s == nil || err != nil {
 			return im.m.Graph.Const("", graph.NewTensor(x.DType(), batch, h)), err
 		}
@@ -121,5 +125,5 @@ func (im *importer) lstm(n *pb.NodeProto, a *attrs, x *graph.Node) ([]*graph.Nod
 	if steps > 1 {
 		y = ops.Concat(layout, ys...)
 	}
-	return []*graph.Node{y, ops.Reshape(hs, 1, batch, h), ops.Reshape(c, 1, batch, h)}, nil
+	return []*graph.Node{y, ops.Reshape(hs, stateShape...), ops.Reshape(c, stateShape...)}, nil
 }
