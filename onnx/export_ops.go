@@ -39,8 +39,8 @@ import (
 // gelu_tanh             0.5 x (1 + Tanh(√(2/π) (x + 0.044715 Pow(x, 3))))
 // silu softplus         Mul(x, Sigmoid(x)); Softplus
 // cross_entropy         SoftmaxCrossEntropyLoss (mean, ignore_index; scores [N d... C] to [N C d...]);
-//                       when every label is ignored ONNX gives NaN where zerograd gives 0
 //
+// When every label of cross_entropy is ignored, ONNX gives NaN where zerograd gives 0.
 // split and stack are slices, reshapes and a concat in zerograd's graph and export as
 // those. The backward-only ops of these (layer_norm_grad, index_add, scatter_add,
 // cross_entropy_grad, the *_grad of the smooth activations) have no mapping.
