@@ -21,6 +21,14 @@
 //	m, err := onnx.Load("model.onnx", onnx.ImportOptions{Batch: 100})
 //	loss := ops.SoftmaxCrossEntropy(m.Outputs[0], t)
 //
+// Sequence models and transformers make the trip too: layer norm, embedding lookups and
+// gathers, where and masked fill, GELU (as its parts: Gelu is opset 20), SiLU, softplus,
+// batched matmul and cross entropy with an ignored label export, and import back. Import
+// also reads Split, Squeeze, Unsqueeze and ONNX's LSTM (forward, default activations,
+// layout 0 or 1), which it unrolls into zerograd's ops, so that a PyTorch LSTM trains; the
+// shape arithmetic PyTorch writes around it (Shape, ConstantOfShape, and Gather, Concat,
+// Unsqueeze, Squeeze and Cast of constants) is computed while importing.
+//
 // The tests check both directions against ONNX Runtime (onnxruntime-node), onnx.checker
 // and PyTorch (testdata/torch/gen.py makes the import fixtures with torch.onnx.export).
 //

@@ -150,7 +150,8 @@ func batchSize(nodes []*graph.Node) int {
 }
 
 // needed marks the nodes the model writes: a broadcast_to read only by binary arithmetic
-// is left out, since ONNX's Add, Sub, Mul and Div broadcast by the same rules themselves.
+// (or where) is left out, since ONNX's Add, Sub, Mul, Div and Where broadcast by the same
+// rules themselves.
 func (x *exporter) needed(outputs []*graph.Node) map[*graph.Node]bool {
 	need := map[*graph.Node]bool{}
 	var mark func(n *graph.Node)
@@ -181,7 +182,7 @@ func isArith(n *graph.Node) bool {
 		return false
 	}
 	switch s.Op {
-	case "add", "sub", "mul", "div":
+	case "add", "sub", "mul", "div", "where":
 		return true
 	}
 	return false

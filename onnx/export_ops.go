@@ -32,6 +32,18 @@ import (
 // equal                 Cast(Equal(a, b))
 // softmax_cross_entropy SoftmaxCrossEntropyLoss (labels) or -mean(sum(t*LogSoftmax(x)))
 // one_hot               OneHot
+// layer_norm            LayerNormalization (axis, epsilon; a Constant scale of ones for Normalize)
+// take gather           Gather GatherElements (axis)
+// where masked_fill     Where(Cast(mask, bool), a, b); masked_fill's value is a Constant
+// gelu                  Mul(Mul(x, Add(Erf(Div(x, √2)), 1)), 0.5) (Gelu is opset 20)
+// gelu_tanh             0.5 x (1 + Tanh(√(2/π) (x + 0.044715 Pow(x, 3))))
+// silu softplus         Mul(x, Sigmoid(x)); Softplus
+// cross_entropy         SoftmaxCrossEntropyLoss (mean, ignore_index; scores [N d... C] to [N C d...]);
+//
+// When every label of cross_entropy is ignored, ONNX gives NaN where zerograd gives 0.
+// split and stack are slices, reshapes and a concat in zerograd's graph and export as
+// those. The backward-only ops of these (layer_norm_grad, index_add, scatter_add,
+// cross_entropy_grad, the *_grad of the smooth activations) have no mapping.
 func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error {
 	if s.Custom {
 		return unsupported{s.Op, "a custom elementwise op is Go code"}
@@ -67,7 +79,8 @@ func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error 
 	case "log_softmax":
 		x.add("LogSoftmax", in, one, []*pb.AttributeProto{attrInt("axis", s.Axis)})
 	case "matmul":
-		if len(n.Shape()) == 2 {
+		as, bs := n.Inputs()[0].Shape(), n.Inputs()[1].Shape()
+		if len(as) == 2 && len(bs) == 2 {
 			var attrs []*pb.AttributeProto
 			if s.TransA {
 				attrs = append(attrs, attrInt("transA", 1))
@@ -78,14 +91,15 @@ func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error 
 			x.add("Gemm", in, one, attrs)
 			break
 		}
+		// Batched: ONNX's MatMul broadcasts the leading axes as zerograd's does.
 		a, b := in[0], in[1]
 		if s.TransA {
 			a = x.fresh(out + "_a")
-			x.add("Transpose", []string{in[0]}, []string{a}, []*pb.AttributeProto{attrInts("perm", 0, 2, 1)})
+			x.add("Transpose", []string{in[0]}, []string{a}, []*pb.AttributeProto{attrInts("perm", swapLast(len(as))...)})
 		}
 		if s.TransB {
 			b = x.fresh(out + "_b")
-			x.add("Transpose", []string{in[1]}, []string{b}, []*pb.AttributeProto{attrInts("perm", 0, 2, 1)})
+			x.add("Transpose", []string{in[1]}, []string{b}, []*pb.AttributeProto{attrInts("perm", swapLast(len(bs))...)})
 		}
 		x.add("MatMul", []string{a, b}, one, nil)
 	case "reshape":
@@ -182,6 +196,8 @@ func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error 
 		m := x.fresh(out + "_mean")
 		x.add("ReduceMean", []string{rows}, []string{m}, []*pb.AttributeProto{attrInt("keepdims", 0)})
 		x.add("Neg", []string{m}, one, nil)
+	case "layer_norm", "take", "gather", "where", "masked_fill", "gelu", "gelu_tanh", "silu", "softplus", "cross_entropy":
+		return x.seqOp(n, s, in, out)
 	default:
 		return unsupported{s.Op, "it has no ONNX mapping; ops that appear only in backward graphs are not exported"}
 	}

@@ -68,7 +68,7 @@ func Import(data []byte, o ImportOptions) (m *Model, err error) {
 	if o.Batch <= 0 {
 		o.Batch = 1
 	}
-	im := &importer{o: o, vals: map[string]*graph.Node{}, consts: map[string]*tensor.Dense{}, inits: map[string]*pb.TensorProto{}, floatLabels: map[string]bool{},
+	im := &importer{o: o, vals: map[string]*graph.Node{}, consts: map[string]*tensor.Dense{}, inits: map[string]*pb.TensorProto{}, floatLabels: map[string]bool{}, masks: map[string]bool{},
 		m: &Model{Graph: graph.New(), Ops: map[string]int{}, Producer: mp.GetProducerName()}}
 	for _, op := range mp.OpsetImport {
 		switch op.GetDomain() {
@@ -106,6 +106,9 @@ type importer struct {
 	// floatLabels are the outputs of Casts of floats to integers: they keep their float
 	// values, which only the labels of OneHot and SoftmaxCrossEntropyLoss may read.
 	floatLabels map[string]bool
+	// masks are the outputs of Casts to bool: zerograd's masks are set where not zero, so
+	// they keep their values, which only Where's condition may read.
+	masks map[string]bool
 }
 
 func (im *importer) build(g *pb.GraphProto) error {
@@ -147,6 +150,9 @@ func (im *importer) build(g *pb.GraphProto) error {
 	}
 	im.node = nil
 	for _, o := range g.Output {
+		if im.masks[o.GetName()] {
+			return fmt.Errorf("output %q: casting to bool is supported only for the condition of Where", o.GetName())
+		}
 		if im.floatLabels[o.GetName()] {
 			return fmt.Errorf("output %q: casting floats to integers is supported only for the labels of OneHot and SoftmaxCrossEntropyLoss", o.GetName())
 		}

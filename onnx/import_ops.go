@@ -57,6 +57,19 @@ func (a *attrs) str(name, def string) string {
 	return def
 }
 
+func (a *attrs) strs(name string) ([]string, bool) {
+	a.read[name] = true
+	at, ok := a.by[name]
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(at.Strings))
+	for i, s := range at.Strings {
+		out[i] = string(s)
+	}
+	return out, true
+}
+
 func (a *attrs) ints(name string) ([]int, bool) {
 	a.read[name] = true
 	at, ok := a.by[name]
@@ -148,6 +161,17 @@ func (im *importer) op(n *pb.NodeProto) ([]*graph.Node, error) {
 			}
 		}
 	}
+	for i, name := range n.Input {
+		if im.masks[name] && (typ != "Where" || i != 0) {
+			return nil, im.errorf("input %q: casting to bool is supported only for the condition of Where", name)
+		}
+	}
+	if ok, err := im.fold(n, a); ok || err != nil {
+		return nil, err
+	}
+	if outs, ok, err := im.seqOp(n, a); ok {
+		return outs, err
+	}
 	// in returns input i, or nil where it is absent (optional inputs).
 	in := func(i int) (*graph.Node, error) {
 		if i >= len(n.Input) || n.Input[i] == "" {
@@ -225,10 +249,12 @@ func (im *importer) op(n *pb.NodeProto) ([]*graph.Node, error) {
 		switch {
 		case ok && to == from: // after Greater and Equal, whose booleans are floats here
 		case ok && to.IsInt() && from.IsInt(): // labels: the ops that read them take either width
+		case code == int32(pb.TensorProto_BOOL) && len(n.Output) == 1:
+			im.masks[n.Output[0]] = true // Where's condition: set where not zero
 		case ok && to.IsInt() && len(n.Output) == 1:
 			im.floatLabels[n.Output[0]] = true // labels held as whole-number floats
 		default:
-			return nil, im.errorf("casting %s to %v is not supported (only to the same type, after Greater and Equal, and of labels to integers)", from, pb.TensorProto_DataType(code))
+			return nil, im.errorf("casting %s to %v is not supported (only to the same type, after Greater and Equal, of labels to integers and of masks to bool)", from, pb.TensorProto_DataType(code))
 		}
 		y = xs[0]
 	case "Equal":
@@ -257,16 +283,32 @@ func (im *importer) op(n *pb.NodeProto) ([]*graph.Node, error) {
 		if len(n.Input) > 2 && n.Input[2] != "" {
 			return nil, im.errorf("class weights are not supported")
 		}
-		if _, ok := a.by["ignore_index"]; ok {
-			return nil, im.errorf("ignore_index is not supported")
-		}
 		if r := a.str("reduction", "mean"); r != "mean" {
 			return nil, im.errorf("reduction %q is not supported (only mean)", r)
 		}
-		if len(xs[0].Shape()) != 2 || len(xs[1].Shape()) != 1 {
-			return nil, im.errorf("only scores [N C] and labels [N] are supported, got %v and %v", xs[0].Shape(), xs[1].Shape())
+		xsh, tsh := xs[0].Shape(), xs[1].Shape()
+		if len(xsh) < 2 || len(tsh) != len(xsh)-1 || tsh[0] != xsh[0] || !tsh[1:].Equal(xsh[2:]) {
+			return nil, im.errorf("want scores [N C d...] and labels [N d...], got %v and %v", xsh, tsh)
 		}
-		y = ops.SoftmaxCrossEntropy(xs[0], xs[1])
+		_, ignore := a.by["ignore_index"]
+		switch {
+		case len(xsh) == 2 && !ignore:
+			y = ops.SoftmaxCrossEntropy(xs[0], xs[1])
+		default: // zerograd's cross entropy takes the classes last
+			perm := []int{0}
+			for i := 2; i < len(xsh); i++ {
+				perm = append(perm, i)
+			}
+			scores := xs[0]
+			if len(xsh) > 2 {
+				scores = ops.Transpose(scores, append(perm, 1)...)
+			}
+			if ignore {
+				y = ops.CrossEntropyIgnore(scores, xs[1], a.int("ignore_index", 0))
+			} else {
+				y = ops.CrossEntropy(scores, xs[1])
+			}
+		}
 		if len(n.Output) > 1 && n.Output[1] != "" {
 			if err := a.unknown(); err != nil {
 				return nil, err
@@ -510,19 +552,35 @@ func (im *importer) sameType(b, a *graph.Node) *graph.Node {
 	return im.m.Graph.Const("", graph.FromFloat64s(a.DType(), b.Shape(), graph.Float64s(b.Value())))
 }
 
-// matmul multiplies like NumPy for the ranks zerograd has: 2-D by 2-D, 3-D by 3-D, and
-// N-D by 2-D (folding the leading axes).
+// matmul multiplies like NumPy: matrices or batches of them whose leading axes broadcast
+// (zerograd's MatMul), a vector operand taking a size-1 axis that the result drops.
 func (im *importer) matmul(x, w *graph.Node) (*graph.Node, error) {
 	xs, ws := x.Shape(), w.Shape()
-	switch {
-	case len(xs) == len(ws) && (len(xs) == 2 || len(xs) == 3):
-		return ops.MatMul(x, w), nil
-	case len(xs) > 2 && len(ws) == 2:
-		lead := xs[:len(xs)-1]
-		y := ops.MatMul(ops.Reshape(x, graph.Shape(lead).Size(), xs[len(xs)-1]), w)
-		return ops.Reshape(y, append(slices.Clone(lead), ws[1])...), nil
+	if len(xs) == 0 || len(ws) == 0 {
+		return nil, im.errorf("operand shapes %v and %v are not supported", xs, ws)
 	}
-	return nil, im.errorf("operand shapes %v and %v are not supported", xs, ws)
+	if len(xs) == 1 {
+		x = ops.Reshape(x, 1, xs[0])
+	}
+	if len(ws) == 1 {
+		w = ops.Reshape(w, ws[0], 1)
+	}
+	y := ops.MatMul(x, w)
+	if len(xs) > 1 && len(ws) > 1 {
+		return y, nil
+	}
+	s := slices.Clone(y.Shape())
+	if len(ws) == 1 {
+		s = s[:len(s)-1]
+	}
+	if len(xs) == 1 { // x's axis m: last once w's n is gone, else next to last
+		i := len(s) - 2
+		if len(ws) == 1 {
+			i = len(s) - 1
+		}
+		s = slices.Delete(s, i, i+1)
+	}
+	return ops.Reshape(y, s...), nil
 }
 
 func (im *importer) slice(n *pb.NodeProto) (*graph.Node, error) {

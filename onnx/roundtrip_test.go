@@ -42,6 +42,18 @@ var importsOp = map[string]string{
 	"softmax_cross_entropy float labels": "SoftmaxCrossEntropyLoss",
 	"one_hot":                            "OneHot",
 	"equal (max's gradient)":             "Equal",
+	"layer_norm":                         "LayerNormalization",
+	"normalize":                          "LayerNormalization",
+	"take":                               "Gather",
+	"embedding":                          "Gather",
+	"gather":                             "GatherElements",
+	"where":                              "Where",
+	"masked_fill int mask":               "Where",
+	"gelu":                               "Erf",
+	"softplus":                           "Softplus",
+	"cross_entropy [N T C]":              "SoftmaxCrossEntropyLoss",
+	"cross_entropy ignore":               "SoftmaxCrossEntropyLoss",
+	"matmul 4-D broadcast":               "MatMul",
 }
 
 // TestRoundTrip exports each op case and imports it back: the same outputs and the same

@@ -15,7 +15,7 @@ import (
 // outputs equal PyTorch's within 1e-5 and the gradients of sum(y * R) with respect to
 // every parameter equal torch.autograd's within 1e-6 (float64 fixtures).
 func TestImportPyTorch(t *testing.T) {
-	for _, name := range []string{"mlp", "cnn"} {
+	for _, name := range []string{"mlp", "cnn", "lstm"} {
 		t.Run(name, func(t *testing.T) {
 			var ref struct {
 				X      []float64 `json:"x"`

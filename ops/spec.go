@@ -12,7 +12,7 @@ import (
 type Spec struct {
 	Op string // the op's Name(): "add", "conv2d", "max_pool2d", ...
 
-	Axis   int         // softmax, log_softmax, slice, concat
+	Axis   int         // softmax, log_softmax, slice, concat, take, gather, layer_norm
 	Axes   []int       // reductions (normalized, sorted); transpose's permutation
 	Keep   bool        // reductions: the reduced axes stay with size 1
 	Shape  graph.Shape // reshape, broadcast_to, sum_to: the target shape
@@ -22,8 +22,9 @@ type Spec struct {
 
 	KH, KW, Stride, Pad int // conv2d (KH, KW from the filters), pooling windows
 
-	Scalar float64 // leaky_relu's slope, pow's exponent, dropout's ratio
-	// Inverted is true for inverted dropout (identity at inference).
+	Scalar float64 // leaky_relu's slope, pow's exponent, dropout's ratio, masked_fill's value
+	// Inverted is true for inverted dropout (identity at inference) and for masked_fill
+	// writing where the mask is unset.
 	Inverted bool
 	// Stats are batch_norm's running statistics; Mode is the graph's train switch that
 	// batch_norm and dropout read.
@@ -32,6 +33,11 @@ type Spec struct {
 	// Classes is one_hot's class count; OneHot says softmax_cross_entropy takes one-hot rows.
 	Classes int
 	OneHot  bool
+	// Eps is layer_norm's epsilon; Axis is then the first normalized axis, counted from
+	// the end (-1: the last axis alone).
+	Eps float64
+	// Ignore is cross_entropy's ignored label (nil: every label counts).
+	Ignore *int
 	// Custom is true for ops made with Elementwise or Elementwise2 (no portable meaning).
 	Custom bool
 }
@@ -76,6 +82,19 @@ func Describe(op graph.Op) Spec {
 		s.Classes = o.classes
 	case sceOp:
 		s.OneHot = o.oneHot
+	case layerNormOp:
+		s.Axis, s.Eps = -o.n, o.eps
+	case takeOp:
+		s.Axis = o.axis
+	case gatherOp:
+		s.Axis = o.axis
+	case maskedFillOp:
+		s.Scalar, s.Inverted = o.value, o.invert
+	case crossEntropyOp:
+		if o.ignore != nil {
+			v := *o.ignore
+			s.Ignore = &v
+		}
 	case *customOp, *custom2Op:
 		s.Custom = true
 	}

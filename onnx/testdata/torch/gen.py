@@ -2,7 +2,7 @@
 
 Batch norm stays a BatchNormalization node (TrainingMode.PRESERVE on a model in eval mode;
 EVAL would fold it into the convolutions). Run from this folder with Debian's python3-torch: /usr/bin/python3 gen.py
-Writes mlp.onnx and cnn.onnx (float64, for the gradient checks), cnn32.onnx (float32, the
+Writes mlp.onnx, cnn.onnx and lstm.onnx (float64, for the gradient checks), cnn32.onnx (float32, the
 default model of examples/ch10-1-onnx-import) and, for each float64 model, NAME.json: the
 input x, the output y, R, and the gradients of sum(y * R) with respect to every parameter,
 by torch.autograd, in eval mode (batch norm uses its running statistics).
@@ -46,7 +46,23 @@ class CNN(nn.Module):
         return self.fc(torch.flatten(h, 1))
 
 
-def export(model, name, dtype):
+class LSTMClassifier(nn.Module):
+    """A one-layer LSTM over x [N T 5] (batch_first) and a linear layer on the last step's
+    hidden state: 3 scores. torch.onnx.export writes the ONNX LSTM op (layout 0, after a
+    Transpose) with its gate rows reordered by Slice and Concat of the parameters, and the
+    zero initial state from Shape, Gather and ConstantOfShape."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(5, 8, batch_first=True)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1])
+
+
+def export(model, name, dtype, shape=(2, 1, 28, 28)):
     torch.manual_seed(0)
     model = model.to(dtype)
     # Running statistics other than 0 and 1, so that the import must read them.
@@ -57,7 +73,7 @@ def export(model, name, dtype):
             m.weight.data.uniform_(0.5, 1.5)
             m.bias.data.uniform_(-0.5, 0.5)
     model.eval()
-    x = torch.rand(2, 1, 28, 28, dtype=dtype)
+    x = torch.rand(*shape, dtype=dtype)
     torch.onnx.export(model, x, name + ".onnx", opset_version=17, input_names=["x"], output_names=["y"],
                       dynamic_axes={"x": {0: "N"}, "y": {0: "N"}}, do_constant_folding=False,
                       training=torch.onnx.TrainingMode.PRESERVE)
@@ -78,3 +94,5 @@ torch.manual_seed(0)
 export(CNN(), "cnn", torch.float64)
 torch.manual_seed(0)
 export(CNN(), "cnn32", torch.float32)
+torch.manual_seed(0)
+export(LSTMClassifier(), "lstm", torch.float64, shape=(3, 6, 5))
