@@ -93,14 +93,7 @@ func peakHeapMB(build func() func()) (float64, func()) {
 
 func BenchmarkSimpleConvNetStep(b *testing.B) {
 	heap, step := peakHeapMB(func() func() { return simpleConvNetStep(b) })
-	gemmPeak()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		step()
-	}
-	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
-	reportPeak(b, simpleConvNetFlops)
+	timeSteps(b, step, simpleConvNetFlops)
 	b.ReportMetric(heap, "peak-heap-MB")
 }
 
@@ -209,14 +202,7 @@ func BenchmarkSimpleConvNetStepGorgonia(b *testing.B) {
 		}
 	})
 	defer m.Close()
-	gemmPeak()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		step()
-	}
-	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
-	reportPeak(b, simpleConvNetFlops)
+	timeSteps(b, step, simpleConvNetFlops)
 	b.ReportMetric(heap, "peak-heap-MB")
 }
 

@@ -27,20 +27,9 @@ func BenchmarkDeepConvNetStep(b *testing.B) {
 		x: tensorF32(rng, 1, batch, 1, imageSide, imageSide),
 		t: tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
 	}
-	step := func() {
-		if _, err := ts.Run(feeds); err != nil {
-			b.Fatal(err)
-		}
-	}
+	step := stepOf(b, ts, feeds)
 	step()
-	gemmPeak()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		step()
-	}
-	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
-	reportPeak(b, deepConvNetFlops)
+	timeSteps(b, step, deepConvNetFlops)
 }
 
 func BenchmarkDeepConvNetStepGorgonia(b *testing.B) {
@@ -94,12 +83,5 @@ func BenchmarkDeepConvNetStepGorgonia(b *testing.B) {
 		m.Reset()
 	}
 	step()
-	gemmPeak()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		step()
-	}
-	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
-	reportPeak(b, deepConvNetFlops)
+	timeSteps(b, step, deepConvNetFlops)
 }

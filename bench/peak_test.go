@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/internal/gemm"
+	"github.com/zerograd/zerograd/optim"
 )
 
 // The training-step benchmarks report their speed as a fraction of the machine's FMA peak:
@@ -79,3 +81,25 @@ var (
 	// TwoLayerNet: affine 784-50 and 50-10: about 0.16 MFLOP.
 	twoLayerNetFlops = stepFlops(2*inputs*hidden, 2*hidden*labels)
 )
+
+// timeSteps runs step b.N times, with allocations counted and the GEMM peak measured
+// before the timer starts, and reports samples/s, GFLOP/s and the fraction of the peak.
+func timeSteps(b *testing.B, step func(), flops float64) {
+	gemmPeak()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		step()
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+	reportPeak(b, flops)
+}
+
+// stepOf is one training step of ts on feeds, failing the benchmark on error.
+func stepOf(b *testing.B, ts *optim.Step, feeds graph.Feeds) func() {
+	return func() {
+		if _, err := ts.Run(feeds); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

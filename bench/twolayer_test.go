@@ -56,20 +56,9 @@ func BenchmarkTwoLayerNetStep(b *testing.B) {
 		x: tensor.New(tensor.WithShape(batch, inputs), tensor.WithBacking(randF32(rng, batch*inputs, 1))),
 		t: tensor.New(tensor.WithShape(batch, labels), tensor.WithBacking(oneHotBatch(rng))),
 	}
-	step := func() {
-		if _, err := ts.Run(feeds); err != nil {
-			b.Fatal(err)
-		}
-	}
+	step := stepOf(b, ts, feeds)
 	step()
-	gemmPeak()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		step()
-	}
-	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
-	reportPeak(b, twoLayerNetFlops)
+	timeSteps(b, step, twoLayerNetFlops)
 }
 
 func BenchmarkTwoLayerNetStepGorgonia(b *testing.B) {
@@ -107,14 +96,7 @@ func BenchmarkTwoLayerNetStepGorgonia(b *testing.B) {
 		m.Reset()
 	}
 	step()
-	gemmPeak()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		step()
-	}
-	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
-	reportPeak(b, twoLayerNetFlops)
+	timeSteps(b, step, twoLayerNetFlops)
 }
 
 // The book's apple graph: two multiplies and their gradients, to measure per-node overhead.

@@ -22,7 +22,6 @@ import (
 
 	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/examples/internal/mnistrun"
-	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -35,11 +34,10 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	fs := cli.Flags(name, "Overfits a 6-hidden-layer MultiLayerNet on 300 MNIST images, with and without weight decay.", logw)
 	c := mnistrun.Register(fs, mnistrun.Config{Epochs: 201, Batch: 100, LR: 0.01, Train: 300, Out: name, Seed: 1})
 	lambda := fs.Float64("weight-decay", 0.1, "L2 weight decay lambda (weight_decay_lambda); 0 shows the overfitting")
-	if err := cli.Parse(fs, args); err != nil {
+	g, err := c.Parse(fs, args)
+	if err != nil {
 		return err
 	}
-	g := graph.New()
-	g.Seed(c.Seed)
 	net, err := book.NewMultiLayerNet(g.Root(), book.MultiLayerConfig{InputSize: 784,
 		HiddenSizes: []int{100, 100, 100, 100, 100, 100}, OutputSize: 10, WeightDecay: *lambda})
 	if err != nil {

@@ -23,7 +23,6 @@ import (
 
 	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/examples/internal/mnistrun"
-	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -36,14 +35,13 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	fs := cli.Flags(name, "Overfits a 6-hidden-layer MultiLayerNetExtend on 300 MNIST images, with and without dropout.", logw)
 	c := mnistrun.Register(fs, mnistrun.Config{Epochs: 301, Batch: 100, LR: 0.01, Train: 300, Out: name, Seed: 1})
 	ratio := fs.Float64("dropout", 0.2, "dropout ratio (0: no dropout layers)")
-	if err := cli.Parse(fs, args); err != nil {
+	g, err := c.Parse(fs, args)
+	if err != nil {
 		return err
 	}
 	if *ratio < 0 || *ratio >= 1 {
 		return fmt.Errorf("dropout ratio %v: want 0 <= ratio < 1", *ratio)
 	}
-	g := graph.New()
-	g.Seed(c.Seed)
 	net, err := book.NewMultiLayerNetExtend(g.Root(), book.ExtendConfig{
 		MultiLayerConfig: book.MultiLayerConfig{InputSize: 784, HiddenSizes: []int{100, 100, 100, 100, 100, 100}, OutputSize: 10},
 		Dropout:          *ratio > 0, DropoutRatio: *ratio,

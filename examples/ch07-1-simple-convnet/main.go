@@ -17,7 +17,6 @@ import (
 
 	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/examples/internal/mnistrun"
-	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn/book"
 	"github.com/zerograd/zerograd/optim"
 )
@@ -29,14 +28,13 @@ func main() { cli.Main(name, run) }
 func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	fs := cli.Flags(name, "Trains the book's SimpleConvNet on MNIST with Adam (the book: -epochs 20).", logw)
 	c := mnistrun.Register(fs, mnistrun.Config{Epochs: 3, Batch: 100, LR: 0.001, EvalSample: 1000, Out: name, Seed: 1})
-	if err := cli.Parse(fs, args); err != nil {
+	g, err := c.Parse(fs, args)
+	if err != nil {
 		return err
 	}
-	g := graph.New()
-	g.Seed(c.Seed)
 	// conv 30 5x5, ReLU, max pool 2x2, Affine 4320-100, ReLU, Affine 100-10 (W1 b1 W2 b2 W3 b3)
 	net := book.NewSimpleConvNet(g.Root(), book.SimpleConvNetConfig{})
-	_, err := mnistrun.Run(ctx, w, logw, c, mnistrun.Model{Title: "SimpleConvNet", Net: net,
+	_, err = mnistrun.Run(ctx, w, logw, c, mnistrun.Model{Title: "SimpleConvNet", Net: net,
 		Optimizer: optim.NewAdam(c.LR, 0.9, 0.999)})
 	return err
 }

@@ -51,11 +51,10 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	shift := fs.Int("shift", 2, "augmentation: largest shift in pixels (0 with -rotate 0: no augmentation)")
 	rotate := fs.Float64("rotate", 10, "augmentation: largest rotation in degrees")
 	keep := fs.Float64("keep", 0, "augmentation: share of the training images left as they are")
-	if err := cli.Parse(fs, args); err != nil {
+	g, err := c.Parse(fs, args)
+	if err != nil {
 		return err
 	}
-	g := graph.New()
-	g.Seed(c.Seed)
 	// 6 convs 3x3 (16 16 32 32 64 64) with ReLU and a max pool after every two, Affine
 	// 1024-50, ReLU, dropout, Affine 50-10, dropout (W1 b1 ... W8 b8)
 	net := book.NewDeepConvNet(g.Root(), book.DeepConvNetConfig{})
@@ -78,7 +77,7 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 		mnistrun.Wrote(w, path, "training images and randomly augmented versions of them")
 		return nil
 	}
-	_, err := mnistrun.Run(ctx, w, logw, c, mnistrun.Model{Title: "DeepConvNet", Net: net, Optimizer: adam,
+	_, err = mnistrun.Run(ctx, w, logw, c, mnistrun.Model{Title: "DeepConvNet", Net: net, Optimizer: adam,
 		Setup: setup, OnStep: afterStep})
 	return err
 }

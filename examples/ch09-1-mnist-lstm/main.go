@@ -39,13 +39,12 @@ func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	c := mnistrun.Register(fs, mnistrun.Config{Epochs: 8, Batch: 100, LR: 0.005, EvalSample: 1000, Out: name, Seed: 1})
 	hidden := fs.Int("hidden", 64, "LSTM hidden size")
 	decay := fs.Float64("lr-decay", 0.7, "learning rate multiplier per epoch")
-	if err := cli.Parse(fs, args); err != nil {
+	g, err := c.Parse(fs, args)
+	if err != nil {
 		return err
 	}
-	g := graph.New()
-	g.Seed(c.Seed)
 	adam := optim.NewAdam(c.LR, 0.9, 0.999)
-	_, err := mnistrun.Run(ctx, w, logw, c, mnistrun.Model{Title: "row-by-row LSTM", Net: rowLSTM(g.Root(), *hidden),
+	_, err = mnistrun.Run(ctx, w, logw, c, mnistrun.Model{Title: "row-by-row LSTM", Net: rowLSTM(g.Root(), *hidden),
 		Optimizer: adam, Flatten: true,
 		Setup: func(tr *train.Trainer, _ *graph.Node, _ *dataset.Set) error {
 			// epoch e trains at lr * decay^e (a resumed run sets the same rate again)

@@ -39,6 +39,7 @@ import (
 
 	"github.com/zerograd/zerograd/dataset"
 	"github.com/zerograd/zerograd/examples/internal/chart"
+	"github.com/zerograd/zerograd/examples/internal/cli"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/nn"
 	"github.com/zerograd/zerograd/nn/book"
@@ -108,6 +109,17 @@ func Register(fs *flag.FlagSet, d Config, names ...string) *Config {
 		fs.Uint64Var(&c.Seed, "seed", d.Seed, "random seed (initial weights, shuffling)")
 	}
 	return &c
+}
+
+// Parse parses the command line (cli.Parse) and returns a new graph seeded with -seed, in
+// which the example builds its network.
+func (c *Config) Parse(fs *flag.FlagSet, args []string) (*graph.Graph, error) {
+	if err := cli.Parse(fs, args); err != nil {
+		return nil, err
+	}
+	g := graph.New()
+	g.Seed(c.Seed)
+	return g, nil
 }
 
 // Load loads MNIST normalized to [0, 1], from -data when given (the only place looked in
