@@ -7,9 +7,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/internal/fixture"
 )
 
 // gzipBomb is a gzip file of about a thousandth of its declared data: an IDX
@@ -24,16 +25,6 @@ func gzipBomb(n int) []byte {
 	}
 	w.Close()
 	return buf.Bytes()
-}
-
-// allocated returns the bytes f allocates, in all.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 // idxAllocLimit is what a test lets ParseIDX allocate for a gzip file of n
@@ -65,11 +56,7 @@ func TestParseIDXGzipBomb(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var err error
-			alloc := allocated(func() { _, err = ParseIDX(tc.b) })
-			t.Logf("%d bytes, %d allocated (%.1f times)", len(tc.b), alloc, float64(alloc)/float64(len(tc.b)))
-			if limit := idxAllocLimit(len(tc.b)); alloc > limit {
-				t.Errorf("allocated %d bytes for a file of %d, more than %d", alloc, len(tc.b), limit)
-			}
+			fixture.Bounded(t, "ParseIDX", len(tc.b), idxAllocLimit(len(tc.b)), func() { _, err = ParseIDX(tc.b) })
 			if tc.msg == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -88,11 +75,10 @@ func TestParseIDXGzipBomb(t *testing.T) {
 	os.WriteFile(ip, bomb, 0o644)
 	os.WriteFile(lp, gz(idxBytes(make([]byte, 100_000), 100_000)), 0o644)
 	var err error
-	alloc := allocated(func() { _, err = LoadFiles(ip, lp, Options{SkipChecksum: true}) })
+	fixture.Bounded(t, "LoadFiles", len(bomb), idxAllocLimit(len(bomb))+uint64(len(bomb)), func() {
+		_, err = LoadFiles(ip, lp, Options{SkipChecksum: true})
+	})
 	if err == nil || !strings.Contains(err.Error(), ip) {
 		t.Errorf("LoadFiles: error %v, want one naming %s", err, ip)
-	}
-	if limit := idxAllocLimit(len(bomb)) + uint64(len(bomb)); alloc > limit {
-		t.Errorf("LoadFiles allocated %d bytes for a file of %d, more than %d", alloc, len(bomb), limit)
 	}
 }

@@ -2,8 +2,6 @@ package paramfile
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -14,14 +12,7 @@ import (
 // (the seeds include small hostile files, whose repeated parts mutation can
 // multiply).
 func FuzzReadPickle(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.pkl")
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	seedFiles(f, "testdata/*.pkl")
 	for _, data := range [][]byte{
 		sharedArrayPickle(4, 20), sharedDataPickle(16, 20), encodedStringPickle(16, 20),
 		hugeIntPickle(8), hugeIntPickle(64), floodPickle(100),

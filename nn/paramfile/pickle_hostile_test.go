@@ -8,9 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/zerograd/zerograd/internal/fixture"
 )
 
 // Hostile pickles: small files that make a naive importer allocate far more
@@ -102,16 +103,6 @@ func hostilePickles() []struct {
 	}
 }
 
-// allocated returns the bytes f allocates, in all.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // allocLimit is what a test lets ReadPickle allocate for n bytes: the
 // importer's own bound (maxPickleAlloc) plus reading them whole.
 func allocLimit(n int) uint64 { return maxPickleAlloc(n) + 4*uint64(n) + 1<<20 }
@@ -124,11 +115,9 @@ func TestReadPickleHostile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var ts []NamedTensor
 			var err error
-			alloc := allocated(func() { ts, err = ReadPickle(bytes.NewReader(tc.data)) })
-			t.Logf("%d bytes, %d allocated (%.1f times)", len(tc.data), alloc, float64(alloc)/float64(len(tc.data)))
-			if limit := allocLimit(len(tc.data)); alloc > limit {
-				t.Errorf("allocated %d bytes for a file of %d, more than %d", alloc, len(tc.data), limit)
-			}
+			fixture.Bounded(t, "ReadPickle", len(tc.data), allocLimit(len(tc.data)), func() {
+				ts, err = ReadPickle(bytes.NewReader(tc.data))
+			})
 			if tc.msg == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -189,13 +178,9 @@ func TestReadPickleFixturesCost(t *testing.T) {
 			}
 		}
 		var err2 error
-		alloc := allocated(func() { _, err2 = readPickle(data) })
+		fixture.Bounded(t, file+" (half the bound)", len(data), maxPickleAlloc(len(data))/2, func() { _, err2 = readPickle(data) })
 		if err2 != nil {
 			t.Fatalf("%s: %v", file, err2)
-		}
-		t.Logf("%s: %d bytes, %d allocated (%.1f times)", file, len(data), alloc, float64(alloc)/float64(len(data)))
-		if limit := maxPickleAlloc(len(data)) / 2; alloc > limit {
-			t.Errorf("%s: %d bytes cost %d to load, more than half the bound", file, len(data), alloc)
 		}
 	}
 }

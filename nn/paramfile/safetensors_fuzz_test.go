@@ -11,14 +11,7 @@ import (
 // whatever it accepts must be self-consistent, and writing what it read must
 // give a file that reads back to the same bytes again.
 func FuzzReadSafetensors(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.safetensors")
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	seedFiles(f, "testdata/*.safetensors")
 	var b bytes.Buffer
 	if err := writeSafetensors(&b, sampleTensors(), map[string]string{"k": "v"}); err != nil {
 		f.Fatal(err)
@@ -51,4 +44,16 @@ func FuzzReadSafetensors(f *testing.F) {
 			t.Fatalf("write-read-write changed the file (%v)", err)
 		}
 	})
+}
+
+// seedFiles adds every file matching pattern to the fuzzer's seed corpus.
+func seedFiles(f *testing.F, pattern string) {
+	files, _ := filepath.Glob(pattern)
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 }
