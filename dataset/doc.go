@@ -91,6 +91,7 @@
 // where a download replaces them. Misuse by the caller panics: a batch size
 // below 1, Set.Slice out of range.
 //
-// Package dataset imports none of zerograd: the standard library, golang.org/x/mod for
-// module paths, and the GoMNIST module that carries the data.
+// Package dataset imports only internal/regular of zerograd (which opens regular files
+// only: no FIFO, no device); besides the standard library, golang.org/x/mod for module paths
+// and the GoMNIST module that carries the data.
 package dataset

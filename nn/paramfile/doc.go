@@ -24,5 +24,6 @@
 // and a file that would cost more is an error. Only regular files are read: a FIFO or a
 // device is refused by name rather than blocking or reading without end.
 //
-// Package paramfile imports gorgonia.org/tensor and gopickle, not the rest of zerograd.
+// Package paramfile imports gorgonia.org/tensor, gopickle and only internal/regular of
+// zerograd (which opens regular files only: no FIFO, no device).
 package paramfile
