@@ -81,14 +81,16 @@ func (s Scope) Params() []*Node {
 	defer g.mu.Unlock()
 	var out []*Node
 	for _, n := range g.nodes {
-		if n.kind == KindParam && s.holds(n.name) {
+		if n.kind == KindParam && s.Holds(n.name) {
 			out = append(out, n)
 		}
 	}
 	return out
 }
 
-func (s Scope) holds(name string) bool {
+// Holds reports whether a full name ("block2.attn.W") is made in s or a scope inside it;
+// every name is in the root scope.
+func (s Scope) Holds(name string) bool {
 	return s.path == "" || strings.HasPrefix(name, s.path+".")
 }
 

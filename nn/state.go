@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/zerograd/zerograd/graph"
@@ -64,7 +63,7 @@ func Buffers(s graph.Scope) []paramfile.NamedTensor {
 	defer r.mu.Unlock()
 	var out []paramfile.NamedTensor
 	for _, b := range r.buffers {
-		if s.Path() == "" || strings.HasPrefix(b.Name, s.Path()+".") {
+		if s.Holds(b.Name) {
 			out = append(out, b)
 		}
 	}

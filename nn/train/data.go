@@ -135,17 +135,23 @@ func Batches(d Data, rng *rand.Rand) iter.Seq[graph.Feeds] {
 			feeds[n] = graph.NewTensor(n.DType(), n.Shape()...)
 		}
 		order := make([]int, d.Len())
-		for i := range order {
-			order[i] = i
-		}
-		if rng != nil {
-			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		}
+		shuffle(order, rng)
 		for lo := 0; lo+b <= len(order); lo += b {
 			d.Batch(order[lo:lo+b], feeds)
 			if !yield(feeds) {
 				return
 			}
 		}
+	}
+}
+
+// shuffle sets order to 0, 1, ... and shuffles it with rng (leaves it in order when rng is
+// nil): the order in which the trainer and Batches visit the samples.
+func shuffle(order []int, rng *rand.Rand) {
+	for i := range order {
+		order[i] = i
+	}
+	if rng != nil {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 	}
 }

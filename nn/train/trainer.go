@@ -139,11 +139,7 @@ func (tr *Trainer) Train(ctx context.Context) (History, error) {
 		if tr.BeforeEpoch != nil {
 			tr.BeforeEpoch(tr.epoch)
 		}
-		for i := range order {
-			order[i] = i
-		}
-		rng := rand.New(rand.NewPCG(tr.Seed, uint64(tr.epoch)))
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		shuffle(order, rand.New(rand.NewPCG(tr.Seed, uint64(tr.epoch))))
 		for ; tr.iter < perEpoch; tr.iter++ {
 			if err := ctx.Err(); err != nil {
 				prog.done()
