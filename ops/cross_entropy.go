@@ -2,10 +2,12 @@ package ops
 
 import (
 	"math"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/vmath"
 )
 
 // crossEntropyOp is the mean over the positions of logits x [... C] of -log_softmax(x)[t],
@@ -55,11 +57,7 @@ func crossEntropyK[T float](y, x []T, t *tensor.Dense, c int, ignore *int) error
 		for _, v := range row {
 			m = math.Max(m, float64(v))
 		}
-		var s float64
-		for _, v := range row {
-			s += math.Exp(float64(v) - m)
-		}
-		loss += m + math.Log(s) - float64(row[l])
+		loss += m + math.Log(sumExp(row, m)) - float64(row[l])
 		count++
 	}
 	y[0] = 0
@@ -203,10 +201,14 @@ func (ceGradRows[T]) run(a rowArgs[T], lo, hi int) {
 			m = math.Max(m, float64(v))
 		}
 		var s float64
-		for j, v := range row {
-			e := math.Exp(float64(v) - m)
-			s += e
-			out[j] = T(e)
+		if z := T(0); unsafe.Sizeof(z) == 4 {
+			s = float64(vmath.ExpSum(f32s(out), f32s(row), float32(m)))
+		} else {
+			for j, v := range row {
+				e := math.Exp(float64(v) - m)
+				s += e
+				out[j] = T(e)
+			}
 		}
 		k := scale / s
 		for j := range out {
@@ -229,4 +231,17 @@ func (o ceGradOp) Grad(x []*graph.Node, gx, g *graph.Node) []*graph.Node {
 	u := Mul(g, Mul(w, x[2]))
 	ggy := Reshape(Sum(Mul(g, Mul(Sub(p, target), w))), x[2].Shape()...)
 	return []*graph.Node{Mul(p, Sub(u, SumKeep(Mul(u, p), -1))), nil, ggy}
+}
+
+// sumExp is the sum of e^(v-m) over row, float32 rows through internal/vmath (m is the
+// row's maximum, a float32 value there).
+func sumExp[T float](row []T, m float64) float64 {
+	if z := T(0); unsafe.Sizeof(z) == 4 {
+		return float64(vmath.SumExp(f32s(row), float32(m)))
+	}
+	var s float64
+	for _, v := range row {
+		s += math.Exp(float64(v) - m)
+	}
+	return s
 }
