@@ -344,20 +344,16 @@ func softmaxK[T float](y, x []T, outer, n, inner int, log bool) {
 				continue
 			}
 			var s float64
+			k := 0
 			if z := T(0); inner == 1 && unsafe.Sizeof(z) == 4 { // a float32 row: internal/vmath
-				if log {
-					s = float64(vmath.SumExp(f32s(x[base:base+n]), float32(m)))
-				} else {
-					s = float64(vmath.ExpSum(f32s(y[base:base+n]), f32s(x[base:base+n]), float32(m)))
-				}
-			} else {
-				for k := 0; k < n; k++ {
-					i := base + k*inner + in
-					e := math.Exp(float64(x[i]) - m)
-					s += e
-					if !log {
-						y[i] = T(e)
-					}
+				s, k = expRow32(f32s(y[base:base+n]), f32s(x[base:base+n]), float32(m), log), n
+			}
+			for ; k < n; k++ {
+				i := base + k*inner + in
+				e := math.Exp(float64(x[i]) - m)
+				s += e
+				if !log {
+					y[i] = T(e)
 				}
 			}
 			if log {
@@ -374,6 +370,14 @@ func softmaxK[T float](y, x []T, outer, n, inner int, log bool) {
 			}
 		}
 	}
+}
+
+// expRow32 is softmaxK's sum of e^(x-m) over a float32 row, written to y unless log.
+func expRow32(y, x []float32, m float32, log bool) float64 {
+	if log {
+		return float64(vmath.SumExp(x, m))
+	}
+	return float64(vmath.ExpSum(y, x, m))
 }
 
 // Softmax normalizes x along axis (negative counts from the end) to probabilities. Entries
