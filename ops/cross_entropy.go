@@ -53,10 +53,7 @@ func crossEntropyK[T float](y, x []T, t *tensor.Dense, c int, ignore *int) error
 			return err
 		}
 		row := x[i*c : (i+1)*c]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, float64(v))
-		}
+		m := rowMax(row)
 		loss += m + math.Log(sumExp(row, m)) - float64(row[l])
 		count++
 	}
@@ -196,10 +193,7 @@ func (ceGradRows[T]) run(a rowArgs[T], lo, hi int) {
 		}
 		l, _ := labelAt(a.t, i, c)
 		row := a.x[i*c : (i+1)*c]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, float64(v))
-		}
+		m := rowMax(row)
 		var s float64
 		if z := T(0); unsafe.Sizeof(z) == 4 {
 			s = float64(vmath.ExpSum(f32s(out), f32s(row), float32(m)))
@@ -244,4 +238,16 @@ func sumExp[T float](row []T, m float64) float64 {
 		s += math.Exp(float64(v) - m)
 	}
 	return s
+}
+
+// rowMax is the largest value of row, -Inf for an empty row and NaN where one is NaN:
+// compared in the row's own type, without math.Max's call per element.
+func rowMax[T float](row []T) float64 {
+	m := T(math.Inf(-1))
+	for _, v := range row {
+		if v > m || v != v { // a NaN stays: nothing compares greater than it
+			m = v
+		}
+	}
+	return float64(m)
 }
