@@ -287,3 +287,31 @@ func BenchmarkKernels(b *testing.B) {
 		level = saved
 	}
 }
+
+// TestSpecialValues checks the exact results doc.go promises, in every kernel.
+func TestSpecialValues(t *testing.T) {
+	inf, nan := float32(math.Inf(1)), float32(math.NaN())
+	negZero := float32(math.Copysign(0, -1))
+	cases := []struct {
+		name    string
+		f       func(dst, src []float32)
+		x, want float32
+	}{
+		{"exp", Exp, 0, 1}, {"exp", Exp, negZero, 1}, {"exp", Exp, inf, inf}, {"exp", Exp, -inf, 0},
+		{"exp", Exp, 89, inf}, {"exp", Exp, -104, 0}, {"exp", Exp, 1, float32(math.E)},
+		{"tanh", Tanh, 0, 0}, {"tanh", Tanh, negZero, negZero}, {"tanh", Tanh, inf, 1}, {"tanh", Tanh, -inf, -1},
+		{"tanh", Tanh, 9.5, 1}, {"tanh", Tanh, -20, -1}, {"tanh", Tanh, 1e-30, 1e-30},
+		{"sigmoid", Sigmoid, 0, 0.5}, {"sigmoid", Sigmoid, inf, 1}, {"sigmoid", Sigmoid, -inf, 0},
+		{"sigmoid", Sigmoid, 20, 1},
+		{"exp", Exp, nan, nan}, {"tanh", Tanh, nan, nan}, {"sigmoid", Sigmoid, nan, nan},
+	}
+	withLevel(t, func(t *testing.T) {
+		for _, c := range cases {
+			got := []float32{0}
+			c.f(got, []float32{c.x})
+			if math.Float32bits(got[0]) != math.Float32bits(c.want) && !(c.want != c.want && got[0] != got[0]) {
+				t.Errorf("%s(%g) = %g, want %g", c.name, c.x, got[0], c.want)
+			}
+		}
+	})
+}
