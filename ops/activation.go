@@ -7,6 +7,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/vmath"
 )
 
 // ---- tanh ----
@@ -18,8 +19,19 @@ var _ graph.Op = tanhOp{}
 func (tanhOp) Name() string                               { return "tanh" }
 func (tanhOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (tanhOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	unary(y, in[0], func(y, x []float32) { mapK(y, x, math.Tanh) }, func(y, x []float64) { mapK(y, x, math.Tanh) })
+	elementwise(y, in[0], nil, 0, tanhK[float32], tanhK[float64])
 	return nil
+}
+
+// tanhK is an elementwise kernel (elementwise_parallel.go): it runs on all cores, float32
+// through internal/vmath.
+func tanhK[T float](y, x, _ []T, _ T) {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		vmath.Tanh(f32s(y), f32s(x))
+		return
+	}
+	mapK(y, x, math.Tanh)
 }
 
 // d/dx tanh(x) = 1 - y^2.
@@ -75,8 +87,14 @@ func (sigmoidOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	return []*graph.Node{graph.Apply(sigmoidGradOp{}, gy, y)}
 }
 
-// sigmoidK is an elementwise kernel (elementwise_parallel.go): it runs on all cores.
+// sigmoidK is an elementwise kernel (elementwise_parallel.go): it runs on all cores, float32
+// through internal/vmath.
 func sigmoidK[T float](y, x, _ []T, _ T) {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		vmath.Sigmoid(f32s(y), f32s(x))
+		return
+	}
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] = T(1 / (1 + math.Exp(-float64(v))))
@@ -326,7 +344,11 @@ func softmaxK[T float](y, x []T, outer, n, inner int, log bool) {
 				continue
 			}
 			var s float64
-			for k := 0; k < n; k++ {
+			k := 0
+			if z := T(0); inner == 1 && unsafe.Sizeof(z) == 4 { // a float32 row: internal/vmath
+				s, k = expRow32(f32s(y[base:base+n]), f32s(x[base:base+n]), float32(m), log), n
+			}
+			for ; k < n; k++ {
 				i := base + k*inner + in
 				e := math.Exp(float64(x[i]) - m)
 				s += e
@@ -348,6 +370,14 @@ func softmaxK[T float](y, x []T, outer, n, inner int, log bool) {
 			}
 		}
 	}
+}
+
+// expRow32 is softmaxK's sum of e^(x-m) over a float32 row, written to y unless log.
+func expRow32(y, x []float32, m float32, log bool) float64 {
+	if log {
+		return float64(vmath.SumExp(x, m))
+	}
+	return float64(vmath.ExpSum(y, x, m))
 }
 
 // Softmax normalizes x along axis (negative counts from the end) to probabilities. Entries

@@ -2,10 +2,12 @@ package ops
 
 import (
 	"math"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/vmath"
 )
 
 // The smooth activations of transformers and recurrent nets: GELU (exact, with erf, and
@@ -105,7 +107,8 @@ func (o smoothGradOp) second(x *graph.Node) *graph.Node {
 	}
 }
 
-// ---- kernels, in float64 arithmetic; elementwise kernels run on all cores ----
+// ---- kernels, in float64 arithmetic for float64 (float32: the *32 functions below);
+// elementwise kernels run on all cores ----
 
 const geluTanhA = 0.044715
 
@@ -131,6 +134,10 @@ func geluErfGradK[T float](out, gy, x []T, _ T) {
 }
 
 func geluTanhK[T float](y, x, _ []T, _ T) {
+	if is32T[T]() {
+		geluTanh32(f32s(y), f32s(x))
+		return
+	}
 	y = y[:len(x)]
 	for i, v := range x {
 		f := float64(v)
@@ -140,6 +147,10 @@ func geluTanhK[T float](y, x, _ []T, _ T) {
 
 // d/dx x (1 + t)/2 = (1 + t)/2 + x (1 - t^2) u'/2.
 func geluTanhGradK[T float](out, gy, x []T, _ T) {
+	if is32T[T]() {
+		geluTanhGrad32(f32s(out), f32s(gy), f32s(x))
+		return
+	}
 	x, out = x[:len(gy)], out[:len(gy)]
 	for i, g := range gy {
 		f := float64(x[i])
@@ -150,6 +161,10 @@ func geluTanhGradK[T float](out, gy, x []T, _ T) {
 }
 
 func siluK[T float](y, x, _ []T, _ T) {
+	if is32T[T]() {
+		silu32(f32s(y), f32s(x))
+		return
+	}
 	y = y[:len(x)]
 	for i, v := range x {
 		f := float64(v)
@@ -159,6 +174,10 @@ func siluK[T float](y, x, _ []T, _ T) {
 
 // d/dx x s(x) = s (1 + x (1 - s)).
 func siluGradK[T float](out, gy, x []T, _ T) {
+	if is32T[T]() {
+		siluGrad32(f32s(out), f32s(gy), f32s(x))
+		return
+	}
 	x, out = x[:len(gy)], out[:len(gy)]
 	for i, g := range gy {
 		f := float64(x[i])
@@ -169,6 +188,10 @@ func siluGradK[T float](out, gy, x []T, _ T) {
 
 // softplus(x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x|.
 func softplusK[T float](y, x, _ []T, _ T) {
+	if is32T[T]() {
+		softplus32(f32s(y), f32s(x))
+		return
+	}
 	y = y[:len(x)]
 	for i, v := range x {
 		f := float64(v)
@@ -178,8 +201,125 @@ func softplusK[T float](y, x, _ []T, _ T) {
 
 // d/dx softplus(x) = sigmoid(x).
 func softplusGradK[T float](out, gy, x []T, _ T) {
+	if is32T[T]() {
+		softplusGrad32(f32s(out), f32s(gy), f32s(x))
+		return
+	}
 	x, out = x[:len(gy)], out[:len(gy)]
 	for i, g := range gy {
 		out[i] = T(float64(g) / (1 + math.Exp(-float64(x[i]))))
 	}
 }
+
+// ---- float32 kernels: float32 arithmetic around internal/vmath's sigmoid and exp, a
+// chunk at a time through a buffer on the stack ----
+
+// is32T reports whether T is float32.
+func is32T[T float]() bool {
+	var z T
+	return unsafe.Sizeof(z) == 4
+}
+
+// smoothChunk is the length of the stack buffer the float32 kernels work through.
+const smoothChunk = 256
+
+// geluTanh32 computes 0.5 x (1 + tanh(u)) as x sigmoid(2u), u = c (x + a x^3): the same
+// value, without the cancellation of 1 + tanh(u) for negative x.
+func geluTanh32(y, x []float32) {
+	y = y[:len(x)]
+	var buf [smoothChunk]float32
+	const c2, ca2 = float32(2 * 0.7978845608028654), float32(2 * 0.7978845608028654 * geluTanhA)
+	for len(x) > 0 {
+		s := buf[:min(len(x), smoothChunk)]
+		for i, v := range x[:len(s)] {
+			s[i] = v * (c2 + ca2*v*v)
+		}
+		vmath.Sigmoid(s, s)
+		for i, v := range x[:len(s)] {
+			y[i] = v * s[i]
+		}
+		x, y = x[len(s):], y[len(s):]
+	}
+}
+
+// geluTanhGrad32 computes gy s (1 + 2x (1-s) u'), s = sigmoid(2u): with t = tanh(u) =
+// 2s - 1, that is gy ((1 + t)/2 + x (1 - t^2) u'/2).
+func geluTanhGrad32(out, gy, x []float32) {
+	x, out = x[:len(gy)], out[:len(gy)]
+	var buf [smoothChunk]float32
+	const c, c2, ca2 = float32(0.7978845608028654), float32(2 * 0.7978845608028654), float32(2 * 0.7978845608028654 * geluTanhA)
+	const c3a = float32(3 * 0.7978845608028654 * geluTanhA)
+	for len(x) > 0 {
+		s := buf[:min(len(x), smoothChunk)]
+		for i, v := range x[:len(s)] {
+			s[i] = v * (c2 + ca2*v*v)
+		}
+		vmath.Sigmoid(s, s)
+		for i, v := range x[:len(s)] {
+			// Beyond |x| = 10 the second term is 0 (s = 1) or below 1e-36 (s < 1e-38);
+			// clamping x there keeps x^3 from overflowing into 0 * Inf.
+			w := max(min(v, 10), -10)
+			du := c + c3a*w*w
+			out[i] = gy[i] * s[i] * (1 + 2*w*(1-s[i])*du)
+		}
+		x, gy, out = x[len(s):], gy[len(s):], out[len(s):]
+	}
+}
+
+func silu32(y, x []float32) {
+	y = y[:len(x)]
+	var buf [smoothChunk]float32
+	for len(x) > 0 {
+		s := buf[:min(len(x), smoothChunk)]
+		vmath.Sigmoid(s, x[:len(s)])
+		for i, v := range x[:len(s)] {
+			y[i] = v * s[i]
+		}
+		x, y = x[len(s):], y[len(s):]
+	}
+}
+
+func siluGrad32(out, gy, x []float32) {
+	x, out = x[:len(gy)], out[:len(gy)]
+	var buf [smoothChunk]float32
+	for len(x) > 0 {
+		s := buf[:min(len(x), smoothChunk)]
+		vmath.Sigmoid(s, x[:len(s)])
+		for i, v := range x[:len(s)] {
+			out[i] = gy[i] * s[i] * (1 + v*(1-s[i]))
+		}
+		x, gy, out = x[len(s):], gy[len(s):], out[len(s):]
+	}
+}
+
+// softplus32 computes max(x, 0) + log1p(e^-|x|), the exponential through vmath.
+func softplus32(y, x []float32) {
+	y = y[:len(x)]
+	var buf [smoothChunk]float32
+	for len(x) > 0 {
+		e := buf[:min(len(x), smoothChunk)]
+		for i, v := range x[:len(e)] {
+			e[i] = -abs32(v)
+		}
+		vmath.Exp(e, e)
+		for i, v := range x[:len(e)] {
+			y[i] = max(v, 0) + float32(math.Log1p(float64(e[i])))
+		}
+		x, y = x[len(e):], y[len(e):]
+	}
+}
+
+func softplusGrad32(out, gy, x []float32) {
+	x, out = x[:len(gy)], out[:len(gy)]
+	var buf [smoothChunk]float32
+	for len(x) > 0 {
+		s := buf[:min(len(x), smoothChunk)]
+		vmath.Sigmoid(s, x[:len(s)])
+		for i, g := range gy[:len(s)] {
+			out[i] = g * s[i]
+		}
+		x, gy, out = x[len(s):], gy[len(s):], out[len(s):]
+	}
+}
+
+func abs32(v float32) float32 { return math.Float32frombits(math.Float32bits(v) &^ (1 << 31)) }

@@ -2,10 +2,12 @@ package ops
 
 import (
 	"math"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/vmath"
 )
 
 // crossEntropyOp is the mean over the positions of logits x [... C] of -log_softmax(x)[t],
@@ -51,15 +53,8 @@ func crossEntropyK[T float](y, x []T, t *tensor.Dense, c int, ignore *int) error
 			return err
 		}
 		row := x[i*c : (i+1)*c]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, float64(v))
-		}
-		var s float64
-		for _, v := range row {
-			s += math.Exp(float64(v) - m)
-		}
-		loss += m + math.Log(s) - float64(row[l])
+		m := rowMax(row)
+		loss += m + math.Log(sumExp(row, m)) - float64(row[l])
 		count++
 	}
 	y[0] = 0
@@ -198,15 +193,16 @@ func (ceGradRows[T]) run(a rowArgs[T], lo, hi int) {
 		}
 		l, _ := labelAt(a.t, i, c)
 		row := a.x[i*c : (i+1)*c]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, float64(v))
-		}
+		m := rowMax(row)
 		var s float64
-		for j, v := range row {
-			e := math.Exp(float64(v) - m)
-			s += e
-			out[j] = T(e)
+		if z := T(0); unsafe.Sizeof(z) == 4 {
+			s = float64(vmath.ExpSum(f32s(out), f32s(row), float32(m)))
+		} else {
+			for j, v := range row {
+				e := math.Exp(float64(v) - m)
+				s += e
+				out[j] = T(e)
+			}
 		}
 		k := scale / s
 		for j := range out {
@@ -229,4 +225,29 @@ func (o ceGradOp) Grad(x []*graph.Node, gx, g *graph.Node) []*graph.Node {
 	u := Mul(g, Mul(w, x[2]))
 	ggy := Reshape(Sum(Mul(g, Mul(Sub(p, target), w))), x[2].Shape()...)
 	return []*graph.Node{Mul(p, Sub(u, SumKeep(Mul(u, p), -1))), nil, ggy}
+}
+
+// sumExp is the sum of e^(v-m) over row, float32 rows through internal/vmath (m is the
+// row's maximum, a float32 value there).
+func sumExp[T float](row []T, m float64) float64 {
+	if z := T(0); unsafe.Sizeof(z) == 4 {
+		return float64(vmath.SumExp(f32s(row), float32(m)))
+	}
+	var s float64
+	for _, v := range row {
+		s += math.Exp(float64(v) - m)
+	}
+	return s
+}
+
+// rowMax is the largest value of row, -Inf for an empty row and NaN where one is NaN:
+// compared in the row's own type, without math.Max's call per element.
+func rowMax[T float](row []T) float64 {
+	m := T(math.Inf(-1))
+	for _, v := range row {
+		if v > m || v != v { // a NaN stays: nothing compares greater than it
+			m = v
+		}
+	}
+	return float64(m)
 }

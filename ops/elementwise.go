@@ -2,10 +2,12 @@ package ops
 
 import (
 	"math"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/vmath"
 )
 
 // mapK applies f to each element (for the transcendental functions, computed in float64).
@@ -25,8 +27,19 @@ var _ graph.Op = expOp{}
 func (expOp) Name() string                               { return "exp" }
 func (expOp) Shape(in ...graph.Type) (graph.Type, error) { return in[0], arity(in, 1) }
 func (expOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	unary(y, in[0], func(y, x []float32) { mapK(y, x, math.Exp) }, func(y, x []float64) { mapK(y, x, math.Exp) })
+	elementwise(y, in[0], nil, 0, expK[float32], expK[float64])
 	return nil
+}
+
+// expK is an elementwise kernel (elementwise_parallel.go): it runs on all cores, float32
+// through internal/vmath.
+func expK[T float](y, x, _ []T, _ T) {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		vmath.Exp(f32s(y), f32s(x))
+		return
+	}
+	mapK(y, x, math.Exp)
 }
 
 // d/dx exp(x) = exp(x): the gradient reuses the output node.

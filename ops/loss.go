@@ -63,15 +63,8 @@ func sceK[T float](y, x, t []T, targets *tensor.Dense, n, c int, oneHot bool) er
 	var loss float64
 	for i := 0; i < n; i++ {
 		row := x[i*c : (i+1)*c]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, float64(v))
-		}
-		var s float64
-		for _, v := range row {
-			s += math.Exp(float64(v) - m)
-		}
-		lse := m + math.Log(s)
+		m := rowMax(row)
+		lse := m + math.Log(sumExp(row, m))
 		if oneHot {
 			for j, tj := range t[i*c : (i+1)*c] {
 				if tj != 0 {
