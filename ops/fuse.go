@@ -6,6 +6,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/parallel"
 )
 
 // Fused kernels (graph.Fuser): a convolution that also applies the ReLU (or leaky ReLU)
@@ -113,4 +114,85 @@ func (f convFused) Name() string {
 
 func (f convFused) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 	return f.conv.forward(y, in, f.ep)
+}
+
+// ---- backward pass ----
+
+// In a training step the gradient of a convolution, ReLU and max pooling comes back
+// through max_pool2d_grad, which scatters the pooled gradient to each window's argmax,
+// then relu_grad, which masks it by the ReLU's output: two passes over the largest tensor
+// of the step, the second reading the scatter's output from memory. Fused (graph.InputFuser:
+// relu_grad reads the mask too), each image plane is scattered and masked while it is in
+// cache, with the same element kernels as the two ops, so the result equals theirs bit for
+// bit.
+
+var (
+	_ graph.InputFuser = maxPoolGradOp{}
+	_ graph.Kernel     = poolReluGrad{}
+)
+
+// FuseInput takes the ReLU (or leaky ReLU) gradient reading the scattered gradient.
+func (o maxPoolGradOp) FuseInput(next graph.Op, at int) (graph.Kernel, bool) {
+	r, ok := next.(reluGradOp)
+	if !ok || at != 0 {
+		return nil, false
+	}
+	return poolReluGrad{pool: o, slope: r.slope, t: new(poolReluTask)}, true
+}
+
+// poolReluGrad is max_pool2d_grad then relu_grad. Its inputs: the ReLU gradient's mask,
+// then the pooling gradient's images x and pooled gradient gy.
+type poolReluGrad struct {
+	pool  maxPoolGradOp
+	slope float64
+	t     *poolReluTask // the running loop's task, owned by the program that fused the ops
+}
+
+// poolReluTask holds a parallel loop's task, which must outlive the call handing it to
+// the workers: one per fused kernel, so the step allocates nothing.
+type poolReluTask struct {
+	f32 poolReluLoop[float32]
+	f64 poolReluLoop[float64]
+}
+
+func (f poolReluGrad) Name() string { return f.pool.Name() + "+" + reluGradOp{f.slope}.Name() }
+
+func (f poolReluGrad) Forward(gx *tensor.Dense, in ...*tensor.Dense) error {
+	mask, x, gy := in[0], in[1], in[2]
+	g := f.pool.p.window(x.Shape())
+	if is32(gx) {
+		f.t.f32 = poolReluLoop[float32]{g: g, gx: gx.Float32s(), gy: gy.Float32s(), x: x.Float32s(), mask: mask.Float32s(), slope: float32(f.slope)}
+		f.t.f32.start()
+		return nil
+	}
+	f.t.f64 = poolReluLoop[float64]{g: g, gx: gx.Float64s(), gy: gy.Float64s(), x: x.Float64s(), mask: mask.Float64s(), slope: f.slope}
+	f.t.f64.start()
+	return nil
+}
+
+// poolReluLoop scatters gy to the argmax of x's windows in gx and masks gx by mask, plane
+// by plane.
+type poolReluLoop[T float] struct {
+	g               window
+	gx, gy, x, mask []T
+	slope           T
+}
+
+func (t *poolReluLoop[T]) start() {
+	items, work := t.g.n*t.g.c, t.g.n*t.g.patch()*t.g.pixels()
+	if work < parallel.MinWork {
+		t.Run(0, items)
+	} else {
+		parallel.For(items, work, t)
+	}
+	*t = poolReluLoop[T]{} // drop the caller's slices
+}
+
+func (t *poolReluLoop[T]) Run(lo, hi int) {
+	in, out := t.g.h*t.g.w, t.g.pixels()
+	for p := lo; p < hi; p++ {
+		gx := t.gx[p*in:][:in]
+		argmaxPlane(gx, t.gy[p*out:][:out], t.x[p*in:][:in], t.g, true)
+		reluGradK(gx, gx, t.mask[p*in:][:in], t.slope)
+	}
 }

@@ -154,7 +154,8 @@ func must(p *graph.Program, err error) *graph.Program {
 // TestFusionNeedsASoleReader: in a training step the convolution fuses its ReLU, whose
 // gradient reads the ReLU's output, but not the pooling (the gradients read the ReLU's
 // output too), and a leaky ReLU of negative slope, whose gradient reads its input, not at
-// all; nothing fuses when a value in between is an output.
+// all; the pooling's gradient fuses the ReLU's gradient (which reads it and the mask);
+// nothing fuses when a value in between is an output.
 func TestFusionNeedsASoleReader(t *testing.T) {
 	c := fusedCases[1]
 	out, conv, feeds := c.build(graph.Float64, false, 3)
@@ -162,15 +163,15 @@ func TestFusionNeedsASoleReader(t *testing.T) {
 	W := conv.Inputs()[1]
 	grads := autodiff.Grad(loss, W)
 	train := graph.MustCompile(loss, grads[0])
-	if chains := train.Fused(); len(chains) != 1 || len(chains[0]) != 2 || chains[0][0] != conv {
-		t.Errorf("training step: fused %v, want conv+relu", chains)
+	if got := chainNames(train); got != "conv2d relu | max_pool2d_grad relu_grad" {
+		t.Errorf("training step: fused %s, want conv+relu and max_pool2d_grad+relu_grad", got)
 	}
 	matchesUnfused(t, train, feeds, loss, grads[0])
 	neg := fusedCases[4]
 	nout, nconv, _ := neg.build(graph.Float64, false, 3)
 	nloss := ops.Sum(nout)
-	if chains := graph.MustCompile(nloss, autodiff.Grad(nloss, nconv.Inputs()[1])[0]).Fused(); len(chains) != 0 {
-		t.Errorf("training step with a negative slope: fused %v, want nothing", chains)
+	if got := chainNames(graph.MustCompile(nloss, autodiff.Grad(nloss, nconv.Inputs()[1])[0])); got != "max_pool2d_grad relu_grad" {
+		t.Errorf("training step with a negative slope: fused %s, want max_pool2d_grad+relu_grad only", got)
 	}
 	relu := out.Inputs()[0]
 	p := graph.MustCompile(out, relu)
@@ -178,6 +179,74 @@ func TestFusionNeedsASoleReader(t *testing.T) {
 		t.Errorf("relu as an output: fused %v, want conv+relu only", chains)
 	}
 	matchesUnfused(t, p, feeds, out, relu)
+}
+
+// chainNames lists the ops of p's fused chains: "conv2d relu | max_pool2d_grad relu_grad".
+func chainNames(p *graph.Program) string {
+	var chains []string
+	for _, ch := range p.Fused() {
+		var names []string
+		for _, n := range ch {
+			names = append(names, n.Op().Name())
+		}
+		chains = append(chains, strings.Join(names, " "))
+	}
+	return strings.Join(chains, " | ")
+}
+
+// TestFusedTrainingMatchesUnfused: a training step's fused kernels (the convolution with
+// its activation, the pooling's gradient with the activation's) give the gradients the ops
+// give one by one, bit for bit, NaN where they give NaN, in float32 and float64; Trace
+// visits every node of the fused program with the unfused program's values.
+func TestFusedTrainingMatchesUnfused(t *testing.T) {
+	for _, dt := range []graph.DType{graph.Float32, graph.Float64} {
+		for i, c := range fusedCases {
+			if c.act == "" || c.pool == 0 {
+				continue
+			}
+			for _, nan := range []bool{false, true} {
+				out, conv, feeds := c.build(dt, nan, uint64(i))
+				rng := rand.New(rand.NewPCG(uint64(i), 2))
+				R := out.Graph().Const("R", graph.FromFloat64s(dt, out.Shape(), randVals(rng, out.Shape().Size())))
+				loss := ops.Sum(ops.Mul(out, R))
+				params := conv.Inputs()[1:]
+				outs := append([]*graph.Node{loss}, autodiff.Grad(loss, params...)...)
+				fused := graph.MustCompile(outs...)
+				if !strings.Contains(chainNames(fused), "max_pool2d_grad relu_grad") {
+					t.Fatalf("%v: fused %s, want max_pool2d_grad+relu_grad among them", c, chainNames(fused))
+				}
+				want := runUnfused(t, feeds, outs...)
+				for run := range 2 {
+					got := runProgram(t, fused, feeds)
+					for k := range got {
+						if at, ok := sameBits(got[k], want[k]); !ok {
+							t.Fatalf("%s %v nan=%v run %d: output %d differs at %d: %v, unfused %v",
+								dt, c, nan, run, k, at, got[k][max(at, 0)], want[k][max(at, 0)])
+						}
+					}
+				}
+				if nan {
+					continue
+				}
+				seen := func(p *graph.Program) map[*graph.Node][]float64 {
+					m := map[*graph.Node][]float64{}
+					if _, err := p.Trace(feeds, func(n *graph.Node, v *tensor.Dense) { m[n] = graph.Float64s(v) }); err != nil {
+						t.Fatal(err)
+					}
+					return m
+				}
+				tg, tw := seen(fused), seen(must(graph.CompileUnfused(outs...)))
+				if len(tg) != len(tw) {
+					t.Fatalf("%v: Trace visited %d nodes fused, %d unfused", c, len(tg), len(tw))
+				}
+				for n, v := range tw {
+					if at, ok := sameBits(tg[n], v); !ok {
+						t.Errorf("%v: Trace of %v differs at %d", c, n, at)
+					}
+				}
+			}
+		}
+	}
 }
 
 // matchesUnfused runs p and checks each of its outputs outs against the unfused program's,
