@@ -2,6 +2,7 @@ package ops
 
 import (
 	"strings"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 
@@ -195,4 +196,129 @@ func (t *poolReluLoop[T]) Run(lo, hi int) {
 		argmaxPlane(gx, t.gy[p*out:][:out], t.x[p*in:][:in], t.g, true)
 		reluGradK(gx, gx, t.mask[p*in:][:in], t.slope)
 	}
+}
+
+// In a deeper network the gradient reaching a ReLU (or a max pooling and then a ReLU)
+// comes from the input gradient of the convolution after it, which computes it a group of
+// images at a time (conv.go, winograd.go). Fused (graph.InputFuser), the input gradient
+// kernel applies the pooling's gradient and the ReLU's to each group while it is in cache:
+// conv2d_input_grad, max_pool2d_grad and relu_grad become one pass that writes only the
+// masked gradient, with the element kernels of the ops (argmaxPlane, reluGradK).
+
+var (
+	_ graph.InputFuser = conv2dInputGradOp{}
+	_ graph.InputFuser = convInputFused{}
+	_ graph.Kernel     = convInputFused{}
+)
+
+// backOps are the ops a fused input gradient applies after it: a max pooling's gradient,
+// then a ReLU's, each optional.
+type backOps struct {
+	pool   bool
+	poolOp maxPool2DOp
+	act    bool
+	slope  float64 // of the ReLU gradient
+}
+
+// backEpilogue is backOps over the operands of one run.
+type backEpilogue[T float] struct {
+	backOps
+	pw   window // the pooling's window over x
+	x    []T    // the pooled images: the fused output's shape
+	mask []T    // the ReLU gradient's mask: the fused output's shape
+	img  int    // values per image of the fused output
+}
+
+func newBackEpilogue[T float](bo backOps, pw window, out, x, mask *tensor.Dense) backEpilogue[T] {
+	ep := backEpilogue[T]{backOps: bo, pw: pw, x: valuesOf[T](x), mask: valuesOf[T](mask)}
+	if s := out.Shape(); len(s) > 0 && s[0] > 0 {
+		ep.img = out.Shape().TotalSize() / s[0]
+	}
+	return ep
+}
+
+// valuesOf returns t's values as []T (T its element type), nil for a nil t. Unlike
+// t.Data().([]T), it allocates nothing.
+func valuesOf[T float](t *tensor.Dense) []T {
+	if t == nil {
+		return nil
+	}
+	if is32(t) {
+		v := t.Float32s()
+		return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(v))), len(v))
+	}
+	v := t.Float64s()
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(v))), len(v))
+}
+
+// apply finishes images [n0, n0+gn) of out, the fused output, from gx, their input
+// gradient: out's own values when nothing pools, else the group's scratch. The pooling's
+// gradient scatters gx to the argmax of x's windows in out, and the ReLU's masks out.
+func (ep *backEpilogue[T]) apply(out, gx []T, n0, gn int) {
+	if ep.pool {
+		in, po, c := ep.pw.h*ep.pw.w, ep.pw.pixels(), ep.pw.c
+		for q := range gn * c {
+			p := n0*c + q
+			argmaxPlane(out[p*in:][:in], gx[q*po:][:po], ep.x[p*in:][:in], ep.pw, true)
+		}
+	}
+	if ep.act {
+		o := out[n0*ep.img : (n0+gn)*ep.img]
+		reluGradK(o, o, ep.mask[n0*ep.img:(n0+gn)*ep.img], T(ep.slope))
+	}
+}
+
+// FuseInput takes a max pooling's gradient (of whose pooled gradient the input gradient
+// is) or a ReLU's gradient reading the input gradient.
+func (o conv2dInputGradOp) FuseInput(next graph.Op, at int) (graph.Kernel, bool) {
+	return convInputFused{conv: o}.FuseInput(next, at)
+}
+
+// convInputFused is an input gradient and the ops its kernel applies after it. Its inputs:
+// the ReLU gradient's mask if it has one, then the pooling gradient's images if it has
+// one, then the input gradient's gy and W.
+type convInputFused struct {
+	conv conv2dInputGradOp
+	ops  backOps
+}
+
+// FuseInput takes, in this order, a max pooling's gradient and a ReLU's, each optional.
+func (f convInputFused) FuseInput(next graph.Op, at int) (graph.Kernel, bool) {
+	switch n := next.(type) {
+	case maxPoolGradOp: // max_pool2d_grad(x, gy): the input gradient is gy
+		if at != 1 || f.ops.pool || f.ops.act {
+			return nil, false
+		}
+		f.ops.pool, f.ops.poolOp = true, n.p
+	case reluGradOp: // relu_grad(gy, mask)
+		if at != 0 || f.ops.act {
+			return nil, false
+		}
+		f.ops.act, f.ops.slope = true, n.slope
+	default:
+		return nil, false
+	}
+	return f, true
+}
+
+func (f convInputFused) Name() string {
+	names := []string{f.conv.Name()}
+	if f.ops.pool {
+		names = append(names, maxPoolGradOp{f.ops.poolOp}.Name())
+	}
+	if f.ops.act {
+		names = append(names, reluGradOp{f.ops.slope}.Name())
+	}
+	return strings.Join(names, "+")
+}
+
+func (f convInputFused) Forward(out *tensor.Dense, in ...*tensor.Dense) error {
+	var x, mask *tensor.Dense
+	if f.ops.act {
+		mask, in = in[0], in[1:]
+	}
+	if f.ops.pool {
+		x, in = in[0], in[1:]
+	}
+	return f.conv.forward(out, in[0], in[1], x, mask, f.ops)
 }
