@@ -19,7 +19,9 @@
 // writing into buffers planned once and reused when a value's last reader has run. A
 // training step therefore allocates nothing after its first run. Where an op's kernel can
 // apply the op that reads its output (a Fuser: a convolution followed by ReLU and max
-// pooling), Compile runs the two as one kernel and the value in between is never stored.
+// pooling; an InputFuser where the reader has other inputs too: a max pooling's gradient
+// followed by the ReLU's gradient, which also reads the ReLU's output), Compile runs the
+// two as one kernel and the value in between is never stored.
 //
 //	prog := graph.MustCompile(loss, dW)
 //	out, err := prog.Run(graph.Feeds{x: xBatch, t: labels})

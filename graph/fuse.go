@@ -32,6 +32,24 @@ type Fuser interface {
 	Fuse(next Op) (Kernel, bool)
 }
 
+// InputFuser is implemented by ops (and fused kernels) whose kernel can also apply an op
+// that reads their output as one of several inputs: a max pooling's gradient that applies
+// the ReLU mask of the gradient reading it, while each image plane's gradient is in cache.
+//
+// Compile asks for it where it would ask a Fuser (the node is not an output and has that
+// one reader, which reads it once) and the reader takes several inputs, or the node's
+// kernel is no Fuser. The fused kernel reads the reader's other inputs, in their order,
+// followed by the node's own kernel inputs: for a reader next(a, node, b) and a node
+// computed from (x, y), the kernel's inputs are (a, b, x, y).
+//
+// As for Fuser, the fused kernel computes exactly what the ops would one after another,
+// and Trace still visits every node with its value.
+type InputFuser interface {
+	// FuseInput returns the kernel computing next with k(in...) as next's input at, from
+	// next's other inputs followed by k's inputs, or false when it has none.
+	FuseInput(next Op, at int) (Kernel, bool)
+}
+
 // fusion is what the fusing pass decided for the nodes of a plan (by slot).
 type fusion struct {
 	kernel []Kernel  // what each op node's step runs
@@ -54,29 +72,44 @@ func fuse(nodes []*Node, slot map[*Node]int, readers []int, output []bool, enabl
 			continue
 		}
 		f.kernel[i], f.in[i] = n.op, n.inputs
-		if !enabled || len(n.inputs) != 1 {
+		if !enabled {
 			continue
 		}
-		x := n.inputs[0]
-		j := slot[x]
-		if x.kind != KindOp || output[j] || readers[j] != 1 {
-			continue
+		for at, x := range n.inputs {
+			j := slot[x]
+			if x.kind != KindOp || output[j] || readers[j] != 1 {
+				continue
+			}
+			k, ok := fuseInto(f.kernel[j], n, at)
+			if !ok {
+				continue
+			}
+			chain := f.chain[j]
+			if chain == nil {
+				chain = []*Node{x}
+			}
+			// The reader's other inputs, then the fused step's: a Fuser's reader has none.
+			in := make([]*Node, 0, len(n.inputs)-1+len(f.in[j]))
+			in = append(append(append(in, n.inputs[:at]...), n.inputs[at+1:]...), f.in[j]...)
+			f.kernel[i], f.in[i] = k, in
+			f.chain[i] = append(chain[:len(chain):len(chain)], n)
+			f.gone[j] = true
+			break // one fused producer per step: a chain is a line
 		}
-		fu, ok := f.kernel[j].(Fuser)
-		if !ok {
-			continue
-		}
-		k, ok := fu.Fuse(n.op)
-		if !ok {
-			continue
-		}
-		chain := f.chain[j]
-		if chain == nil {
-			chain = []*Node{x}
-		}
-		f.kernel[i], f.in[i] = k, f.in[j]
-		f.chain[i] = append(chain[:len(chain):len(chain)], n)
-		f.gone[j] = true
 	}
 	return f
+}
+
+// fuseInto asks kernel k, the producer of n's input at, for the kernel that also applies
+// n's op: as a Fuser when n takes that one input, else as an InputFuser.
+func fuseInto(k Kernel, n *Node, at int) (Kernel, bool) {
+	if fu, ok := k.(Fuser); ok && len(n.inputs) == 1 {
+		if fk, ok := fu.Fuse(n.op); ok {
+			return fk, true
+		}
+	}
+	if fu, ok := k.(InputFuser); ok {
+		return fu.FuseInput(n.op, at)
+	}
+	return nil, false
 }

@@ -101,17 +101,15 @@ type convPlan[T float] struct {
 	per        int // scratch values per part
 }
 
-// plan cuts the batch of images g for fn filters, with room per part for a group's output
-// before pooling when pool is set, and fn*(K+1) values after the parts for the filters with
+// plan cuts the batch of images g for fn filters, with room per part for room values per
+// image of a group (a group's output before pooling, or its input gradient before the
+// pooling's gradient: fuse.go), and fn*(K+1) values after the parts for the filters with
 // their bias (wb).
-func plan[T float](s *convScratch, g window, fn int, pool bool) convPlan[T] {
+func plan[T float](s *convScratch, g window, fn int, room int) convPlan[T] {
 	k, pix := g.patch(), g.pixels()
 	group := min(g.n, max(1, (convColumns+pix-1)/pix))
 	cols := group * pix
-	per := (k+1)*cols + fn*cols + fn*k
-	if pool {
-		per += fn * cols
-	}
+	per := (k+1)*cols + fn*cols + fn*k + group*room
 	parts := min(g.n, parallel.Cores())
 	b := buffers[T](s)
 	if n := parts*per + fn*(k+1); cap(b.buf) < n {
@@ -158,7 +156,11 @@ func (k convForward[T]) run(s *convScratch, g window, fn int) {
 	}
 	t := &buffers[T](s).fwd
 	*t = k
-	t.p = plan[T](s, g, fn, k.ep.pool)
+	room := 0
+	if k.ep.pool {
+		room = fn * g.pixels()
+	}
+	t.p = plan[T](s, g, fn, room)
 	t.kw = g.patch()
 	if k.b != nil { // the bias as one more column of the filters, over a row of ones
 		kk := g.patch()
@@ -214,9 +216,11 @@ func (t *convForward[T]) Run(lo, hi int) {
 // ---- the input gradient kernel ----
 
 // convInputGrad computes gx = col2im(W^T gy) [N C H W] from the output gradient
-// gy [N FN OH OW] and the filters w [FN C FH FW].
+// gy [N FN OH OW] and the filters w [FN C FH FW], applying ep to each group's gradient
+// (fuse.go): then gx is the fused kernel's output.
 type convInputGrad[T float] struct {
 	gx, gy, w []T
+	ep        backEpilogue[T]
 	p         convPlan[T]
 }
 
@@ -228,7 +232,11 @@ func (k convInputGrad[T]) run(s *convScratch, g window, fn int) {
 	}
 	t := &buffers[T](s).dx
 	*t = k
-	t.p = plan[T](s, g, fn, false)
+	room := 0
+	if k.ep.pool {
+		room = g.c * g.h * g.w
+	}
+	t.p = plan[T](s, g, fn, room)
 	t.p.run(t)
 	*t = convInputGrad[T]{} // drop the caller's slices
 }
@@ -250,7 +258,14 @@ func (t *convInputGrad[T]) Run(lo, hi int) {
 				gy = prod
 			}
 			p.gemm(true, false, k, cols, fn, 1, t.w, k, gy, cols, 0, col, cols)
-			col2imK(t.gx[n0*img:], col, g, layout{ns: pix, rs: cols, ps: 1}, 0, gn, true)
+			var gx []T
+			if t.ep.pool { // the group's gradient goes to scratch, its pooling's gradient out
+				gx = buf[(k+1+fn)*p.group*pix:][:gn*img]
+			} else {
+				gx = t.gx[n0*img : (n0+gn)*img]
+			}
+			col2imK(gx, col, g, layout{ns: pix, rs: cols, ps: 1}, 0, gn, true)
+			t.ep.apply(t.gx, gx, n0, gn)
 		}
 	}
 }
@@ -274,7 +289,7 @@ func (k convFilterGrad[T]) run(s *convScratch, g window, fn int) {
 	}
 	t := &buffers[T](s).dw
 	*t = k
-	t.p = plan[T](s, g, fn, false)
+	t.p = plan[T](s, g, fn, 0)
 	t.p.run(t)
 	kk, parts, per, gw := g.patch(), t.p.parts, t.p.per, k.gw
 	if t.p.pixelMajor { // gw [FN K] is the sum of the parts' [K FN], in order
@@ -518,14 +533,24 @@ func (o conv2dInputGradOp) Shape(in ...graph.Type) (graph.Type, error) {
 	return graph.Type{Shape: o.xs, DType: in[0].DType}, nil
 }
 func (o conv2dInputGradOp) Forward(gx *tensor.Dense, in ...*tensor.Dense) error {
-	ws := in[1].Shape()
+	return o.forward(gx, in[0], in[1], nil, nil, backOps{})
+}
+
+// forward computes the input gradient from gy and w, applying the ops bo to it (fuse.go)
+// with the pooled images x and the ReLU mask mask (nil when bo has none) into out.
+func (o conv2dInputGradOp) forward(out, gy, w, x, mask *tensor.Dense, bo backOps) error {
+	ws := w.Shape()
 	g := mustWindow(o.xs, ws[2], ws[3], o.stride, o.pad)
+	var pw window
+	if bo.pool {
+		pw = bo.poolOp.window(x.Shape()) // checked when the graph was built
+	}
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
-	if is32(gx) {
-		convInputGrad[float32]{gx: gx.Float32s(), gy: in[0].Float32s(), w: in[1].Float32s()}.run(o.s, g, ws[0])
+	if is32(out) {
+		convInputGrad[float32]{gx: out.Float32s(), gy: gy.Float32s(), w: w.Float32s(), ep: newBackEpilogue[float32](bo, pw, out, x, mask)}.run(o.s, g, ws[0])
 	} else {
-		convInputGrad[float64]{gx: gx.Float64s(), gy: in[0].Float64s(), w: in[1].Float64s()}.run(o.s, g, ws[0])
+		convInputGrad[float64]{gx: out.Float64s(), gy: gy.Float64s(), w: w.Float64s(), ep: newBackEpilogue[float64](bo, pw, out, x, mask)}.run(o.s, g, ws[0])
 	}
 	return nil
 }

@@ -16,7 +16,9 @@
 // norm.go (batch normalization and dropout, switched between training and inference by a
 // Mode read at run time). fuse.go lets a compiled program run a convolution's ReLU (in
 // training too) and max pooling (in inference) inside the convolution's kernel
-// (graph.Fuser).
+// (graph.Fuser), and in the backward pass the ReLU's gradient inside the max pooling's
+// gradient, and both inside the input gradient of the convolution that reads the pooling
+// (graph.InputFuser).
 //
 // Each op is a small value implementing graph.Op, and its file holds everything about it,
 // a few lines apart: the shape rule, the forward kernel over raw slices (float32 and

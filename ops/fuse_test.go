@@ -154,7 +154,8 @@ func must(p *graph.Program, err error) *graph.Program {
 // TestFusionNeedsASoleReader: in a training step the convolution fuses its ReLU, whose
 // gradient reads the ReLU's output, but not the pooling (the gradients read the ReLU's
 // output too), and a leaky ReLU of negative slope, whose gradient reads its input, not at
-// all; nothing fuses when a value in between is an output.
+// all; the pooling's gradient fuses the ReLU's gradient (which reads it and the mask);
+// nothing fuses when a value in between is an output.
 func TestFusionNeedsASoleReader(t *testing.T) {
 	c := fusedCases[1]
 	out, conv, feeds := c.build(graph.Float64, false, 3)
@@ -162,15 +163,15 @@ func TestFusionNeedsASoleReader(t *testing.T) {
 	W := conv.Inputs()[1]
 	grads := autodiff.Grad(loss, W)
 	train := graph.MustCompile(loss, grads[0])
-	if chains := train.Fused(); len(chains) != 1 || len(chains[0]) != 2 || chains[0][0] != conv {
-		t.Errorf("training step: fused %v, want conv+relu", chains)
+	if got := chainNames(train); got != "conv2d relu | max_pool2d_grad relu_grad" {
+		t.Errorf("training step: fused %s, want conv+relu and max_pool2d_grad+relu_grad", got)
 	}
 	matchesUnfused(t, train, feeds, loss, grads[0])
 	neg := fusedCases[4]
 	nout, nconv, _ := neg.build(graph.Float64, false, 3)
 	nloss := ops.Sum(nout)
-	if chains := graph.MustCompile(nloss, autodiff.Grad(nloss, nconv.Inputs()[1])[0]).Fused(); len(chains) != 0 {
-		t.Errorf("training step with a negative slope: fused %v, want nothing", chains)
+	if got := chainNames(graph.MustCompile(nloss, autodiff.Grad(nloss, nconv.Inputs()[1])[0])); got != "max_pool2d_grad relu_grad" {
+		t.Errorf("training step with a negative slope: fused %s, want max_pool2d_grad+relu_grad only", got)
 	}
 	relu := out.Inputs()[0]
 	p := graph.MustCompile(out, relu)
@@ -178,6 +179,74 @@ func TestFusionNeedsASoleReader(t *testing.T) {
 		t.Errorf("relu as an output: fused %v, want conv+relu only", chains)
 	}
 	matchesUnfused(t, p, feeds, out, relu)
+}
+
+// chainNames lists the ops of p's fused chains: "conv2d relu | max_pool2d_grad relu_grad".
+func chainNames(p *graph.Program) string {
+	var chains []string
+	for _, ch := range p.Fused() {
+		var names []string
+		for _, n := range ch {
+			names = append(names, n.Op().Name())
+		}
+		chains = append(chains, strings.Join(names, " "))
+	}
+	return strings.Join(chains, " | ")
+}
+
+// TestFusedTrainingMatchesUnfused: a training step's fused kernels (the convolution with
+// its activation, the pooling's gradient with the activation's) give the gradients the ops
+// give one by one, bit for bit, NaN where they give NaN, in float32 and float64; Trace
+// visits every node of the fused program with the unfused program's values.
+func TestFusedTrainingMatchesUnfused(t *testing.T) {
+	for _, dt := range []graph.DType{graph.Float32, graph.Float64} {
+		for i, c := range fusedCases {
+			if c.act == "" || c.pool == 0 {
+				continue
+			}
+			for _, nan := range []bool{false, true} {
+				out, conv, feeds := c.build(dt, nan, uint64(i))
+				rng := rand.New(rand.NewPCG(uint64(i), 2))
+				R := out.Graph().Const("R", graph.FromFloat64s(dt, out.Shape(), randVals(rng, out.Shape().Size())))
+				loss := ops.Sum(ops.Mul(out, R))
+				params := conv.Inputs()[1:]
+				outs := append([]*graph.Node{loss}, autodiff.Grad(loss, params...)...)
+				fused := graph.MustCompile(outs...)
+				if !strings.Contains(chainNames(fused), "max_pool2d_grad relu_grad") {
+					t.Fatalf("%v: fused %s, want max_pool2d_grad+relu_grad among them", c, chainNames(fused))
+				}
+				want := runUnfused(t, feeds, outs...)
+				for run := range 2 {
+					got := runProgram(t, fused, feeds)
+					for k := range got {
+						if at, ok := sameBits(got[k], want[k]); !ok {
+							t.Fatalf("%s %v nan=%v run %d: output %d differs at %d: %v, unfused %v",
+								dt, c, nan, run, k, at, got[k][max(at, 0)], want[k][max(at, 0)])
+						}
+					}
+				}
+				if nan {
+					continue
+				}
+				seen := func(p *graph.Program) map[*graph.Node][]float64 {
+					m := map[*graph.Node][]float64{}
+					if _, err := p.Trace(feeds, func(n *graph.Node, v *tensor.Dense) { m[n] = graph.Float64s(v) }); err != nil {
+						t.Fatal(err)
+					}
+					return m
+				}
+				tg, tw := seen(fused), seen(must(graph.CompileUnfused(outs...)))
+				if len(tg) != len(tw) {
+					t.Fatalf("%v: Trace visited %d nodes fused, %d unfused", c, len(tg), len(tw))
+				}
+				for n, v := range tw {
+					if at, ok := sameBits(tg[n], v); !ok {
+						t.Errorf("%v: Trace of %v differs at %d", c, n, at)
+					}
+				}
+			}
+		}
+	}
 }
 
 // matchesUnfused runs p and checks each of its outputs outs against the unfused program's,
@@ -325,5 +394,114 @@ func TestFusedRunsAllocateNothing(t *testing.T) {
 		if n := float64(after.Mallocs-before.Mallocs) / runs; n >= 0.5 {
 			t.Errorf("%s: %.1f allocations per fused run", dt, n)
 		}
+	}
+}
+
+// backCase is two convolutions with a ReLU (and optionally a max pooling) between them, as
+// DeepConvNet stacks them: the second's input gradient fuses the pooling's gradient and
+// the ReLU's.
+type backCase struct {
+	n, c, h, w  int
+	fn1, fn2, f int
+	stride, pad int    // of the second convolution
+	act         string // "relu", "leaky", "negleaky"
+	pool        int    // 2 or 3 (stride 2, pad pool/3), 0: none
+}
+
+func (c backCase) build(dt graph.DType, nan bool, seed uint64) (outs []*graph.Node, feeds graph.Feeds) {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	vals := func(n int) []float64 {
+		v := randVals(rng, n)
+		if nan {
+			for range 1 + n/200 {
+				v[rng.IntN(n)] = math.NaN()
+			}
+		}
+		return v
+	}
+	g := graph.New()
+	x := g.Input("x", dt, c.n, c.c, c.h, c.w)
+	W1 := g.Param("W1", graph.FromFloat64s(dt, []int{c.fn1, c.c, 3, 3}, randVals(rng, c.fn1*c.c*9)))
+	b1 := g.Param("b1", graph.FromFloat64s(dt, []int{c.fn1}, randVals(rng, c.fn1)))
+	W2 := g.Param("W2", graph.FromFloat64s(dt, []int{c.fn2, c.fn1, c.f, c.f}, randVals(rng, c.fn2*c.fn1*c.f*c.f)))
+	h := ops.Conv2DBias(x, W1, b1, 1, 1)
+	switch c.act {
+	case "relu":
+		h = ops.ReLU(h)
+	case "leaky":
+		h = ops.LeakyReLU(h, 0.1)
+	case "negleaky":
+		h = ops.LeakyReLU(h, -0.5)
+	}
+	if c.pool > 0 {
+		h = ops.MaxPool2D(h, c.pool, c.pool, 2, c.pool/3)
+	}
+	out := ops.ReLU(ops.Conv2D(h, W2, c.stride, c.pad))
+	R := g.Const("R", graph.FromFloat64s(dt, out.Shape(), randVals(rng, out.Shape().Size())))
+	loss := ops.Sum(ops.Mul(out, R))
+	outs = append([]*graph.Node{loss}, autodiff.Grad(loss, W1, b1, W2)...)
+	feeds = graph.Feeds{x: graph.FromFloat64s(dt, []int{c.n, c.c, c.h, c.w}, vals(c.n*c.c*c.h*c.w))}
+	return outs, feeds
+}
+
+var backCases = []backCase{
+	{n: 4, c: 3, h: 12, w: 12, fn1: 16, fn2: 16, f: 3, stride: 1, pad: 1, act: "relu", pool: 2},   // Winograd in float32
+	{n: 5, c: 2, h: 9, w: 9, fn1: 16, fn2: 24, f: 3, stride: 1, pad: 2, act: "relu"},              // no pooling
+	{n: 6, c: 2, h: 11, w: 10, fn1: 5, fn2: 6, f: 5, stride: 1, pad: 2, act: "leaky", pool: 3},    // im2col, overlapping windows
+	{n: 3, c: 1, h: 10, w: 10, fn1: 4, fn2: 3, f: 3, stride: 2, pad: 1, act: "negleaky", pool: 2}, // mask from the input
+	{n: 64, c: 1, h: 8, w: 8, fn1: 8, fn2: 8, f: 3, stride: 1, pad: 1, act: "relu", pool: 2},      // many groups
+}
+
+// TestFusedInputGradMatchesUnfused: the fused input gradients (with the pooling's and the
+// ReLU's gradients) give what the ops give one by one, bit for bit, NaN where they give NaN,
+// in float32 and float64, by im2col and by Winograd; Trace sees every node's unfused value.
+func TestFusedInputGradMatchesUnfused(t *testing.T) {
+	for _, wino := range []int{0, 1, -1} {
+		restore := ops.ForceWinograd(wino)
+		for _, dt := range []graph.DType{graph.Float32, graph.Float64} {
+			for i, c := range backCases {
+				for _, nan := range []bool{false, true} {
+					outs, feeds := c.build(dt, nan, uint64(i))
+					fused := graph.MustCompile(outs...)
+					want := "conv2d_input_grad relu_grad"
+					if c.pool > 0 {
+						want = "conv2d_input_grad max_pool2d_grad relu_grad"
+					}
+					if !strings.Contains(chainNames(fused), want) {
+						t.Fatalf("%+v: fused %s, want %s among them", c, chainNames(fused), want)
+					}
+					ref := runUnfused(t, feeds, outs...)
+					for run := range 2 {
+						got := runProgram(t, fused, feeds)
+						for k := range got {
+							if at, ok := sameBits(got[k], ref[k]); !ok {
+								t.Fatalf("wino %d %s %+v nan=%v run %d: output %d differs at %d: %v, unfused %v",
+									wino, dt, c, nan, run, k, at, got[k][max(at, 0)], ref[k][max(at, 0)])
+							}
+						}
+					}
+					if nan || wino != 0 {
+						continue
+					}
+					seen := func(p *graph.Program) map[*graph.Node][]float64 {
+						m := map[*graph.Node][]float64{}
+						if _, err := p.Trace(feeds, func(n *graph.Node, v *tensor.Dense) { m[n] = graph.Float64s(v) }); err != nil {
+							t.Fatal(err)
+						}
+						return m
+					}
+					tg, tw := seen(fused), seen(must(graph.CompileUnfused(outs...)))
+					if len(tg) != len(tw) {
+						t.Fatalf("%+v: Trace visited %d nodes fused, %d unfused", c, len(tg), len(tw))
+					}
+					for n, v := range tw {
+						if at, ok := sameBits(tg[n], v); !ok {
+							t.Errorf("%+v: Trace of %v differs at %d", c, n, at)
+						}
+					}
+				}
+			}
+		}
+		restore()
 	}
 }

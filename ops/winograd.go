@@ -91,16 +91,14 @@ type winoScratch[T float] struct {
 // winoLanes is the number of channels the transforms interleave.
 const winoLanes = 8
 
-// winoBuffers lays out the scratch of every part and, after them, the transformed filters
-// [16][K][C] that all parts read, in the node's buffer.
-func winoBuffers[T float](s *convScratch, w *winoGeom, pool bool) (parts []winoScratch[T], u []T) {
+// winoBuffers lays out the scratch of every part, with room values per image of a group
+// for its pool scratch, and after them the transformed filters [16][K][C] that all parts
+// read, in the node's buffer.
+func winoBuffers[T float](s *convScratch, w *winoGeom, room int) (parts []winoScratch[T], u []T) {
 	g := w.g
 	kc := w.fn * g.c
 	np, nt := w.hp*w.wp*winoLanes, max(g.h*g.w, g.pixels())*winoLanes
-	per := np + nt + 16*w.ld*(g.c+w.fn) + 16*kc + winoLanes
-	if pool {
-		per += w.group * w.fn * g.pixels()
-	}
+	per := np + nt + 16*w.ld*(g.c+w.fn) + 16*kc + winoLanes + w.group*room
 	b := buffers[T](s)
 	if n := w.parts*per + 16*kc; cap(b.buf) < n {
 		b.buf = make([]T, n)
@@ -157,7 +155,11 @@ func (k convForward[T]) runWinograd(s *convScratch, g window, fn int) {
 	t := &buffers[T](s).wino.fwd
 	t.w = newWinoGeom(g, fn)
 	t.y, t.x, t.b, t.ep, t.gemm = k.y, k.x, k.b, k.ep, serialGemm[T]()
-	t.s, t.u = winoBuffers[T](s, &t.w, k.ep.pool)
+	room := 0
+	if k.ep.pool {
+		room = fn * g.pixels()
+	}
+	t.s, t.u = winoBuffers[T](s, &t.w, room)
 	winoFilters(t.u, k.w, fn, g.c, true)
 	t.w.run(t)
 	*t = winoForward[T]{}
@@ -232,6 +234,7 @@ func winoOutputGradTiles[T float](s *winoScratch[T], w *winoGeom, gy []T, n0, gn
 // winoInputGrad is convInputGrad by Winograd.
 type winoInputGrad[T float] struct {
 	gx, gy []T
+	ep     backEpilogue[T]
 	w      winoGeom
 	u      []T
 	s      []winoScratch[T]
@@ -241,8 +244,12 @@ type winoInputGrad[T float] struct {
 func (k convInputGrad[T]) runWinograd(s *convScratch, g window, fn int) {
 	t := &buffers[T](s).wino.dx
 	t.w = newWinoGeom(g, fn)
-	t.gx, t.gy, t.gemm = k.gx, k.gy, serialGemm[T]()
-	t.s, t.u = winoBuffers[T](s, &t.w, false)
+	t.gx, t.gy, t.ep, t.gemm = k.gx, k.gy, k.ep, serialGemm[T]()
+	room := 0
+	if k.ep.pool {
+		room = g.c * g.h * g.w
+	}
+	t.s, t.u = winoBuffers[T](s, &t.w, room)
 	winoFilters(t.u, k.w, fn, g.c, false)
 	t.w.run(t)
 	*t = winoInputGrad[T]{}
@@ -261,8 +268,12 @@ func (t *winoInputGrad[T]) Run(lo, hi int) {
 			for xi := range 16 {
 				t.gemm(false, false, gn*tpi, g.c, fn, 1, s.m[xi*sm:], fn, t.u[xi*kc:], g.c, 0, s.v[xi*sv:], g.c)
 			}
+			gxs := t.gx[n0*img:]
+			if t.ep.pool { // the group's gradient goes to scratch, its pooling's gradient out
+				gxs = s.pool
+			}
 			for i := range gn {
-				gx := t.gx[(n0+i)*img:][:img]
+				gx := gxs[i*img:][:img]
 				for c0 := 0; c0 < g.c; c0 += winoLanes {
 					L := min(winoLanes, g.c-c0)
 					clear(s.plane[:w.hp*w.wp*L])
@@ -270,6 +281,7 @@ func (t *winoInputGrad[T]) Run(lo, hi int) {
 					unpackPlanes(gx, s.tmp, s.plane, c0, L, w)
 				}
 			}
+			t.ep.apply(t.gx, gxs[:gn*img], n0, gn)
 		}
 	}
 }
@@ -290,7 +302,7 @@ func (k convFilterGrad[T]) runWinograd(s *convScratch, g window, fn int) {
 	t.w = newWinoGeom(g, fn)
 	t.x, t.gy, t.gemm = k.x, k.gy, serialGemm[T]()
 	var sum []T
-	t.s, sum = winoBuffers[T](s, &t.w, false)
+	t.s, sum = winoBuffers[T](s, &t.w, 0)
 	t.w.run(t)
 	copy(sum, t.s[0].u)
 	for _, p := range t.s[1:] {

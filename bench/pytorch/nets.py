@@ -4,9 +4,15 @@
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch/nets.py [--threads 2] [--repeat 5]
 
 Prints, per net, the median over --repeat runs of the time per training step (forward,
-backward, Adam update; batch 100, float32) and samples/s, and the time to run inference
+backward and update; batch 100, float32) and samples/s, and the time to run inference
 over 10,000 images in batches of 100 for SimpleConvNet. Random data: the timing does not
-depend on the values. Use Debian's python3-torch (apt-get install python3-torch); set
+depend on the values.
+
+Each net trains as zerograd's benchmark of it does (bench/*_test.go), so the two time the
+same work: the loss is the mean softmax cross entropy over the batch on both sides
+(CrossEntropyLoss here, ops.SoftmaxCrossEntropy there); TwoLayerNet updates with plain SGD
+at learning rate 0.1, as the book trains it (optim.NewSGD(0.1)); SimpleConvNet and
+DeepConvNet with Adam at learning rate 0.001, betas 0.9 and 0.999 (optim.DefaultAdam()). Use Debian's python3-torch (apt-get install python3-torch); set
 OPENBLAS_NUM_THREADS=1, or its BLAS threads fight torch's own for the cores.
 """
 import argparse
@@ -15,6 +21,14 @@ import time
 
 import torch
 import torch.nn as nn
+
+
+def sgd(params):
+    return torch.optim.SGD(params, lr=0.1)
+
+
+def adam(params):
+    return torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.999))
 
 
 def two_layer_net():
@@ -38,10 +52,10 @@ def deep_convnet():
     return nn.Sequential(*layers), (100, 1, 28, 28)
 
 
-def time_steps(make, steps, repeat):
+def time_steps(make, optimizer, steps, repeat):
     torch.manual_seed(0)
     model, shape = make()
-    opt = torch.optim.Adam(model.parameters(), lr=0.001)
+    opt = optimizer(model.parameters())
     loss_fn = nn.CrossEntropyLoss()
     x = torch.randn(*shape)
     t = torch.randint(0, 10, (shape[0],))
@@ -82,9 +96,10 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     print("torch %s, %d threads" % (torch.__version__, torch.get_num_threads()))
-    for name, make, steps in [("TwoLayerNet", two_layer_net, 200), ("SimpleConvNet", simple_convnet, 20),
-                              ("DeepConvNet", deep_convnet, 10)]:
-        s = time_steps(make, steps, args.repeat)
+    for name, make, optimizer, steps in [("TwoLayerNet", two_layer_net, sgd, 200),
+                                         ("SimpleConvNet", simple_convnet, adam, 20),
+                                         ("DeepConvNet", deep_convnet, adam, 10)]:
+        s = time_steps(make, optimizer, steps, args.repeat)
         print("%-14s step %8.3f ms  %10.0f samples/s" % (name, s * 1e3, 100 / s))
     s = time_inference(simple_convnet, args.repeat)
     print("SimpleConvNet inference over 10,000 images: %.3f s (%.0f images/s)" % (s, 10000 / s))
