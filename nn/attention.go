@@ -13,7 +13,8 @@ import (
 // with the heads folded into the batch axis ([N*Heads T HeadDim], so no loop over heads),
 // and masks added to the scores before ops.Softmax. The masks stay additive (PyTorch's
 // float attn_mask): a causal and a padding mask combine by adding, and a row whose keys
-// are all masked stays finite.
+// are all masked stays finite. A causal attention without padding takes ops.CausalSoftmax
+// instead, which gives the same weights in one pass over the visible scores.
 
 // MaskValue is what a masked attention score becomes before the softmax: large and
 // negative, so its weight is exp(-1e9) = 0, but finite, so that a row whose keys are all
@@ -219,6 +220,14 @@ func (m *MultiHeadAttention) Attend(q, k, v, keyPadding *graph.Node) (out, weigh
 		b := ops.Slice(m.InProjBias, 0, i*d, (i+1)*d)
 		return m.splitHeads(linear(x, w, b))
 	}
+	scale := 1 / math.Sqrt(float64(d/m.Heads))
+	if m.Causal && keyPadding == nil && s >= t {
+		// The causal mask alone: ops.CausalSoftmax scales, masks and normalizes in one
+		// pass over the visible half of the scores.
+		w := ops.CausalSoftmax(ops.MatMulT(proj(q, 0), proj(k, 1), false, true), scale)
+		o := ops.MatMul(w, proj(v, 2))
+		return m.OutProj.Forward(m.mergeHeads(o)), ops.Reshape(w, n, m.Heads, t, s)
+	}
 	var mask *graph.Node
 	if m.Causal {
 		mask = CausalMask(q.Graph(), q.DType(), t, s)
@@ -232,7 +241,7 @@ func (m *MultiHeadAttention) Attend(q, k, v, keyPadding *graph.Node) (out, weigh
 			mask = ops.Add(mask, pad)
 		}
 	}
-	o, w := DotProductAttention(proj(q, 0), proj(k, 1), proj(v, 2), mask, 1/math.Sqrt(float64(d/m.Heads)))
+	o, w := DotProductAttention(proj(q, 0), proj(k, 1), proj(v, 2), mask, scale)
 	return m.OutProj.Forward(m.mergeHeads(o)), ops.Reshape(w, n, m.Heads, t, s)
 }
 

@@ -230,6 +230,14 @@ var gradCases = []gradCase{
 		m := g.Const("m", graph.I32(graph.Shape{3, 4}, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0))
 		return ops.Softmax(ops.MaskedFill(x, m, math.Inf(-1)), 0), []*graph.Node{x}
 	}},
+	{name: "causal softmax", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 2, 3, 4)
+		return ops.CausalSoftmax(x, 0.7), []*graph.Node{x}
+	}},
+	{name: "2nd order causal softmax", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 2, 3, 3)
+		return ops.CausalSoftmax(x, 0.7), []*graph.Node{x}
+	}},
 	{name: "layer norm", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x, gm, b := param(g, rng, "x", 0.1, 2, 2, 3, 4), param(g, rng, "gamma", 0.5, 2, 4), param(g, rng, "beta", 0.1, 1, 4)
 		return ops.LayerNorm(x, gm, b, 1e-5), []*graph.Node{x, gm, b}
