@@ -1,9 +1,12 @@
 package ops
 
 import (
+	"sync"
+
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/parallel"
 )
 
 // matMulOp multiplies op(A) op(B), where op transposes the last two axes when the flag is
@@ -72,18 +75,61 @@ func (o matMulOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 }
 
 // matMulRun multiplies each matrix of the batch with one GEMM call. When B is one matrix
-// and A is not transposed, A's batch is stacked into one tall matrix: a single GEMM.
+// and A is not transposed, A's batch is stacked into one tall matrix: a single GEMM. A
+// batch of at least two matrices per core (attention's heads: [N*Heads T T] products of a
+// few hundred thousand steps each, too small to split well inside one GEMM) is split over
+// the cores instead, each running its share of the GEMMs on its own.
 func matMulRun[T float](o matMulOp, gemm gemmFunc[T], c, a, b []T, ys, as, bs graph.Shape) {
 	m, k, n, _ := o.dims(as, bs)
-	ra, rb, ry := len(as), len(bs), len(ys)
-	lda, ldb := as[ra-1], bs[rb-1]
 	batch := len(c) / (m * n)
 	if batch == 1 || (len(b) == k*n && !o.transA) {
+		lda, ldb := as[len(as)-1], bs[len(bs)-1]
 		gemm(o.transA, o.transB, batch*m, n, k, 1, a, lda, b, ldb, 0, c, n)
 		return
 	}
+	t := matBatch[T]{o: o, gemm: gemm, c: c, a: a, b: b, ys: ys, as: as, bs: bs}
+	s, ok := any(&matBatchSlots.f32).(*matBatchSlot[T])
+	if !ok {
+		s = any(&matBatchSlots.f64).(*matBatchSlot[T])
+	}
+	if batch < 2*parallel.Cores() || !s.mu.TryLock() {
+		t.Run(0, batch)
+		return
+	}
+	defer s.mu.Unlock()
+	t.gemm = serialGemm[T]()
+	s.t = t
+	parallel.For(batch, batch*m*n*k, &s.t)
+	s.t = matBatch[T]{} // drop the caller's slices
+}
+
+// matBatch multiplies the matrices [lo, hi) of a batched matmul, one GEMM each.
+type matBatch[T float] struct {
+	o          matMulOp
+	gemm       gemmFunc[T]
+	c, a, b    []T
+	ys, as, bs graph.Shape
+}
+
+// matBatchSlot holds the task of a batch split over the cores, which must outlive the call
+// that hands it to the workers: one per element type (as rowSlot in rows_parallel.go).
+type matBatchSlot[T float] struct {
+	mu sync.Mutex
+	t  matBatch[T]
+}
+
+var matBatchSlots struct {
+	f32 matBatchSlot[float32]
+	f64 matBatchSlot[float64]
+}
+
+func (t *matBatch[T]) Run(lo, hi int) {
+	as, bs, ys := t.as, t.bs, t.ys
+	m, k, n, _ := t.o.dims(as, bs)
+	ra, rb, ry := len(as), len(bs), len(ys)
+	lda, ldb := as[ra-1], bs[rb-1]
 	sa, sb := as[ra-2]*as[ra-1], bs[rb-2]*bs[rb-1]
-	for i := range batch {
+	for i := lo; i < hi; i++ {
 		// The matrix of A and of B for batch index i, by broadcasting.
 		ia, ib, rest := 0, 0, i
 		wa, wb := 1, 1 // the number of matrices in A and B below axis d
@@ -103,7 +149,7 @@ func matMulRun[T float](o matMulOp, gemm gemmFunc[T], c, a, b []T, ys, as, bs gr
 				wb *= bs[db]
 			}
 		}
-		gemm(o.transA, o.transB, m, n, k, 1, a[ia*sa:], lda, b[ib*sb:], ldb, 0, c[i*m*n:], n)
+		t.gemm(t.o.transA, t.o.transB, m, n, k, 1, t.a[ia*sa:], lda, t.b[ib*sb:], ldb, 0, t.c[i*m*n:], n)
 	}
 }
 

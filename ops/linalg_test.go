@@ -1,0 +1,68 @@
+package ops_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/ops"
+)
+
+// A batched matmul big enough to be split over the cores, one batch of matrices per core,
+// with A's batch broadcast against B's and each transpose flag, equals the direct loops
+// (float64 to rounding, float32 within its own rounding).
+func TestBatchedMatMulMatchesLoops(t *testing.T) {
+	const m, k, n = 24, 20, 28
+	for _, dt := range []graph.DType{graph.Float64, graph.Float32} {
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			rng := rand.New(rand.NewPCG(1, 2))
+			as, bs := []int{2, 1, m, k}, []int{4, k, n} // batch [2 4], A broadcast over 4
+			if tr[0] {
+				as[2], as[3] = k, m
+			}
+			if tr[1] {
+				bs[1], bs[2] = n, k
+			}
+			av, bv := randomSlice(rng, graph.Shape(as).Size()), randomSlice(rng, graph.Shape(bs).Size())
+			g := graph.New()
+			y := ops.MatMulT(g.Const("a", graph.FromFloat64s(dt, as, av)), g.Const("b", graph.FromFloat64s(dt, bs, bv)), tr[0], tr[1])
+			got := runOut(t, y)[0]
+			tol := 1e-12
+			if dt == graph.Float32 {
+				tol = 1e-4
+			}
+			for p := range 2 {
+				for q := range 4 {
+					a, b := av[p*m*k:], bv[q*k*n:]
+					for i := range m {
+						for j := range n {
+							var s float64
+							for l := range k {
+								ai, bi := a[i*k+l], b[l*n+j]
+								if tr[0] {
+									ai = a[l*m+i]
+								}
+								if tr[1] {
+									bi = b[j*k+l]
+								}
+								s += ai * bi
+							}
+							if v := got[((p*4+q)*m+i)*n+j]; math.Abs(v-s) > tol*(1+math.Abs(s)) {
+								t.Fatalf("%s %v: y[%d %d %d %d] = %v, want %v", dt, tr, p, q, i, j, v, s)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func randomSlice(rng *rand.Rand, n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	return v
+}
