@@ -230,6 +230,10 @@ var gradCases = []gradCase{
 		m := g.Const("m", graph.I32(graph.Shape{3, 4}, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0))
 		return ops.Softmax(ops.MaskedFill(x, m, math.Inf(-1)), 0), []*graph.Node{x}
 	}},
+	{name: "one hot as a weight", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 3, 4)
+		return ops.Mul(x, ops.OneHotAs(g.Const("t", graph.I32(graph.Shape{3}, 2, 0, 3)), 4, graph.Float64)), []*graph.Node{x}
+	}},
 	{name: "causal softmax", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 2, 2, 3, 4)
 		return ops.CausalSoftmax(x, 0.7), []*graph.Node{x}

@@ -114,15 +114,17 @@ func labelAt(t *tensor.Dense, i, c int) (int, error) {
 // With targets t [N C], the loss is -sum_ij t_ij log_softmax(x)_ij / N, so
 // gx = (softmax(x) * sum_j t_j - t) gy / N (PyTorch's definition: the rows of t need not sum
 // to 1) and gt = -log_softmax(x) gy / N. With labels, the one-hot rows sum to 1:
-// gx = (softmax(x) - onehot(t)) gy / N, and no gradient flows to the labels. Both are
-// written with ops, so that they can be differentiated again (in x and in t).
+// gx = (softmax(x) - onehot(t)) gy / N, and no gradient flows to the labels: cross
+// entropy's fused gradient op, whose own gradient is written with ops. The gradients of
+// target rows are written with ops, so that they can be differentiated again (in x and t).
 func (o sceOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	scores, t := x[0], x[1]
 	n := float64(scores.Shape()[0])
 	scale := MulScalar(gy, 1/n)
 	if !o.oneHot {
-		target := graph.Apply(oneHotOp{classes: scores.Shape()[1], dt: scores.DType()}, t)
-		return []*graph.Node{Mul(Sub(Softmax(scores, 1), target), scale), nil}
+		// Cross entropy's fused gradient op (cross_entropy.go): with no label ignored it is
+		// this one, in one pass over each row.
+		return []*graph.Node{graph.Apply(ceGradOp{}, scores, t, gy), nil}
 	}
 	gx := Mul(Sub(Mul(Softmax(scores, 1), SumKeep(t, 1)), t), scale)
 	return []*graph.Node{gx, Mul(Neg(LogSoftmax(scores, 1)), scale)}
