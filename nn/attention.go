@@ -63,12 +63,21 @@ func linear(x, w, b *graph.Node) *graph.Node {
 		panic(&graph.ShapeError{Op: "linear", Inputs: []string{x.Label(), w.Label()}, Shapes: []graph.Shape{s, w.Shape()},
 			Reason: fmt.Sprintf("the last axis of the input must be %d", in)})
 	}
-	y := ops.MatMulT(ops.Reshape(x, s.Size()/in, in), w, false, true)
+	// A batch [... In] times one matrix is one GEMM over the stacked rows (ops.MatMul), so
+	// x needs no reshape (a copy) on the way in, nor the product on the way out; a single
+	// vector is a one-row matrix.
+	xm := x
+	if len(s) == 1 {
+		xm = ops.Reshape(x, 1, in)
+	}
+	y := ops.MatMulT(xm, w, false, true)
 	if b != nil {
 		y = ops.Add(y, b)
 	}
-	lead := append(s[:len(s)-1:len(s)-1], out)
-	return ops.Reshape(y, lead...)
+	if len(s) == 1 {
+		y = ops.Reshape(y, out)
+	}
+	return y
 }
 
 // LayerNorm is PyTorch's nn.LayerNorm over the last axis: (x - mean) / sqrt(var + Eps)

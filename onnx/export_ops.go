@@ -20,6 +20,7 @@ import (
 // square, pow           Mul(x, x), Pow(x, c)
 // step                  Cast(Greater(x, 0))
 // softmax log_softmax   Softmax LogSoftmax (axis)
+// causal_softmax        Softmax(Add(Mul(x, scale), a Constant mask of -1e9 above the diagonal))
 // matmul                Gemm (2-D, transA/transB), MatMul (3-D, Transpose where transposed)
 // reshape transpose     Reshape (first axis 0 when it is the batch) Transpose
 // broadcast_to sum_to   Expand; ReduceSum (+ Reshape)
@@ -42,8 +43,9 @@ import (
 //
 // When every label of cross_entropy is ignored, ONNX gives NaN where zerograd gives 0.
 // split and stack are slices, reshapes and a concat in zerograd's graph and export as
-// those. The backward-only ops of these (layer_norm_grad, index_add, scatter_add,
-// cross_entropy_grad, the *_grad of the smooth activations) have no mapping.
+// those. The backward-only ops of these (layer_norm_grad, layer_norm_gamma_grad,
+// causal_softmax_grad, index_add, scatter_add, cross_entropy_grad, the *_grad of the
+// smooth activations) have no mapping.
 func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error {
 	if s.Custom {
 		return unsupported{s.Op, "a custom elementwise op is Go code"}
@@ -196,7 +198,7 @@ func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error 
 		m := x.fresh(out + "_mean")
 		x.add("ReduceMean", []string{rows}, []string{m}, []*pb.AttributeProto{attrInt("keepdims", 0)})
 		x.add("Neg", []string{m}, one, nil)
-	case "layer_norm", "take", "gather", "where", "masked_fill", "gelu", "gelu_tanh", "silu", "softplus", "cross_entropy":
+	case "layer_norm", "take", "gather", "where", "masked_fill", "gelu", "gelu_tanh", "silu", "softplus", "cross_entropy", "causal_softmax":
 		return x.seqOp(n, s, in, out)
 	default:
 		return unsupported{s.Op, "it has no ONNX mapping; ops that appear only in backward graphs are not exported"}

@@ -59,6 +59,18 @@ func (x *exporter) seqOp(n *graph.Node, s ops.Spec, in []string, out string) err
 		t := tmp("tanh", "Tanh", []string{tmp("u", "Mul", []string{u, scalar("k", math.Sqrt(2/math.Pi))})})
 		xt := tmp("xt", "Mul", []string{in[0], tmp("onept", "Add", []string{t, scalar("one", 1)})})
 		x.add("Mul", []string{xt, scalar("half", 0.5)}, one, nil)
+	case "causal_softmax": // Softmax(x scale + mask), the mask -1e9 above the diagonal
+		xs := n.Inputs()[0].Shape()
+		q, k := xs[len(xs)-2], xs[len(xs)-1]
+		m := make([]float64, q*k)
+		for i := range q {
+			for j := i + k - q + 1; j < k; j++ {
+				m[i*k+j] = -1e9
+			}
+		}
+		mask := x.constant(out+"_mask", tensorProto("", graph.FromFloat64s(dt, []int{q, k}, m)))
+		scores := tmp("masked", "Add", []string{tmp("scaled", "Mul", []string{in[0], scalar("scale", s.Scalar)}), mask})
+		x.add("Softmax", []string{scores}, one, []*pb.AttributeProto{attrInt("axis", -1)})
 	case "silu":
 		x.add("Mul", []string{in[0], tmp("sigmoid", "Sigmoid", in)}, one, nil)
 	case "softplus":

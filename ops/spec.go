@@ -22,7 +22,7 @@ type Spec struct {
 
 	KH, KW, Stride, Pad int // conv2d (KH, KW from the filters), pooling windows
 
-	Scalar float64 // leaky_relu's slope, pow's exponent, dropout's ratio, masked_fill's value
+	Scalar float64 // leaky_relu's slope, pow's exponent, dropout's ratio, masked_fill's value, causal_softmax's scale
 	// Inverted is true for inverted dropout (identity at inference) and for masked_fill
 	// writing where the mask is unset.
 	Inverted bool
@@ -52,6 +52,8 @@ func Describe(op graph.Op) Spec {
 		s.Scalar = o.c
 	case softmaxOp:
 		s.Axis = o.axis
+	case causalSoftmaxOp:
+		s.Scalar = o.scale
 	case matMulOp:
 		s.TransA, s.TransB = o.transA, o.transB
 	case reshapeOp:
