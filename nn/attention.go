@@ -63,16 +63,18 @@ func linear(x, w, b *graph.Node) *graph.Node {
 		panic(&graph.ShapeError{Op: "linear", Inputs: []string{x.Label(), w.Label()}, Shapes: []graph.Shape{s, w.Shape()},
 			Reason: fmt.Sprintf("the last axis of the input must be %d", in)})
 	}
-	// A batch [... In] times one matrix is one GEMM over the stacked rows (ops.MatMul), so
-	// x needs no reshape (a copy) on the way in, nor the product on the way out; a single
-	// vector is a one-row matrix.
+	// A batch [... In] times one matrix is one GEMM over the stacked rows (ops.MatMul,
+	// ops.Linear with the bias inside it), so x needs no reshape (a copy) on the way in,
+	// nor the product on the way out; a single vector is a one-row matrix.
 	xm := x
 	if len(s) == 1 {
 		xm = ops.Reshape(x, 1, in)
 	}
-	y := ops.MatMulT(xm, w, false, true)
+	var y *graph.Node
 	if b != nil {
-		y = ops.Add(y, b)
+		y = ops.Linear(xm, w, b)
+	} else {
+		y = ops.MatMulT(xm, w, false, true)
 	}
 	if len(s) == 1 {
 		y = ops.Reshape(y, out)

@@ -22,6 +22,7 @@ import (
 // softmax log_softmax   Softmax LogSoftmax (axis)
 // causal_softmax        Softmax(Add(Mul(x, scale), a Constant mask of -1e9 above the diagonal))
 // matmul                Gemm (2-D, transA/transB), MatMul (3-D, Transpose where transposed)
+// linear                Gemm(x, w, b, transB) for 2-D x, else Add(MatMul(x, Transpose(w)), b)
 // reshape transpose     Reshape (first axis 0 when it is the batch) Transpose
 // broadcast_to sum_to   Expand; ReduceSum (+ Reshape)
 // slice concat          Slice Concat
@@ -104,6 +105,15 @@ func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error 
 			x.add("Transpose", []string{in[1]}, []string{b}, []*pb.AttributeProto{attrInts("perm", swapLast(len(bs))...)})
 		}
 		x.add("MatMul", []string{a, b}, one, nil)
+	case "linear":
+		if len(n.Inputs()[0].Shape()) == 2 {
+			x.add("Gemm", in, one, []*pb.AttributeProto{attrInt("transB", 1)})
+			break
+		}
+		wt, prod := x.fresh(out+"_wt"), x.fresh(out+"_xw")
+		x.add("Transpose", in[1:2], []string{wt}, []*pb.AttributeProto{attrInts("perm", 1, 0)})
+		x.add("MatMul", []string{in[0], wt}, []string{prod}, nil)
+		x.add("Add", []string{prod, in[2]}, one, nil)
 	case "reshape":
 		x.add("Reshape", []string{in[0], x.ints(out+"_shape", x.dynamicShape(n.Inputs()[0].Shape(), s.Shape)...)}, one, nil)
 	case "transpose":

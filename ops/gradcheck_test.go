@@ -234,6 +234,14 @@ var gradCases = []gradCase{
 		x := param(g, rng, "x", 0.1, 2, 3, 4)
 		return ops.Mul(x, ops.OneHotAs(g.Const("t", graph.I32(graph.Shape{3}, 2, 0, 3)), 4, graph.Float64)), []*graph.Node{x}
 	}},
+	{name: "linear", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, w, b := param(g, rng, "x", 0.5, 2, 2, 3, 4), param(g, rng, "w", 0.5, 2, 5, 4), param(g, rng, "b", 0.5, 2, 5)
+		return ops.Linear(x, w, b), []*graph.Node{x, w, b}
+	}},
+	{name: "2nd order linear", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, w, b := param(g, rng, "x", 0.5, 2, 3, 4), param(g, rng, "w", 0.5, 2, 2, 4), param(g, rng, "b", 0.5, 2, 2)
+		return ops.Square(ops.Linear(x, w, b)), []*graph.Node{x, w, b}
+	}},
 	{name: "causal softmax", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 2, 2, 3, 4)
 		return ops.CausalSoftmax(x, 0.7), []*graph.Node{x}

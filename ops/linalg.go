@@ -195,3 +195,61 @@ func MatMul(a, b *graph.Node) *graph.Node { return matMulT(a, b, false, false) }
 
 // MatMulT is MatMul with either operand transposed in place: op(a) op(b).
 func MatMulT(a, b *graph.Node, transA, transB bool) *graph.Node { return matMulT(a, b, transA, transB) }
+
+// ---- linear: x w^T + b, the bias folded into the GEMM ----
+
+// linearOp is PyTorch's F.linear, y = x w^T + b for x [... In], w [Out In] and b [Out]:
+// each row of y starts as b and the GEMM adds the product to it, so the bias costs no
+// broadcast copy and no extra pass.
+type linearOp struct{}
+
+var _ graph.Op = linearOp{}
+
+func (linearOp) Name() string { return "linear" }
+func (linearOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if err := arity(in, 3); err != nil {
+		return graph.Type{}, err
+	}
+	x, w, b := in[0], in[1], in[2]
+	if x.DType != w.DType || x.DType != b.DType {
+		return graph.Type{}, graph.Errorf("element types %s, %s and %s differ", x.DType, w.DType, b.DType)
+	}
+	if len(x.Shape) < 2 || len(w.Shape) != 2 || len(b.Shape) != 1 {
+		return graph.Type{}, graph.Errorf("want x [... In] of rank 2 or more, w [Out In] and b [Out], got ranks %d, %d and %d", len(x.Shape), len(w.Shape), len(b.Shape))
+	}
+	if in, out := w.Shape[1], w.Shape[0]; x.Shape[len(x.Shape)-1] != in || b.Shape[0] != out {
+		return graph.Type{}, graph.Errorf("x's last axis %d must be w's %d, and b's %d w's %d", x.Shape[len(x.Shape)-1], in, b.Shape[0], out)
+	}
+	return graph.Type{Shape: append(x.Shape[:len(x.Shape)-1].Clone(), w.Shape[0]), DType: x.DType}, nil
+}
+func (linearOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	ws := shapeOf(in[1])
+	out, k := ws[0], ws[1]
+	if is32(y) {
+		linearK(sgemm, y.Float32s(), in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), out, k)
+	} else {
+		linearK(dgemm, y.Float64s(), in[0].Float64s(), in[1].Float64s(), in[2].Float64s(), out, k)
+	}
+	return nil
+}
+
+// linearK fills each row of y with b, then adds x w^T to it in one GEMM.
+func linearK[T float](gemm gemmFunc[T], y, x, w, b []T, out, k int) {
+	rows := len(y) / out
+	for r := range rows {
+		copy(y[r*out:(r+1)*out], b)
+	}
+	gemm(false, true, rows, out, k, 1, x, k, w, k, 1, y, out)
+}
+
+// gx = gy w, gw = gy^T x over the stacked rows, gb = gy summed over the rows.
+func (linearOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	xs, w := x[0].Shape(), x[1]
+	g2 := Reshape(gy, -1, w.Shape()[0])
+	gw := matMulT(g2, Reshape(x[0], -1, xs[len(xs)-1]), true, false)
+	return []*graph.Node{matMulT(gy, w, false, false), gw, SumTo(gy, x[2].Shape()...)}
+}
+
+// Linear returns x w^T + b for x [... In] (rank 2 or more), w [Out In] and b [Out]:
+// PyTorch's F.linear, with the bias added inside the matrix product.
+func Linear(x, w, b *graph.Node) *graph.Node { return graph.Apply(linearOp{}, x, w, b) }

@@ -3,6 +3,7 @@ package ops_test
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/zerograd/zerograd/graph"
@@ -65,4 +66,36 @@ func randomSlice(rng *rand.Rand, n int) []float64 {
 		v[i] = rng.NormFloat64()
 	}
 	return v
+}
+
+// Linear equals MatMulT(x, w, false, true) + b, for a small batch and one the GEMM splits
+// over the cores, and names itself and the shapes when they do not fit.
+func TestLinearMatchesMatMulAdd(t *testing.T) {
+	for _, xs := range [][]int{{2, 3, 4}, {4, 128, 64}} {
+		for _, dt := range []graph.DType{graph.Float64, graph.Float32} {
+			rng := rand.New(rand.NewPCG(6, 7))
+			in, out := xs[len(xs)-1], 48
+			g := graph.New()
+			x := g.Const("x", graph.FromFloat64s(dt, xs, randomSlice(rng, graph.Shape(xs).Size())))
+			w := g.Const("w", graph.FromFloat64s(dt, []int{out, in}, randomSlice(rng, out*in)))
+			b := g.Const("b", graph.FromFloat64s(dt, []int{out}, randomSlice(rng, out)))
+			got := runOut(t, ops.Linear(x, w, b), ops.Add(ops.MatMulT(x, w, false, true), b))
+			tol := 1e-12
+			if dt == graph.Float32 {
+				tol = 1e-5
+			}
+			for i, v := range got[0] {
+				if math.Abs(v-got[1][i]) > tol*(1+math.Abs(got[1][i])) {
+					t.Fatalf("%v %s: y[%d] = %v, want %v", xs, dt, i, v, got[1][i])
+				}
+			}
+		}
+	}
+	g := graph.New()
+	err := graph.Try(func() {
+		ops.Linear(g.Input("x", graph.Float32, 2, 3), g.Input("w", graph.Float32, 5, 4), g.Input("b", graph.Float32, 5))
+	})
+	if err == nil || !strings.Contains(err.Error(), "linear") || !strings.Contains(err.Error(), "[5 4]") {
+		t.Errorf("got %v, want a linear shape error naming w [5 4]", err)
+	}
 }
