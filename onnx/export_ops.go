@@ -45,8 +45,8 @@ import (
 // When every label of cross_entropy is ignored, ONNX gives NaN where zerograd gives 0.
 // split and stack are slices, reshapes and a concat in zerograd's graph and export as
 // those. The backward-only ops of these (layer_norm_grad, layer_norm_gamma_grad,
-// causal_softmax_grad, index_add, scatter_add, cross_entropy_grad, the *_grad of the
-// smooth activations) have no mapping.
+// causal_softmax_grad, matmul_rows_tn, index_add, scatter_add, cross_entropy_grad, the
+// *_grad of the smooth activations) have no mapping.
 func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error {
 	if s.Custom {
 		return unsupported{s.Op, "a custom elementwise op is Go code"}

@@ -168,12 +168,10 @@ func (o matMulOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	case len(b.Shape()) == 2 && len(a.Shape()) > 2 && !o.transA:
 		// One matrix B under a batch of A: B's gradient sums over the batch, which is one
 		// GEMM over A and gy stacked into tall matrices.
-		a2 := Reshape(a, -1, a.Shape()[len(a.Shape())-1])
-		g2 := Reshape(gy, -1, gy.Shape()[len(gy.Shape())-1])
 		if o.transB {
-			gb = matMulT(g2, a2, true, false)
+			gb = rowsTN(gy, a)
 		} else {
-			gb = matMulT(a2, g2, true, false)
+			gb = rowsTN(a, gy)
 		}
 	case o.transB:
 		gb = matMulT(gy, a, true, o.transA)
@@ -244,12 +242,52 @@ func linearK[T float](gemm gemmFunc[T], y, x, w, b []T, out, k int) {
 
 // gx = gy w, gw = gy^T x over the stacked rows, gb = gy summed over the rows.
 func (linearOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
-	xs, w := x[0].Shape(), x[1]
-	g2 := Reshape(gy, -1, w.Shape()[0])
-	gw := matMulT(g2, Reshape(x[0], -1, xs[len(xs)-1]), true, false)
-	return []*graph.Node{matMulT(gy, w, false, false), gw, SumTo(gy, x[2].Shape()...)}
+	return []*graph.Node{matMulT(gy, x[1], false, false), rowsTN(gy, x[0]), SumTo(gy, x[2].Shape()...)}
 }
 
 // Linear returns x w^T + b for x [... In] (rank 2 or more), w [Out In] and b [Out]:
 // PyTorch's F.linear, with the bias added inside the matrix product.
 func Linear(x, w, b *graph.Node) *graph.Node { return graph.Apply(linearOp{}, x, w, b) }
+
+// ---- the product of stacked rows: P^T Q over the leading axes ----
+
+// rowsTNOp is P^T Q for p [... M] and q [... N] with the same leading axes, each viewed as
+// one matrix of stacked rows [R M] and [R N]: the weight gradient of a batch times one
+// matrix (matmul's and linear's), one GEMM with no reshape copies of its operands.
+type rowsTNOp struct{}
+
+var _ graph.Op = rowsTNOp{}
+
+func (rowsTNOp) Name() string { return "matmul_rows_tn" }
+func (rowsTNOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if err := arity(in, 2); err != nil {
+		return graph.Type{}, err
+	}
+	p, q := in[0], in[1]
+	if p.DType != q.DType {
+		return graph.Type{}, graph.Errorf("element types %s and %s differ", p.DType, q.DType)
+	}
+	if len(p.Shape) < 2 || len(q.Shape) != len(p.Shape) || !p.Shape[:len(p.Shape)-1].Equal(q.Shape[:len(q.Shape)-1]) {
+		return graph.Type{}, graph.Errorf("want [... M] and [... N] with the same leading axes, got %v and %v", p.Shape, q.Shape)
+	}
+	return graph.Type{Shape: graph.Shape{p.Shape[len(p.Shape)-1], q.Shape[len(q.Shape)-1]}, DType: p.DType}, nil
+}
+func (rowsTNOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	ys := shapeOf(y)
+	m, n := ys[0], ys[1]
+	rows := shapeOf(in[0]).Size() / m
+	if is32(y) {
+		sgemm(true, false, m, n, rows, 1, in[0].Float32s(), m, in[1].Float32s(), n, 0, y.Float32s(), n)
+	} else {
+		dgemm(true, false, m, n, rows, 1, in[0].Float64s(), m, in[1].Float64s(), n, 0, y.Float64s(), n)
+	}
+	return nil
+}
+
+// For C = P^T Q: dP = Q g^T and dQ = P g, each a batch times one matrix.
+func (rowsTNOp) Grad(x []*graph.Node, y, g *graph.Node) []*graph.Node {
+	return []*graph.Node{matMulT(x[1], g, false, true), matMulT(x[0], g, false, false)}
+}
+
+// rowsTN is P^T Q over stacked rows (see rowsTNOp).
+func rowsTN(p, q *graph.Node) *graph.Node { return graph.Apply(rowsTNOp{}, p, q) }
