@@ -257,17 +257,7 @@ func (m *MultiHeadAttention) Attend(q, k, v, keyPadding *graph.Node) (out, weigh
 }
 
 // splitHeads is [N T Dim] -> [N*Heads T Dim/Heads].
-func (m *MultiHeadAttention) splitHeads(x *graph.Node) *graph.Node {
-	s := x.Shape()
-	dh := m.Dim / m.Heads
-	x = ops.Transpose(ops.Reshape(x, s[0], s[1], m.Heads, dh), 0, 2, 1, 3)
-	return ops.Reshape(x, s[0]*m.Heads, s[1], dh)
-}
+func (m *MultiHeadAttention) splitHeads(x *graph.Node) *graph.Node { return ops.SplitHeads(x, m.Heads) }
 
 // mergeHeads is [N*Heads T Dim/Heads] -> [N T Dim].
-func (m *MultiHeadAttention) mergeHeads(x *graph.Node) *graph.Node {
-	s := x.Shape()
-	n := s[0] / m.Heads
-	x = ops.Transpose(ops.Reshape(x, n, m.Heads, s[1], s[2]), 0, 2, 1, 3)
-	return ops.Reshape(x, n, s[1], m.Dim)
-}
+func (m *MultiHeadAttention) mergeHeads(x *graph.Node) *graph.Node { return ops.MergeHeads(x, m.Heads) }

@@ -24,6 +24,7 @@ import (
 // matmul                Gemm (2-D, transA/transB), MatMul (3-D, Transpose where transposed)
 // linear                Gemm(x, w, b, transB) for 2-D x, else Add(MatMul(x, Transpose(w)), b)
 // reshape transpose     Reshape (first axis 0 when it is the batch) Transpose
+// split_heads merge_heads Reshape, Transpose (0 2 1 3), Reshape (batch axes -1)
 // broadcast_to sum_to   Expand; ReduceSum (+ Reshape)
 // slice concat          Slice Concat
 // sum mean max          ReduceSum ReduceMean ReduceMax (keepdims)
@@ -208,7 +209,7 @@ func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error 
 		m := x.fresh(out + "_mean")
 		x.add("ReduceMean", []string{rows}, []string{m}, []*pb.AttributeProto{attrInt("keepdims", 0)})
 		x.add("Neg", []string{m}, one, nil)
-	case "layer_norm", "take", "gather", "where", "masked_fill", "gelu", "gelu_tanh", "silu", "softplus", "cross_entropy", "causal_softmax":
+	case "layer_norm", "take", "gather", "where", "masked_fill", "gelu", "gelu_tanh", "silu", "softplus", "cross_entropy", "causal_softmax", "split_heads", "merge_heads":
 		return x.seqOp(n, s, in, out)
 	default:
 		return unsupported{s.Op, "it has no ONNX mapping; ops that appear only in backward graphs are not exported"}

@@ -71,6 +71,16 @@ func (x *exporter) seqOp(n *graph.Node, s ops.Spec, in []string, out string) err
 		mask := x.constant(out+"_mask", tensorProto("", graph.FromFloat64s(dt, []int{q, k}, m)))
 		scores := tmp("masked", "Add", []string{tmp("scaled", "Mul", []string{in[0], scalar("scale", s.Scalar)}), mask})
 		x.add("Softmax", []string{scores}, one, []*pb.AttributeProto{attrInt("axis", -1)})
+	case "split_heads", "merge_heads": // Reshape, Transpose (0 2 1 3), Reshape; -1 for batch axes
+		xs, h := n.Inputs()[0].Shape(), s.Classes
+		four := x.ints(out+"_heads", -1, xs[1], h, xs[2]/h) // [N T H Dh]
+		flat := x.ints(out+"_split", -1, xs[1], xs[2]/h)    // [N*H T Dh]
+		if s.Op == "merge_heads" {
+			four = x.ints(out+"_heads", -1, h, xs[1], xs[2]) // [N H T Dh]
+			flat = x.ints(out+"_merged", -1, xs[1], xs[2]*h) // [N T H*Dh]
+		}
+		t := tmp("transposed", "Transpose", []string{tmp("four", "Reshape", []string{in[0], four})}, attrInts("perm", 0, 2, 1, 3))
+		x.add("Reshape", []string{t, flat}, one, nil)
 	case "silu":
 		x.add("Mul", []string{in[0], tmp("sigmoid", "Sigmoid", in)}, one, nil)
 	case "softplus":

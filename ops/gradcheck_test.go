@@ -242,6 +242,14 @@ var gradCases = []gradCase{
 		x, w, b := param(g, rng, "x", 0.5, 2, 3, 4), param(g, rng, "w", 0.5, 2, 2, 4), param(g, rng, "b", 0.5, 2, 2)
 		return ops.Square(ops.Linear(x, w, b)), []*graph.Node{x, w, b}
 	}},
+	{name: "split heads", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 2, 3, 6)
+		return ops.SplitHeads(x, 3), []*graph.Node{x}
+	}},
+	{name: "2nd order merge heads", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 4, 3, 2)
+		return ops.Square(ops.MergeHeads(x, 2)), []*graph.Node{x}
+	}},
 	{name: "causal softmax", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 2, 2, 3, 4)
 		return ops.CausalSoftmax(x, 0.7), []*graph.Node{x}

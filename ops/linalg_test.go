@@ -99,3 +99,23 @@ func TestLinearMatchesMatMulAdd(t *testing.T) {
 		t.Errorf("got %v, want a linear shape error naming w [5 4]", err)
 	}
 }
+
+// SplitHeads and MergeHeads equal the reshapes and transposes they replace, and undo each
+// other; a width that is not a multiple of the heads is a shape error naming the op.
+func TestHeadsMatchTranspose(t *testing.T) {
+	const n, tt, h, dh = 3, 5, 4, 2
+	g := graph.New()
+	x := g.Const("x", graph.FromFloat64s(graph.Float32, []int{n, tt, h * dh}, randomSlice(rand.New(rand.NewPCG(8, 9)), n*tt*h*dh)))
+	split := ops.SplitHeads(x, h)
+	want := ops.Reshape(ops.Transpose(ops.Reshape(x, n, tt, h, dh), 0, 2, 1, 3), n*h, tt, dh)
+	got := runOut(t, split, want, ops.MergeHeads(split, h), x)
+	for i := range got[0] {
+		if got[0][i] != got[1][i] || got[2][i] != got[3][i] {
+			t.Fatalf("at %d: split %v, want %v; merged back %v, want %v", i, got[0][i], got[1][i], got[2][i], got[3][i])
+		}
+	}
+	err := graph.Try(func() { ops.SplitHeads(g.Input("y", graph.Float32, 2, 3, 10), 4) })
+	if err == nil || !strings.Contains(err.Error(), "split_heads") {
+		t.Errorf("got %v, want a split_heads shape error", err)
+	}
+}

@@ -30,7 +30,8 @@ type Spec struct {
 	// batch_norm and dropout read.
 	Stats *BatchNormStats
 	Mode  *Mode
-	// Classes is one_hot's class count; OneHot says softmax_cross_entropy takes one-hot rows.
+	// Classes is one_hot's class count (split_heads' and merge_heads' heads); OneHot says
+	// softmax_cross_entropy takes one-hot rows.
 	Classes int
 	OneHot  bool
 	// Eps is layer_norm's epsilon; Axis is then the first normalized axis, counted from
@@ -54,6 +55,8 @@ func Describe(op graph.Op) Spec {
 		s.Axis = o.axis
 	case causalSoftmaxOp:
 		s.Scalar = o.scale
+	case headsOp:
+		s.Classes = o.heads
 	case matMulOp:
 		s.TransA, s.TransB = o.transA, o.transB
 	case reshapeOp:
