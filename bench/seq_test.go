@@ -21,7 +21,7 @@ import (
 // Transformer: examples/ch09-5-transformer's model (a byte embedding and a learned
 // position embedding of width 64, two pre-norm nn.Block layers with 4 heads and causal
 // attention, a final LayerNorm, a linear head over 256 bytes) with a context of 128;
-// batch 16.
+// batch 16. Transformer4x128 is the same with 4 layers of width 128.
 //
 // Both use the example's optimizer: Adam (lr 3e-3 for the transformer, 1e-2 for the
 // LSTM, as in ch09-3-char-lm) after clipping the gradients' global norm to 1.
@@ -75,20 +75,23 @@ func newLSTMStep() *seqStep {
 	}
 }
 
-func newTransformerStep() *seqStep {
+func newTransformerStep() *seqStep { return newGPTStep(gptLayers, gptDim) }
+
+// newGPTStep is newTransformerStep's model with the given layers and width (4 heads).
+func newGPTStep(layers, dim int) *seqStep {
 	g := graph.New()
 	g.Seed(1)
 	n, T := gptBatch, gptCtx
-	wte := nn.NewEmbedding(g.In("wte"), nn.EmbeddingOpts{Num: gptVocab, Dim: gptDim})
-	wpe := nn.NewPositionEmbedding(g.In("wpe"), nn.PositionOpts{Max: T, Dim: gptDim})
+	wte := nn.NewEmbedding(g.In("wte"), nn.EmbeddingOpts{Num: gptVocab, Dim: dim})
+	wpe := nn.NewPositionEmbedding(g.In("wpe"), nn.PositionOpts{Max: T, Dim: dim})
 	var blocks []*nn.Block
-	for i := range gptLayers {
-		blocks = append(blocks, nn.NewBlock(g.In(fmt.Sprintf("h%d", i)), nn.BlockOpts{Dim: gptDim, Heads: gptHeads, Causal: true}))
+	for i := range layers {
+		blocks = append(blocks, nn.NewBlock(g.In(fmt.Sprintf("h%d", i)), nn.BlockOpts{Dim: dim, Heads: gptHeads, Causal: true}))
 	}
-	lnF := nn.NewLayerNorm(g.In("ln_f"), nn.LayerNormOpts{Dim: gptDim})
-	head := nn.NewLinear(g.In("head"), nn.LinearOpts{In: gptDim, Out: gptVocab, NoBias: true})
+	lnF := nn.NewLayerNorm(g.In("ln_f"), nn.LayerNormOpts{Dim: dim})
+	head := nn.NewLinear(g.In("head"), nn.LinearOpts{In: dim, Out: gptVocab, NoBias: true})
 	x, t := g.Input("x", graph.Int32, n*T), g.Input("t", graph.Int32, n*T)
-	h := wpe.Forward(ops.Reshape(wte.Forward(x), n, T, gptDim))
+	h := wpe.Forward(ops.Reshape(wte.Forward(x), n, T, dim))
 	for _, b := range blocks {
 		h = b.Forward(h)
 	}
@@ -122,6 +125,12 @@ func BenchmarkLSTMStep(b *testing.B) { benchSeq(b, newLSTMStep) }
 // BenchmarkTransformerStep is a training step of ch09-5-transformer's model (batch 16,
 // context 128).
 func BenchmarkTransformerStep(b *testing.B) { benchSeq(b, newTransformerStep) }
+
+// BenchmarkTransformerStep4x128 is the same step for the size issue 12 suggests for the
+// example: 4 layers of width 128 (4 heads), context 128, batch 16.
+func BenchmarkTransformerStep4x128(b *testing.B) {
+	benchSeq(b, func() *seqStep { return newGPTStep(4, 128) })
+}
 
 // TestSeqStepsAllocateNothing runs each step a few times and checks that no step after the
 // first allocates (beyond a few small values per run).

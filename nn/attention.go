@@ -13,7 +13,8 @@ import (
 // with the heads folded into the batch axis ([N*Heads T HeadDim], so no loop over heads),
 // and masks added to the scores before ops.Softmax. The masks stay additive (PyTorch's
 // float attn_mask): a causal and a padding mask combine by adding, and a row whose keys
-// are all masked stays finite.
+// are all masked stays finite. A causal attention without padding takes ops.CausalSoftmax
+// instead, which gives the same weights in one pass over the visible scores.
 
 // MaskValue is what a masked attention score becomes before the softmax: large and
 // negative, so its weight is exp(-1e9) = 0, but finite, so that a row whose keys are all
@@ -62,12 +63,23 @@ func linear(x, w, b *graph.Node) *graph.Node {
 		panic(&graph.ShapeError{Op: "linear", Inputs: []string{x.Label(), w.Label()}, Shapes: []graph.Shape{s, w.Shape()},
 			Reason: fmt.Sprintf("the last axis of the input must be %d", in)})
 	}
-	y := ops.MatMulT(ops.Reshape(x, s.Size()/in, in), w, false, true)
-	if b != nil {
-		y = ops.Add(y, b)
+	// A batch [... In] times one matrix is one GEMM over the stacked rows (ops.MatMul,
+	// ops.Linear with the bias inside it), so x needs no reshape (a copy) on the way in,
+	// nor the product on the way out; a single vector is a one-row matrix.
+	xm := x
+	if len(s) == 1 {
+		xm = ops.Reshape(x, 1, in)
 	}
-	lead := append(s[:len(s)-1:len(s)-1], out)
-	return ops.Reshape(y, lead...)
+	var y *graph.Node
+	if b != nil {
+		y = ops.Linear(xm, w, b)
+	} else {
+		y = ops.MatMulT(xm, w, false, true)
+	}
+	if len(s) == 1 {
+		y = ops.Reshape(y, out)
+	}
+	return y
 }
 
 // LayerNorm is PyTorch's nn.LayerNorm over the last axis: (x - mean) / sqrt(var + Eps)
@@ -219,6 +231,14 @@ func (m *MultiHeadAttention) Attend(q, k, v, keyPadding *graph.Node) (out, weigh
 		b := ops.Slice(m.InProjBias, 0, i*d, (i+1)*d)
 		return m.splitHeads(linear(x, w, b))
 	}
+	scale := 1 / math.Sqrt(float64(d/m.Heads))
+	if m.Causal && keyPadding == nil && s >= t {
+		// The causal mask alone: ops.CausalSoftmax scales, masks and normalizes in one
+		// pass over the visible half of the scores.
+		w := ops.CausalSoftmax(ops.MatMulT(proj(q, 0), proj(k, 1), false, true), scale)
+		o := ops.MatMul(w, proj(v, 2))
+		return m.OutProj.Forward(m.mergeHeads(o)), ops.Reshape(w, n, m.Heads, t, s)
+	}
 	var mask *graph.Node
 	if m.Causal {
 		mask = CausalMask(q.Graph(), q.DType(), t, s)
@@ -232,22 +252,12 @@ func (m *MultiHeadAttention) Attend(q, k, v, keyPadding *graph.Node) (out, weigh
 			mask = ops.Add(mask, pad)
 		}
 	}
-	o, w := DotProductAttention(proj(q, 0), proj(k, 1), proj(v, 2), mask, 1/math.Sqrt(float64(d/m.Heads)))
+	o, w := DotProductAttention(proj(q, 0), proj(k, 1), proj(v, 2), mask, scale)
 	return m.OutProj.Forward(m.mergeHeads(o)), ops.Reshape(w, n, m.Heads, t, s)
 }
 
 // splitHeads is [N T Dim] -> [N*Heads T Dim/Heads].
-func (m *MultiHeadAttention) splitHeads(x *graph.Node) *graph.Node {
-	s := x.Shape()
-	dh := m.Dim / m.Heads
-	x = ops.Transpose(ops.Reshape(x, s[0], s[1], m.Heads, dh), 0, 2, 1, 3)
-	return ops.Reshape(x, s[0]*m.Heads, s[1], dh)
-}
+func (m *MultiHeadAttention) splitHeads(x *graph.Node) *graph.Node { return ops.SplitHeads(x, m.Heads) }
 
 // mergeHeads is [N*Heads T Dim/Heads] -> [N T Dim].
-func (m *MultiHeadAttention) mergeHeads(x *graph.Node) *graph.Node {
-	s := x.Shape()
-	n := s[0] / m.Heads
-	x = ops.Transpose(ops.Reshape(x, n, m.Heads, s[1], s[2]), 0, 2, 1, 3)
-	return ops.Reshape(x, n, s[1], m.Dim)
-}
+func (m *MultiHeadAttention) mergeHeads(x *graph.Node) *graph.Node { return ops.MergeHeads(x, m.Heads) }

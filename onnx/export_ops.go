@@ -20,8 +20,11 @@ import (
 // square, pow           Mul(x, x), Pow(x, c)
 // step                  Cast(Greater(x, 0))
 // softmax log_softmax   Softmax LogSoftmax (axis)
+// causal_softmax        Softmax(Add(Mul(x, scale), a Constant mask of -1e9 above the diagonal))
 // matmul                Gemm (2-D, transA/transB), MatMul (3-D, Transpose where transposed)
+// linear                Gemm(x, w, b, transB) for 2-D x, else Add(MatMul(x, Transpose(w)), b)
 // reshape transpose     Reshape (first axis 0 when it is the batch) Transpose
+// split_heads merge_heads Reshape, Transpose (0 2 1 3), Reshape (batch axes -1)
 // broadcast_to sum_to   Expand; ReduceSum (+ Reshape)
 // slice concat          Slice Concat
 // sum mean max          ReduceSum ReduceMean ReduceMax (keepdims)
@@ -42,8 +45,9 @@ import (
 //
 // When every label of cross_entropy is ignored, ONNX gives NaN where zerograd gives 0.
 // split and stack are slices, reshapes and a concat in zerograd's graph and export as
-// those. The backward-only ops of these (layer_norm_grad, index_add, scatter_add,
-// cross_entropy_grad, the *_grad of the smooth activations) have no mapping.
+// those. The backward-only ops of these (layer_norm_grad, layer_norm_gamma_grad,
+// causal_softmax_grad, matmul_rows_tn, index_add, scatter_add, cross_entropy_grad, the
+// *_grad of the smooth activations) have no mapping.
 func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error {
 	if s.Custom {
 		return unsupported{s.Op, "a custom elementwise op is Go code"}
@@ -102,6 +106,15 @@ func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error 
 			x.add("Transpose", []string{in[1]}, []string{b}, []*pb.AttributeProto{attrInts("perm", swapLast(len(bs))...)})
 		}
 		x.add("MatMul", []string{a, b}, one, nil)
+	case "linear":
+		if len(n.Inputs()[0].Shape()) == 2 {
+			x.add("Gemm", in, one, []*pb.AttributeProto{attrInt("transB", 1)})
+			break
+		}
+		wt, prod := x.fresh(out+"_wt"), x.fresh(out+"_xw")
+		x.add("Transpose", in[1:2], []string{wt}, []*pb.AttributeProto{attrInts("perm", 1, 0)})
+		x.add("MatMul", []string{in[0], wt}, []string{prod}, nil)
+		x.add("Add", []string{prod, in[2]}, one, nil)
 	case "reshape":
 		x.add("Reshape", []string{in[0], x.ints(out+"_shape", x.dynamicShape(n.Inputs()[0].Shape(), s.Shape)...)}, one, nil)
 	case "transpose":
@@ -196,7 +209,7 @@ func (x *exporter) op(n *graph.Node, s ops.Spec, in []string, out string) error 
 		m := x.fresh(out + "_mean")
 		x.add("ReduceMean", []string{rows}, []string{m}, []*pb.AttributeProto{attrInt("keepdims", 0)})
 		x.add("Neg", []string{m}, one, nil)
-	case "layer_norm", "take", "gather", "where", "masked_fill", "gelu", "gelu_tanh", "silu", "softplus", "cross_entropy":
+	case "layer_norm", "take", "gather", "where", "masked_fill", "gelu", "gelu_tanh", "silu", "softplus", "cross_entropy", "causal_softmax", "split_heads", "merge_heads":
 		return x.seqOp(n, s, in, out)
 	default:
 		return unsupported{s.Op, "it has no ONNX mapping; ops that appear only in backward graphs are not exported"}

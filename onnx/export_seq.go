@@ -59,6 +59,28 @@ func (x *exporter) seqOp(n *graph.Node, s ops.Spec, in []string, out string) err
 		t := tmp("tanh", "Tanh", []string{tmp("u", "Mul", []string{u, scalar("k", math.Sqrt(2/math.Pi))})})
 		xt := tmp("xt", "Mul", []string{in[0], tmp("onept", "Add", []string{t, scalar("one", 1)})})
 		x.add("Mul", []string{xt, scalar("half", 0.5)}, one, nil)
+	case "causal_softmax": // Softmax(x scale + mask), the mask -1e9 above the diagonal
+		xs := n.Inputs()[0].Shape()
+		q, k := xs[len(xs)-2], xs[len(xs)-1]
+		m := make([]float64, q*k)
+		for i := range q {
+			for j := i + k - q + 1; j < k; j++ {
+				m[i*k+j] = -1e9
+			}
+		}
+		mask := x.constant(out+"_mask", tensorProto("", graph.FromFloat64s(dt, []int{q, k}, m)))
+		scores := tmp("masked", "Add", []string{tmp("scaled", "Mul", []string{in[0], scalar("scale", s.Scalar)}), mask})
+		x.add("Softmax", []string{scores}, one, []*pb.AttributeProto{attrInt("axis", -1)})
+	case "split_heads", "merge_heads": // Reshape, Transpose (0 2 1 3), Reshape; -1 for batch axes
+		xs, h := n.Inputs()[0].Shape(), s.Classes
+		four := x.ints(out+"_heads", -1, xs[1], h, xs[2]/h) // [N T H Dh]
+		flat := x.ints(out+"_split", -1, xs[1], xs[2]/h)    // [N*H T Dh]
+		if s.Op == "merge_heads" {
+			four = x.ints(out+"_heads", -1, h, xs[1], xs[2]) // [N H T Dh]
+			flat = x.ints(out+"_merged", -1, xs[1], xs[2]*h) // [N T H*Dh]
+		}
+		t := tmp("transposed", "Transpose", []string{tmp("four", "Reshape", []string{in[0], four})}, attrInts("perm", 0, 2, 1, 3))
+		x.add("Reshape", []string{t, flat}, one, nil)
 	case "silu":
 		x.add("Mul", []string{in[0], tmp("sigmoid", "Sigmoid", in)}, one, nil)
 	case "softplus":

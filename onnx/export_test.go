@@ -180,6 +180,18 @@ var opCases = []opCase{
 		m := graph.I32(graph.Shape{4, 4}, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0)
 		return ops.Softmax(ops.MaskedFill(x, x.Graph().Const("causal", m), math.Inf(-1)), -1)
 	}},
+	{name: "causal_softmax", shape: []int{2, 3, 5}, build: func(x, _ *graph.Node) *graph.Node { return ops.CausalSoftmax(x, 0.5) }},
+	{name: "linear 3-D", shape: []int{2, 4, 3}, build: func(x, _ *graph.Node) *graph.Node {
+		g := x.Graph()
+		return ops.Linear(x, param(g, "W", x.DType(), 5, 3), param(g, "b", x.DType(), 5))
+	}},
+	{name: "linear 2-D", shape: []int{4, 3}, build: func(x, _ *graph.Node) *graph.Node {
+		g := x.Graph()
+		return ops.Linear(x, param(g, "W", x.DType(), 5, 3), param(g, "b", x.DType(), 5))
+	}},
+	{name: "split and merge heads", shape: []int{2, 3, 8}, build: func(x, _ *graph.Node) *graph.Node {
+		return ops.MergeHeads(ops.Exp(ops.SplitHeads(x, 4)), 2)
+	}},
 	{name: "masked_fill int mask", shape: []int{4, 3}, labels: 2, idx: []int{4, 3}, build: func(x, m *graph.Node) *graph.Node { return ops.MaskedFill(x, m, -2.5) }},
 	// ONNX Runtime has Erf and Softplus for float only (the models are valid in double).
 	{name: "gelu", shape: []int{4, 3}, f32: true, build: func(x, _ *graph.Node) *graph.Node { return ops.GELU(x) }},

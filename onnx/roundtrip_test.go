@@ -54,6 +54,9 @@ var importsOp = map[string]string{
 	"cross_entropy [N T C]":              "SoftmaxCrossEntropyLoss",
 	"cross_entropy ignore":               "SoftmaxCrossEntropyLoss",
 	"matmul 4-D broadcast":               "MatMul",
+	"causal_softmax":                     "Softmax",
+	"linear 2-D":                         "Gemm",
+	"split and merge heads":              "Transpose",
 }
 
 // TestRoundTrip exports each op case and imports it back: the same outputs and the same

@@ -5,8 +5,11 @@
 // shape.go (reshape, broadcast-to, sum-to, transpose), join.go (slice, concat, split,
 // stack along any axis), mask.go (where, masked fill), index.go (take, embedding lookup and
 // gather by integer indices, with scatter-add gradients), reduce.go (sum, mean, max over
-// axes), linalg.go (matmul, batched over leading axes that broadcast as torch.matmul's),
-// loss.go (softmax-cross-entropy, one-hot, mean squared error, accuracy), cross_entropy.go
+// axes), linalg.go (matmul, batched over leading axes that broadcast as torch.matmul's;
+// linear, x w^T + b with the bias inside the GEMM), causal_softmax.go (a decoder's scaled,
+// causally masked softmax in one pass over the visible keys), heads.go (splitting and
+// merging attention heads), loss.go (softmax-cross-entropy, one-hot, mean squared error,
+// accuracy), cross_entropy.go
 // (cross entropy over [... C] logits with an ignore index), layer_norm.go (layer norm over
 // the last axes), and the CNN ops of chapters 7 and 8: conv.go (conv2d and its input and
 // filter gradients), im2col.go (im2col, col2im and the window loops that run them and the

@@ -230,6 +230,34 @@ var gradCases = []gradCase{
 		m := g.Const("m", graph.I32(graph.Shape{3, 4}, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0))
 		return ops.Softmax(ops.MaskedFill(x, m, math.Inf(-1)), 0), []*graph.Node{x}
 	}},
+	{name: "one hot as a weight", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 3, 4)
+		return ops.Mul(x, ops.OneHotAs(g.Const("t", graph.I32(graph.Shape{3}, 2, 0, 3)), 4, graph.Float64)), []*graph.Node{x}
+	}},
+	{name: "linear", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, w, b := param(g, rng, "x", 0.5, 2, 2, 3, 4), param(g, rng, "w", 0.5, 2, 5, 4), param(g, rng, "b", 0.5, 2, 5)
+		return ops.Linear(x, w, b), []*graph.Node{x, w, b}
+	}},
+	{name: "2nd order linear", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, w, b := param(g, rng, "x", 0.5, 2, 3, 4), param(g, rng, "w", 0.5, 2, 2, 4), param(g, rng, "b", 0.5, 2, 2)
+		return ops.Square(ops.Linear(x, w, b)), []*graph.Node{x, w, b}
+	}},
+	{name: "split heads", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 2, 3, 6)
+		return ops.SplitHeads(x, 3), []*graph.Node{x}
+	}},
+	{name: "2nd order merge heads", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 4, 3, 2)
+		return ops.Square(ops.MergeHeads(x, 2)), []*graph.Node{x}
+	}},
+	{name: "causal softmax", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 2, 3, 4)
+		return ops.CausalSoftmax(x, 0.7), []*graph.Node{x}
+	}},
+	{name: "2nd order causal softmax", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x := param(g, rng, "x", 0.1, 2, 2, 3, 3)
+		return ops.CausalSoftmax(x, 0.7), []*graph.Node{x}
+	}},
 	{name: "layer norm", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x, gm, b := param(g, rng, "x", 0.1, 2, 2, 3, 4), param(g, rng, "gamma", 0.5, 2, 4), param(g, rng, "beta", 0.1, 1, 4)
 		return ops.LayerNorm(x, gm, b, 1e-5), []*graph.Node{x, gm, b}

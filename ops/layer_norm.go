@@ -35,6 +35,9 @@ func lnAxes(r, n int) []int {
 
 // rowStats returns the mean and 1/sqrt(biased variance + eps) of a row.
 func rowStats[T float](row []T, eps float64) (mean, rstd float64) {
+	if r, ok := any(row).([]float32); ok {
+		return rowStats32(r, eps)
+	}
 	for _, v := range row {
 		mean += float64(v)
 	}
@@ -45,6 +48,40 @@ func rowStats[T float](row []T, eps float64) (mean, rstd float64) {
 		s += d * d
 	}
 	return mean, 1 / math.Sqrt(s/float64(len(row))+eps)
+}
+
+// rowStats32 is rowStats for float32 rows with four float64 partial sums per pass instead
+// of one running sum: four additions in flight rather than a chain that waits on each
+// (layer norm runs it three times per row and step). Float64 rows keep the running sum.
+func rowStats32(row []float32, eps float64) (mean, rstd float64) {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(row); i += 4 {
+		s0 += float64(row[i])
+		s1 += float64(row[i+1])
+		s2 += float64(row[i+2])
+		s3 += float64(row[i+3])
+	}
+	for ; i < len(row); i++ {
+		s0 += float64(row[i])
+	}
+	n := float64(len(row))
+	mean = (s0 + s1 + s2 + s3) / n
+	s0, s1, s2, s3 = 0, 0, 0, 0
+	i = 0
+	for ; i+4 <= len(row); i += 4 {
+		d0, d1 := float64(row[i])-mean, float64(row[i+1])-mean
+		d2, d3 := float64(row[i+2])-mean, float64(row[i+3])-mean
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
+	}
+	for ; i < len(row); i++ {
+		d := float64(row[i]) - mean
+		s0 += d * d
+	}
+	return mean, 1 / math.Sqrt((s0+s1+s2+s3)/n+eps)
 }
 
 // ---- layer norm: y = (x - mean) rstd gamma + beta ----
@@ -134,13 +171,14 @@ func layerNormK[T float](y, x, gamma, beta []T, rows, d int, eps float64) {
 //
 //	gxhat  = gy gamma
 //	gx     = rstd (gxhat - mean(gxhat) - xhat mean(gxhat xhat))   (one fused op, lnGradOp)
-//	ggamma = sum of gy xhat over the other axes,  gbeta = sum of gy
+//	ggamma = sum of gy xhat over the other axes   (one fused op, lnGammaGradOp)
+//	gbeta  = sum of gy
 func (o layerNormOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	xn := x[0]
 	gx := graph.Apply(lnGradOp(o), append([]*graph.Node{gy}, x[:min(len(x), 2)]...)...)
 	out := []*graph.Node{gx}
 	if len(x) > 1 {
-		out = append(out, SumTo(Mul(gy, Normalize(xn, o.n, o.eps)), x[1].Shape()...))
+		out = append(out, graph.Apply(lnGammaGradOp(o), gy, xn))
 	}
 	if len(x) > 2 {
 		out = append(out, SumTo(gy, x[2].Shape()...))
@@ -296,4 +334,56 @@ func (o lnGradOp) Grad(x []*graph.Node, gx, g *graph.Node) []*graph.Node {
 		out = append(out, ggamma)
 	}
 	return out
+}
+
+// ---- gamma's gradient, fused ----
+
+// lnGammaGradOp is layer norm's gamma gradient for inputs (gy, x): the sum over the rows of
+// gy xhat, in one pass that recomputes each row's statistics instead of writing xhat out.
+type lnGammaGradOp layerNormOp
+
+var _ graph.Op = lnGammaGradOp{}
+
+func (lnGammaGradOp) Name() string { return "layer_norm_gamma_grad" }
+func (o lnGammaGradOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if err := arity(in, 2); err != nil {
+		return graph.Type{}, err
+	}
+	t, err := sameType(in...)
+	if err != nil {
+		return graph.Type{}, err
+	}
+	if _, err := layerNormOp(o).Shape(t); err != nil {
+		return graph.Type{}, err
+	}
+	return graph.Type{Shape: t.Shape[len(t.Shape)-o.n:].Clone(), DType: t.DType}, nil
+}
+func (o lnGammaGradOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	rows, d := lnDims(shapeOf(in[1]), o.n)
+	if is32(y) {
+		lnGammaGradK(y.Float32s(), in[0].Float32s(), in[1].Float32s(), rows, d, o.eps)
+	} else {
+		lnGammaGradK(y.Float64s(), in[0].Float64s(), in[1].Float64s(), rows, d, o.eps)
+	}
+	return nil
+}
+
+// lnGammaGradK adds gy xhat over the rows into ggamma, each product rounded to T as the
+// product of Normalize's output and gy would be.
+func lnGammaGradK[T float](ggamma, gy, x []T, rows, d int, eps float64) {
+	clear(ggamma)
+	for r := range rows {
+		xr, gr := x[r*d:(r+1)*d], gy[r*d:(r+1)*d]
+		mean, rstd := rowStats(xr, eps)
+		for i, v := range xr {
+			ggamma[i] += gr[i] * T((float64(v)-mean)*rstd)
+		}
+	}
+}
+
+// For the cotangent g (gamma's shape) of sum(gy xhat): in gy, xhat g; in x, Normalize's
+// gradient of gy g, which is layer norm's input gradient without gamma.
+func (o lnGammaGradOp) Grad(x []*graph.Node, _, g *graph.Node) []*graph.Node {
+	gy, xn := x[0], x[1]
+	return []*graph.Node{Mul(Normalize(xn, o.n, o.eps), g), graph.Apply(lnGradOp(o), Mul(gy, g), xn)}
 }

@@ -1,9 +1,12 @@
 package ops
 
 import (
+	"sync"
+
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/parallel"
 )
 
 // matMulOp multiplies op(A) op(B), where op transposes the last two axes when the flag is
@@ -72,18 +75,61 @@ func (o matMulOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 }
 
 // matMulRun multiplies each matrix of the batch with one GEMM call. When B is one matrix
-// and A is not transposed, A's batch is stacked into one tall matrix: a single GEMM.
+// and A is not transposed, A's batch is stacked into one tall matrix: a single GEMM. A
+// batch of at least two matrices per core (attention's heads: [N*Heads T T] products of a
+// few hundred thousand steps each, too small to split well inside one GEMM) is split over
+// the cores instead, each running its share of the GEMMs on its own.
 func matMulRun[T float](o matMulOp, gemm gemmFunc[T], c, a, b []T, ys, as, bs graph.Shape) {
 	m, k, n, _ := o.dims(as, bs)
-	ra, rb, ry := len(as), len(bs), len(ys)
-	lda, ldb := as[ra-1], bs[rb-1]
 	batch := len(c) / (m * n)
 	if batch == 1 || (len(b) == k*n && !o.transA) {
+		lda, ldb := as[len(as)-1], bs[len(bs)-1]
 		gemm(o.transA, o.transB, batch*m, n, k, 1, a, lda, b, ldb, 0, c, n)
 		return
 	}
+	t := matBatch[T]{o: o, gemm: gemm, c: c, a: a, b: b, ys: ys, as: as, bs: bs}
+	s, ok := any(&matBatchSlots.f32).(*matBatchSlot[T])
+	if !ok {
+		s = any(&matBatchSlots.f64).(*matBatchSlot[T])
+	}
+	if batch < 2*parallel.Cores() || !s.mu.TryLock() {
+		t.Run(0, batch)
+		return
+	}
+	defer s.mu.Unlock()
+	t.gemm = serialGemm[T]()
+	s.t = t
+	parallel.For(batch, batch*m*n*k, &s.t)
+	s.t = matBatch[T]{} // drop the caller's slices
+}
+
+// matBatch multiplies the matrices [lo, hi) of a batched matmul, one GEMM each.
+type matBatch[T float] struct {
+	o          matMulOp
+	gemm       gemmFunc[T]
+	c, a, b    []T
+	ys, as, bs graph.Shape
+}
+
+// matBatchSlot holds the task of a batch split over the cores, which must outlive the call
+// that hands it to the workers: one per element type (as rowSlot in rows_parallel.go).
+type matBatchSlot[T float] struct {
+	mu sync.Mutex
+	t  matBatch[T]
+}
+
+var matBatchSlots struct {
+	f32 matBatchSlot[float32]
+	f64 matBatchSlot[float64]
+}
+
+func (t *matBatch[T]) Run(lo, hi int) {
+	as, bs, ys := t.as, t.bs, t.ys
+	m, k, n, _ := t.o.dims(as, bs)
+	ra, rb, ry := len(as), len(bs), len(ys)
+	lda, ldb := as[ra-1], bs[rb-1]
 	sa, sb := as[ra-2]*as[ra-1], bs[rb-2]*bs[rb-1]
-	for i := range batch {
+	for i := lo; i < hi; i++ {
 		// The matrix of A and of B for batch index i, by broadcasting.
 		ia, ib, rest := 0, 0, i
 		wa, wb := 1, 1 // the number of matrices in A and B below axis d
@@ -103,7 +149,7 @@ func matMulRun[T float](o matMulOp, gemm gemmFunc[T], c, a, b []T, ys, as, bs gr
 				wb *= bs[db]
 			}
 		}
-		gemm(o.transA, o.transB, m, n, k, 1, a[ia*sa:], lda, b[ib*sb:], ldb, 0, c[i*m*n:], n)
+		t.gemm(t.o.transA, t.o.transB, m, n, k, 1, t.a[ia*sa:], lda, t.b[ib*sb:], ldb, 0, t.c[i*m*n:], n)
 	}
 }
 
@@ -122,12 +168,10 @@ func (o matMulOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	case len(b.Shape()) == 2 && len(a.Shape()) > 2 && !o.transA:
 		// One matrix B under a batch of A: B's gradient sums over the batch, which is one
 		// GEMM over A and gy stacked into tall matrices.
-		a2 := Reshape(a, -1, a.Shape()[len(a.Shape())-1])
-		g2 := Reshape(gy, -1, gy.Shape()[len(gy.Shape())-1])
 		if o.transB {
-			gb = matMulT(g2, a2, true, false)
+			gb = rowsTN(gy, a)
 		} else {
-			gb = matMulT(a2, g2, true, false)
+			gb = rowsTN(a, gy)
 		}
 	case o.transB:
 		gb = matMulT(gy, a, true, o.transA)
@@ -149,3 +193,101 @@ func MatMul(a, b *graph.Node) *graph.Node { return matMulT(a, b, false, false) }
 
 // MatMulT is MatMul with either operand transposed in place: op(a) op(b).
 func MatMulT(a, b *graph.Node, transA, transB bool) *graph.Node { return matMulT(a, b, transA, transB) }
+
+// ---- linear: x w^T + b, the bias folded into the GEMM ----
+
+// linearOp is PyTorch's F.linear, y = x w^T + b for x [... In], w [Out In] and b [Out]:
+// each row of y starts as b and the GEMM adds the product to it, so the bias costs no
+// broadcast copy and no extra pass.
+type linearOp struct{}
+
+var _ graph.Op = linearOp{}
+
+func (linearOp) Name() string { return "linear" }
+func (linearOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if err := arity(in, 3); err != nil {
+		return graph.Type{}, err
+	}
+	x, w, b := in[0], in[1], in[2]
+	if x.DType != w.DType || x.DType != b.DType {
+		return graph.Type{}, graph.Errorf("element types %s, %s and %s differ", x.DType, w.DType, b.DType)
+	}
+	if len(x.Shape) < 2 || len(w.Shape) != 2 || len(b.Shape) != 1 {
+		return graph.Type{}, graph.Errorf("want x [... In] of rank 2 or more, w [Out In] and b [Out], got ranks %d, %d and %d", len(x.Shape), len(w.Shape), len(b.Shape))
+	}
+	if in, out := w.Shape[1], w.Shape[0]; x.Shape[len(x.Shape)-1] != in || b.Shape[0] != out {
+		return graph.Type{}, graph.Errorf("x's last axis %d must be w's %d, and b's %d w's %d", x.Shape[len(x.Shape)-1], in, b.Shape[0], out)
+	}
+	return graph.Type{Shape: append(x.Shape[:len(x.Shape)-1].Clone(), w.Shape[0]), DType: x.DType}, nil
+}
+func (linearOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	ws := shapeOf(in[1])
+	out, k := ws[0], ws[1]
+	if is32(y) {
+		linearK(sgemm, y.Float32s(), in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), out, k)
+	} else {
+		linearK(dgemm, y.Float64s(), in[0].Float64s(), in[1].Float64s(), in[2].Float64s(), out, k)
+	}
+	return nil
+}
+
+// linearK fills each row of y with b, then adds x w^T to it in one GEMM.
+func linearK[T float](gemm gemmFunc[T], y, x, w, b []T, out, k int) {
+	rows := len(y) / out
+	for r := range rows {
+		copy(y[r*out:(r+1)*out], b)
+	}
+	gemm(false, true, rows, out, k, 1, x, k, w, k, 1, y, out)
+}
+
+// gx = gy w, gw = gy^T x over the stacked rows, gb = gy summed over the rows.
+func (linearOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	return []*graph.Node{matMulT(gy, x[1], false, false), rowsTN(gy, x[0]), SumTo(gy, x[2].Shape()...)}
+}
+
+// Linear returns x w^T + b for x [... In] (rank 2 or more), w [Out In] and b [Out]:
+// PyTorch's F.linear, with the bias added inside the matrix product.
+func Linear(x, w, b *graph.Node) *graph.Node { return graph.Apply(linearOp{}, x, w, b) }
+
+// ---- the product of stacked rows: P^T Q over the leading axes ----
+
+// rowsTNOp is P^T Q for p [... M] and q [... N] with the same leading axes, each viewed as
+// one matrix of stacked rows [R M] and [R N]: the weight gradient of a batch times one
+// matrix (matmul's and linear's), one GEMM with no reshape copies of its operands.
+type rowsTNOp struct{}
+
+var _ graph.Op = rowsTNOp{}
+
+func (rowsTNOp) Name() string { return "matmul_rows_tn" }
+func (rowsTNOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if err := arity(in, 2); err != nil {
+		return graph.Type{}, err
+	}
+	p, q := in[0], in[1]
+	if p.DType != q.DType {
+		return graph.Type{}, graph.Errorf("element types %s and %s differ", p.DType, q.DType)
+	}
+	if len(p.Shape) < 2 || len(q.Shape) != len(p.Shape) || !p.Shape[:len(p.Shape)-1].Equal(q.Shape[:len(q.Shape)-1]) {
+		return graph.Type{}, graph.Errorf("want [... M] and [... N] with the same leading axes, got %v and %v", p.Shape, q.Shape)
+	}
+	return graph.Type{Shape: graph.Shape{p.Shape[len(p.Shape)-1], q.Shape[len(q.Shape)-1]}, DType: p.DType}, nil
+}
+func (rowsTNOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	ys := shapeOf(y)
+	m, n := ys[0], ys[1]
+	rows := shapeOf(in[0]).Size() / m
+	if is32(y) {
+		sgemm(true, false, m, n, rows, 1, in[0].Float32s(), m, in[1].Float32s(), n, 0, y.Float32s(), n)
+	} else {
+		dgemm(true, false, m, n, rows, 1, in[0].Float64s(), m, in[1].Float64s(), n, 0, y.Float64s(), n)
+	}
+	return nil
+}
+
+// For C = P^T Q: dP = Q g^T and dQ = P g, each a batch times one matrix.
+func (rowsTNOp) Grad(x []*graph.Node, y, g *graph.Node) []*graph.Node {
+	return []*graph.Node{matMulT(x[1], g, false, true), matMulT(x[0], g, false, false)}
+}
+
+// rowsTN is P^T Q over stacked rows (see rowsTNOp).
+func rowsTN(p, q *graph.Node) *graph.Node { return graph.Apply(rowsTNOp{}, p, q) }

@@ -3,10 +3,12 @@ package ops
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/parallel"
 )
 
 // sceOp is the book's Softmax-with-Loss layer fused: the mean over the batch of the cross
@@ -58,29 +60,84 @@ func (o sceOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
 }
 
 // sceK computes the loss from one-hot rows t, or from the class labels in targets (read
-// with labelAt, any element type) when oneHot is false.
+// with labelAt, any element type) when oneHot is false. The labels are checked first; then
+// the rows are summed in sceParts fixed parts, on all cores, whose sums are added in order:
+// the same bits however many cores run them.
 func sceK[T float](y, x, t []T, targets *tensor.Dense, n, c int, oneHot bool) error {
+	if !oneHot {
+		if _, err := countLabels(targets, n, c, nil); err != nil {
+			return err
+		}
+	}
+	k := sceTask[T]{x: x, t: t, targets: targets, n: n, c: c, parts: min(n, sceParts), oneHot: oneHot}
+	s, ok := any(&sceSlots.f32).(*sceSlot[T])
+	if !ok {
+		s = any(&sceSlots.f64).(*sceSlot[T])
+	}
+	var sum [sceParts]float64
+	if s.mu.TryLock() {
+		s.t = k
+		parallel.For(k.parts, 4*n*c, &s.t)
+		sum = s.t.sum
+		s.t = sceTask[T]{} // drop the caller's slices
+		s.mu.Unlock()
+	} else {
+		k.Run(0, k.parts)
+		sum = k.sum
+	}
 	var loss float64
-	for i := 0; i < n; i++ {
-		row := x[i*c : (i+1)*c]
-		m := rowMax(row)
-		lse := m + math.Log(sumExp(row, m))
-		if oneHot {
-			for j, tj := range t[i*c : (i+1)*c] {
+	for _, v := range sum[:k.parts] {
+		loss += v
+	}
+	y[0] = T(loss / float64(n))
+	return nil
+}
+
+// sceParts is the number of parts sceK sums the rows in.
+const sceParts = 8
+
+// sceTask sums the losses of the rows of parts [lo, hi) into sum.
+type sceTask[T float] struct {
+	x, t        []T
+	targets     *tensor.Dense
+	n, c, parts int
+	oneHot      bool
+	sum         [sceParts]float64
+}
+
+type sceSlot[T float] struct {
+	mu sync.Mutex
+	t  sceTask[T]
+}
+
+// sceSlots hold the task of a parallel loss sum, which must outlive the call that hands it
+// to the workers: one per element type (as rowSlot in rows_parallel.go).
+var sceSlots struct {
+	f32 sceSlot[float32]
+	f64 sceSlot[float64]
+}
+
+func (k *sceTask[T]) Run(lo, hi int) {
+	c := k.c
+	for p := lo; p < hi; p++ {
+		var loss float64
+		for i := p * k.n / k.parts; i < (p+1)*k.n/k.parts; i++ {
+			row := k.x[i*c : (i+1)*c]
+			m := rowMax(row)
+			lse := m + math.Log(sumExp(row, m))
+			if !k.oneHot {
+				l, _ := labelAt(k.targets, i, c) // checked by sceK
+				loss -= float64(row[l]) - lse
+				continue
+			}
+			for j, tj := range k.t[i*c : (i+1)*c] {
 				if tj != 0 {
 					loss -= float64(tj) * (float64(row[j]) - lse)
 				}
 			}
-			continue
 		}
-		l, err := labelAt(targets, i, c)
-		if err != nil {
-			return err
-		}
-		loss -= float64(row[l]) - lse
+		k.sum[p] = loss
 	}
-	y[0] = T(loss / float64(n))
-	return nil
 }
 
 // labelAt reads the class label at row i of t (int32, int64, or a whole number stored as a
@@ -107,15 +164,17 @@ func labelAt(t *tensor.Dense, i, c int) (int, error) {
 // With targets t [N C], the loss is -sum_ij t_ij log_softmax(x)_ij / N, so
 // gx = (softmax(x) * sum_j t_j - t) gy / N (PyTorch's definition: the rows of t need not sum
 // to 1) and gt = -log_softmax(x) gy / N. With labels, the one-hot rows sum to 1:
-// gx = (softmax(x) - onehot(t)) gy / N, and no gradient flows to the labels. Both are
-// written with ops, so that they can be differentiated again (in x and in t).
+// gx = (softmax(x) - onehot(t)) gy / N, and no gradient flows to the labels: cross
+// entropy's fused gradient op, whose own gradient is written with ops. The gradients of
+// target rows are written with ops, so that they can be differentiated again (in x and t).
 func (o sceOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
 	scores, t := x[0], x[1]
 	n := float64(scores.Shape()[0])
 	scale := MulScalar(gy, 1/n)
 	if !o.oneHot {
-		target := graph.Apply(oneHotOp{classes: scores.Shape()[1], dt: scores.DType()}, t)
-		return []*graph.Node{Mul(Sub(Softmax(scores, 1), target), scale), nil}
+		// Cross entropy's fused gradient op (cross_entropy.go): with no label ignored it is
+		// this one, in one pass over each row.
+		return []*graph.Node{graph.Apply(ceGradOp{}, scores, t, gy), nil}
 	}
 	gx := Mul(Sub(Mul(Softmax(scores, 1), SumKeep(t, 1)), t), scale)
 	return []*graph.Node{gx, Mul(Neg(LogSoftmax(scores, 1)), scale)}

@@ -2,7 +2,10 @@ package ops_test
 
 import (
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/zerograd/zerograd/autodiff"
@@ -54,5 +57,41 @@ func TestSoftmaxCrossEntropyTargetRowsMatchPyTorch(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A batch big enough to be summed on all cores gives the direct sum's loss, for labels and
+// for target rows, and a label out of range in its last row is still an error naming it.
+func TestSoftmaxCrossEntropyLargeBatch(t *testing.T) {
+	const n, c = 301, 40
+	rng := rand.New(rand.NewPCG(4, 5))
+	xv, tv, lv := make([]float64, n*c), make([]float64, n*c), make([]int32, n)
+	want := 0.0
+	for i := range n {
+		row := xv[i*c : (i+1)*c]
+		var s float64
+		for j := range row {
+			row[j] = 3 * rng.NormFloat64()
+			s += math.Exp(row[j])
+		}
+		lv[i] = int32(rng.IntN(c))
+		tv[i*c+int(lv[i])] = 1
+		want += math.Log(s) - row[lv[i]]
+	}
+	want /= n
+	g := graph.New()
+	x := g.Const("x", graph.FromFloat64s(graph.Float64, []int{n, c}, xv))
+	labels := g.Input("t", graph.Int32, n)
+	rows := g.Const("rows", graph.FromFloat64s(graph.Float64, []int{n, c}, tv))
+	p := graph.MustCompile(ops.SoftmaxCrossEntropy(x, labels), ops.SoftmaxCrossEntropy(x, rows))
+	got := runProgram(t, p, graph.Feeds{labels: graph.I32(graph.Shape{n}, lv...)})
+	for k, v := range got {
+		if math.Abs(v[0]-want) > 1e-12*want {
+			t.Errorf("loss %d is %v, want %v", k, v[0], want)
+		}
+	}
+	lv[n-1] = c
+	if _, err := p.Run(graph.Feeds{labels: graph.I32(graph.Shape{n}, lv...)}); err == nil || !strings.Contains(err.Error(), "row 300") {
+		t.Errorf("a label of %d in row %d gave %v, want an error naming the row", c, n-1, err)
 	}
 }

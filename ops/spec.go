@@ -22,7 +22,7 @@ type Spec struct {
 
 	KH, KW, Stride, Pad int // conv2d (KH, KW from the filters), pooling windows
 
-	Scalar float64 // leaky_relu's slope, pow's exponent, dropout's ratio, masked_fill's value
+	Scalar float64 // leaky_relu's slope, pow's exponent, dropout's ratio, masked_fill's value, causal_softmax's scale
 	// Inverted is true for inverted dropout (identity at inference) and for masked_fill
 	// writing where the mask is unset.
 	Inverted bool
@@ -30,7 +30,8 @@ type Spec struct {
 	// batch_norm and dropout read.
 	Stats *BatchNormStats
 	Mode  *Mode
-	// Classes is one_hot's class count; OneHot says softmax_cross_entropy takes one-hot rows.
+	// Classes is one_hot's class count (split_heads' and merge_heads' heads); OneHot says
+	// softmax_cross_entropy takes one-hot rows.
 	Classes int
 	OneHot  bool
 	// Eps is layer_norm's epsilon; Axis is then the first normalized axis, counted from
@@ -52,6 +53,10 @@ func Describe(op graph.Op) Spec {
 		s.Scalar = o.c
 	case softmaxOp:
 		s.Axis = o.axis
+	case causalSoftmaxOp:
+		s.Scalar = o.scale
+	case headsOp:
+		s.Classes = o.heads
 	case matMulOp:
 		s.TransA, s.TransB = o.transA, o.transB
 	case reshapeOp:

@@ -12,7 +12,8 @@ LSTM language model: vocabulary 100, embedding 64, nn.LSTM(64, 256, batch_first=
 64 steps from a zero state, a linear head; batch 32. Transformer: ch09-5-transformer's
 model (embedding and learned positions of width 64, two pre-norm blocks with
 nn.MultiheadAttention(64, 4, batch_first=True) under a causal mask and a GELU (tanh) MLP,
-LayerNorm, a linear head over 256) at context 128; batch 16. A step is zero_grad, forward,
+LayerNorm, a linear head over 256) at context 128; batch 16; TransformerStep4x128 the same
+with 4 layers of width 128 (issue 12's suggested size). A step is zero_grad, forward,
 cross entropy, backward, clip_grad_norm_(1) and Adam (lr 1e-2 and 3e-3). Random ids: the
 time does not depend on them. Each --count timing is the mean over --steps steps after
 --warmup steps. PyTorch 1.13 on shared cores varies from process to process: run the script
@@ -97,13 +98,14 @@ def main():
     ap.add_argument("--count", type=int, default=5)
     ap.add_argument("--steps", type=int, default=5, help="steps per timing")
     ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--only", default="", help="LSTM or Transformer")
+    ap.add_argument("--only", default="", help="LSTM, Transformer or TransformerStep4x128")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     cases = [
         ("LSTMStep", lambda: make_step(LSTMLM(), 100, (32, 64), 1e-2), 32),
         ("TransformerStep", lambda: make_step(GPT(), 256, (16, 128), 3e-3), 16),
+        ("TransformerStep4x128", lambda: make_step(GPT(layers=4, dim=128), 256, (16, 128), 3e-3), 16),
     ]
     for name, make, batch in cases:
         if args.only and not name.startswith(args.only):
