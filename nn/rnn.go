@@ -225,9 +225,13 @@ func (r *Recurrent) name(what string, t int) string {
 	return r.Scope.Name(what)
 }
 
-// inputs projects every step's input at once, x [N T In] -> [N*T In] W_ih^T + bias, and
-// returns the projection of each step [N G*Hidden], named "x1 W", "x2 W", .... The bias
-// is b_ih + b_hh when both biases add (hh), else b_ih.
+// inputs projects every step's input at once and returns the projection of each step
+// [N G*Hidden], named "xW1", "xW2", .... The bias is b_ih + b_hh when both biases add (hh),
+// else b_ih. The sequence is first put time-major, x [N T In] -> [T*N In], a copy of the
+// narrow input, so that the projection [T*N G*Hidden] W_ih^T + bias holds each step's rows
+// together: a step's slice is one contiguous block, and the gradients of the steps join
+// back into the projection's gradient the same way (ops.AddN), with no reshape of the
+// wide projection either way.
 func (r *Recurrent) inputs(x *graph.Node, hh bool) []*graph.Node {
 	s := x.Shape()
 	if len(s) != 3 || s[2] != r.In || s[1] < 1 {
@@ -235,11 +239,10 @@ func (r *Recurrent) inputs(x *graph.Node, hh bool) []*graph.Node {
 			Reason: fmt.Sprintf("%s wants a sequence [N T %d] (batch first)", r.Scope.Path(), r.In)})
 	}
 	n, steps := s[0], s[1]
-	a := r.project(ops.Reshape(x, n*steps, r.In), hh)
-	a = ops.Reshape(a, n, steps, r.gates*r.Hidden)
+	a := r.project(ops.Reshape(ops.Transpose(x, 1, 0, 2), steps*n, r.In), hh)
 	xs := make([]*graph.Node, steps)
 	for t := range xs {
-		xs[t] = ops.Reshape(ops.Slice(a, 1, t, t+1), n, r.gates*r.Hidden).SetName(r.name("xW", t+1))
+		xs[t] = ops.SliceRows(a, t*n, (t+1)*n).SetName(r.name("xW", t+1))
 	}
 	return xs
 }
