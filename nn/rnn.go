@@ -149,8 +149,14 @@ func (l *RNN) Run(x, h0 *graph.Node) *Unrolled {
 // Step is one step of the RNN: x [N In], h [N Hidden] -> h' [N Hidden].
 func (l *RNN) Step(x, h *graph.Node) *graph.Node { return l.step(l.project(x, true), h) }
 
+// step is tanh(a + h W_hh^T).
 func (l *RNN) step(a, h *graph.Node) *graph.Node {
-	return ops.Tanh(ops.Add(a, ops.MatMulT(h, l.WeightHH, false, true)))
+	return ops.Tanh(l.recur(a, h))
+}
+
+// recur is a + h W_hh^T, one GEMM accumulating onto a copy of a.
+func (r *Recurrent) recur(a, h *graph.Node) *graph.Node {
+	return ops.AddMatMul(a, h, r.WeightHH, false, true)
 }
 
 // Run unrolls the LSTM over x [N T In] from h0 and c0 [N Hidden] (nil: zeros).
@@ -174,7 +180,7 @@ func (l *LSTM) Step(x, h, c *graph.Node) (hNext, cNext *graph.Node) {
 
 // step computes the cell from a = x W_ih^T + b_ih + b_hh; t > 0 numbers its nodes.
 func (l *LSTM) step(a, h, c *graph.Node, t int) (*graph.Node, *graph.Node) {
-	a = ops.Add(a, ops.MatMulT(h, l.WeightHH, false, true))
+	a = l.recur(a, h)
 	gate := func(k int, f func(*graph.Node) *graph.Node, name string) *graph.Node {
 		return f(ops.Slice(a, 1, k*l.Hidden, (k+1)*l.Hidden)).SetName(l.name(name, t))
 	}

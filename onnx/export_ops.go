@@ -21,6 +21,7 @@ import (
 // step                  Cast(Greater(x, 0))
 // softmax log_softmax   Softmax LogSoftmax (axis)
 // matmul                Gemm (2-D, transA/transB), MatMul (3-D, Transpose where transposed)
+// matmul_add            Gemm with C (2-D only: ops.AddMatMul)
 // reshape transpose     Reshape (first axis 0 when it is the batch) Transpose
 // broadcast_to sum_to   Expand; ReduceSum (+ Reshape)
 // slice concat          Slice Concat

@@ -54,6 +54,8 @@ func Describe(op graph.Op) Spec {
 		s.Axis = o.axis
 	case matMulOp:
 		s.TransA, s.TransB = o.transA, o.transB
+	case matMulAddOp:
+		s.TransA, s.TransB = o.transA, o.transB
 	case reshapeOp:
 		s.Shape = o.to.Clone()
 	case broadcastToOp:

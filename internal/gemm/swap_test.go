@@ -14,18 +14,20 @@ func TestSwapBitForBit(t *testing.T) {
 	cases := []struct {
 		m, n, k        int
 		transA, transB bool
-		alpha          float32
+		alpha, beta    float32
 	}{
-		{32, 1024, 256, false, true, 1},  // h W_hh^T
-		{32, 256, 1024, false, false, 1}, // dgates W_hh: B's rows 1 KiB apart
-		{7, 200, 300, false, true, 1},
-		{20, 256, 300, true, false, -0.5},
-		{5, 300, 97, true, true, 2},
+		{32, 1024, 256, false, true, 1, 0},  // h W_hh^T
+		{32, 1024, 256, false, true, 1, 1},  // xW + h W_hh^T
+		{32, 256, 1024, false, false, 1, 0}, // dgates W_hh: B's rows 1 KiB apart
+		{7, 200, 300, false, true, 1, 0},
+		{20, 256, 300, true, false, -0.5, 0},
+		{5, 300, 97, true, true, 2, 0},
+		{5, 300, 97, false, true, 1, 1},
 	}
 	for _, cfg := range sgemmConfigs() {
 		for _, tc := range cases {
-			name := fmt.Sprintf("%s/%dx%dx%d/tA=%v/tB=%v", cfg.name, tc.m, tc.n, tc.k, tc.transA, tc.transB)
-			p := call[float32]{transA: tc.transA, transB: tc.transB, m: tc.m, n: tc.n, k: tc.k, alpha: tc.alpha,
+			name := fmt.Sprintf("%s/%dx%dx%d/tA=%v/tB=%v/beta=%v", cfg.name, tc.m, tc.n, tc.k, tc.transA, tc.transB, tc.beta)
+			p := call[float32]{transA: tc.transA, transB: tc.transB, m: tc.m, n: tc.n, k: tc.k, alpha: tc.alpha, beta: tc.beta,
 				a: randoms(r, tc.m*tc.k), lda: tc.k, b: randoms(r, tc.k*tc.n), ldb: tc.n, c: make([]float32, tc.m*tc.n), ldc: tc.n}
 			if tc.transA {
 				p.lda = tc.m
@@ -42,8 +44,14 @@ func TestSwapBitForBit(t *testing.T) {
 				}
 				continue
 			}
+			c0 := randoms(r, len(p.c))
+			if tc.beta == 0 {
+				for i := range c0 {
+					c0[i] = float32(i) // garbage: C is only written
+				}
+			}
 			for _, serial := range []bool{false, true} {
-				want := make([]float32, len(p.c))
+				want := append([]float32(nil), c0...)
 				direct := p
 				direct.c = want
 				if serial {
@@ -51,9 +59,7 @@ func TestSwapBitForBit(t *testing.T) {
 				} else {
 					cfg.forShape(p.m, p.n).gemm(&direct)
 				}
-				for i := range p.c {
-					p.c[i] = float32(i) // garbage: beta is 0, C is only written
-				}
+				copy(p.c, c0)
 				cfg.run(&p, serial)
 				for i := range want {
 					if p.c[i] != want[i] {
@@ -66,13 +72,16 @@ func TestSwapBitForBit(t *testing.T) {
 	}
 }
 
-// TestSwapDeclines checks the products run leaves alone: beta not 0 (C is read), and a
-// product whose B is not much larger than the rest.
+// TestSwapDeclines checks the products run leaves alone: beta neither 0 nor 1; beta 1 with
+// alpha not 1, or k longer than a block (the transposed path would round differently);
+// and a product whose B is not much larger than the rest.
 func TestSwapDeclines(t *testing.T) {
 	for _, cfg := range sgemmConfigs() {
-		beta := call[float32]{transB: true, m: 32, n: 1024, k: 256, alpha: 1, beta: 1, lda: 256, ldb: 256, ldc: 1024}
+		beta := call[float32]{transB: true, m: 32, n: 1024, k: 256, alpha: 1, beta: 0.5, lda: 256, ldb: 256, ldc: 1024}
+		alpha := call[float32]{transB: true, m: 32, n: 1024, k: 256, alpha: 2, beta: 1, lda: 256, ldb: 256, ldc: 1024}
+		long := call[float32]{transB: true, m: 32, n: 1024, k: 1024, alpha: 1, beta: 1, lda: 1024, ldb: 1024, ldc: 1024}
 		square := call[float32]{transB: true, m: 256, n: 256, k: 256, alpha: 1, lda: 256, ldb: 256, ldc: 256}
-		for name, p := range map[string]*call[float32]{"beta 1": &beta, "square": &square} {
+		for name, p := range map[string]*call[float32]{"beta 0.5": &beta, "alpha 2 beta 1": &alpha, "beta 1 long k": &long, "square": &square} {
 			if cfg.swaps(cfg.forShape(p.m, p.n), p) {
 				t.Errorf("%s: %s is transposed", cfg.name, name)
 			}
