@@ -2,6 +2,7 @@ package ops
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/zerograd/zerograd/graph"
 )
@@ -18,7 +19,10 @@ import (
 // of a weight shared over time steps: dW = Σ_t dy_t^T x_t), AddN makes them one product of
 // the operands joined along the inner dimension, [A_1 ... A_n] [B_1; ...; B_n], when that
 // copies no more than the additions would read: one long GEMM instead of n short ones and
-// n-1 additions of their outputs, and one output in memory instead of n.
+// n-1 additions of their outputs, and one output in memory instead of n. The order of the
+// terms is free; where an earlier AddN of the graph joined the same pieces of A (an LSTM's
+// gate gradients, which the projection's gradient joins in time order), the product takes
+// that Concat and its order instead of copying them again.
 func AddN(xs ...*graph.Node) *graph.Node {
 	if len(xs) == 0 {
 		panic(&graph.ShapeError{Op: "add_n", Reason: "no inputs"})
@@ -126,7 +130,66 @@ func concatPlaced(like *graph.Node, axis, n int, ps []placed) *graph.Node {
 	if at < n {
 		parts = append(parts, zeros(n-at))
 	}
-	return Concat(axis, parts...)
+	return remember(Concat(axis, parts...))
+}
+
+// joins remembers the concats AddN made in one graph (graph.Graph.Attached), so that a
+// later join of the same pieces reuses one.
+type joins struct {
+	mu      sync.Mutex
+	concats []*graph.Node
+}
+
+type joinsKey struct{}
+
+func joinsOf(g *graph.Graph) *joins {
+	return g.Attached(joinsKey{}, func() any { return &joins{} }).(*joins)
+}
+
+// remember records c, when it is a concat, for joinedOrder, and returns it.
+func remember(c *graph.Node) *graph.Node {
+	if c.Kind() == graph.KindOp {
+		if _, ok := c.Op().(concatOp); ok {
+			j := joinsOf(c.Graph())
+			j.mu.Lock()
+			j.concats = append(j.concats, c)
+			j.mu.Unlock()
+		}
+	}
+	return c
+}
+
+// joinedOrder finds a concat AddN made along axis of exactly the nodes xs, in some order,
+// and returns it with perm, its inputs' indices in xs; nil when there is none.
+func joinedOrder(axis int, xs []*graph.Node) (*graph.Node, []int) {
+	index := make(map[*graph.Node]int, len(xs))
+	for i, x := range xs {
+		index[x] = i
+	}
+	j := joinsOf(xs[0].Graph())
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, c := range j.concats {
+		in := c.Inputs()
+		if c.Op().(concatOp).axis != axis || len(in) != len(xs) {
+			continue
+		}
+		perm := make([]int, len(in))
+		used := make([]bool, len(xs))
+		ok := true
+		for k, x := range in {
+			i, found := index[x]
+			if !found || used[i] {
+				ok = false
+				break
+			}
+			used[i], perm[k] = true, i
+		}
+		if ok {
+			return c, perm
+		}
+	}
+	return nil, nil
 }
 
 // joinMatMuls replaces each group of two or more rank-2 matrix products with the same
@@ -169,7 +232,13 @@ func joinMatMuls(xs []*graph.Node) []*graph.Node {
 		if o.transB {
 			kb = 1
 		}
-		joined[is[0]] = matMulT(Concat(ka, as...), Concat(kb, bs...), o.transA, o.transB)
+		var a *graph.Node
+		if c, perm := joinedOrder(ka, as); c != nil {
+			a, bs = c, permuted(bs, perm)
+		} else {
+			a = remember(Concat(ka, as...))
+		}
+		joined[is[0]] = matMulT(a, remember(Concat(kb, bs...)), o.transA, o.transB)
 	}
 	if len(joined) == 0 {
 		return xs
@@ -201,4 +270,13 @@ func joinableMatMul(x *graph.Node) (matMulOp, bool) {
 	}
 	m, k, n, _ := o.dims(a, b)
 	return o, k*(m+n) <= m*n
+}
+
+// permuted returns xs[perm[0]], xs[perm[1]], ....
+func permuted(xs []*graph.Node, perm []int) []*graph.Node {
+	out := make([]*graph.Node, len(perm))
+	for k, i := range perm {
+		out[k] = xs[i]
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/zerograd/zerograd/autodiff"
 	"github.com/zerograd/zerograd/graph"
 	"github.com/zerograd/zerograd/ops"
 )
@@ -57,5 +58,40 @@ func TestAddNJoinsMatMuls(t *testing.T) {
 		if d := maxDiff(got[0], got[1]); d > 1e-14 {
 			t.Errorf("transposes %v: joined sum differs from the plain one by %g", tr, d)
 		}
+	}
+}
+
+// recurrence is an RNN over the row blocks of a projection p = x U [steps*2 4]: h_t =
+// tanh(p_t + h_{t-1} W^T). The gradients of p's blocks and the terms of W's gradient share
+// their pieces, the gradients of the steps' pre-activations; p, made after W, gets its
+// gradient first, as an LSTM's input projection does.
+func recurrence(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+	const steps, n, m = 3, 2, 4
+	x, U := param(g, rng, "x", 0.1, 1, steps*n, 3), param(g, rng, "U", 0.1, 1, 3, m)
+	h0, W := param(g, rng, "h0", 0.1, 1, n, m), param(g, rng, "W", 0.1, 1, m, m)
+	p := ops.MatMul(x, U)
+	h := h0
+	for t := range steps {
+		h = ops.Tanh(ops.AddMatMul(ops.SliceRows(p, t*n, (t+1)*n), h, W, false, true))
+	}
+	return h, []*graph.Node{x, U, h0, W}
+}
+
+// TestAddNReusesJoin checks that the join of W's gradient terms takes the concat of the
+// pieces that p's gradient joined before (as an LSTM's gate gradients are joined for the
+// input projection's gradient and then for the recurrent weight's): two concats of the
+// steps, not three.
+func TestAddNReusesJoin(t *testing.T) {
+	g := graph.New()
+	y, wrt := recurrence(g, rand.New(rand.NewPCG(5, 6)))
+	gs := autodiff.Grad(ops.Sum(y), wrt...)
+	concats := 0
+	for _, x := range graph.Topo(gs...) {
+		if x.Kind() == graph.KindOp && x.Op().Name() == "concat" && len(x.Inputs()) == 3 {
+			concats++
+		}
+	}
+	if concats != 2 {
+		t.Errorf("the gradients of p and W make %d concats of the 3 steps, want 2 (one shared)", concats)
 	}
 }

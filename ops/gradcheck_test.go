@@ -177,6 +177,9 @@ var gradCases = []gradCase{
 		a, b, c := param(g, rng, "a", 0.5, 2, 4, 3), param(g, rng, "b", 0.5, 2, 5, 4), param(g, rng, "c", 0.5, 2, 3, 5)
 		return ops.Square(ops.AddMatMul(c, a, b, true, true)), []*graph.Node{a, b, c}
 	}},
+	// The same with the steps' inputs sliced from one projection: W's gradient reuses the
+	// concat of the pieces that the projection's gradient joins (TestAddNReusesJoin).
+	{name: "2nd order recurrence over a projection's row blocks", second: true, build: recurrence},
 	// A weight shared by the steps of a recurrence: AddN joins the three matmul terms of its
 	// gradient into one product of concatenated operands (k (m+n) = 2*8 <= m n = 16).
 	{name: "2nd order matmuls sharing a weight", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
