@@ -149,8 +149,14 @@ func (l *RNN) Run(x, h0 *graph.Node) *Unrolled {
 // Step is one step of the RNN: x [N In], h [N Hidden] -> h' [N Hidden].
 func (l *RNN) Step(x, h *graph.Node) *graph.Node { return l.step(l.project(x, true), h) }
 
+// step is tanh(a + h W_hh^T).
 func (l *RNN) step(a, h *graph.Node) *graph.Node {
-	return ops.Tanh(ops.Add(a, ops.MatMulT(h, l.WeightHH, false, true)))
+	return ops.Tanh(l.recur(a, h))
+}
+
+// recur is a + h W_hh^T, one GEMM accumulating onto a copy of a.
+func (r *Recurrent) recur(a, h *graph.Node) *graph.Node {
+	return ops.AddMatMul(a, h, r.WeightHH, false, true)
 }
 
 // Run unrolls the LSTM over x [N T In] from h0 and c0 [N Hidden] (nil: zeros).
@@ -174,7 +180,7 @@ func (l *LSTM) Step(x, h, c *graph.Node) (hNext, cNext *graph.Node) {
 
 // step computes the cell from a = x W_ih^T + b_ih + b_hh; t > 0 numbers its nodes.
 func (l *LSTM) step(a, h, c *graph.Node, t int) (*graph.Node, *graph.Node) {
-	a = ops.Add(a, ops.MatMulT(h, l.WeightHH, false, true))
+	a = l.recur(a, h)
 	gate := func(k int, f func(*graph.Node) *graph.Node, name string) *graph.Node {
 		return f(ops.Slice(a, 1, k*l.Hidden, (k+1)*l.Hidden)).SetName(l.name(name, t))
 	}
@@ -225,9 +231,13 @@ func (r *Recurrent) name(what string, t int) string {
 	return r.Scope.Name(what)
 }
 
-// inputs projects every step's input at once, x [N T In] -> [N*T In] W_ih^T + bias, and
-// returns the projection of each step [N G*Hidden], named "x1 W", "x2 W", .... The bias
-// is b_ih + b_hh when both biases add (hh), else b_ih.
+// inputs projects every step's input at once and returns the projection of each step
+// [N G*Hidden], named "xW1", "xW2", .... The bias is b_ih + b_hh when both biases add (hh),
+// else b_ih. The sequence is first put time-major, x [N T In] -> [T*N In], a copy of the
+// narrow input, so that the projection [T*N G*Hidden] W_ih^T + bias holds each step's rows
+// together: a step's slice is one contiguous block, and the gradients of the steps join
+// back into the projection's gradient the same way (ops.AddN), with no reshape of the
+// wide projection either way.
 func (r *Recurrent) inputs(x *graph.Node, hh bool) []*graph.Node {
 	s := x.Shape()
 	if len(s) != 3 || s[2] != r.In || s[1] < 1 {
@@ -235,11 +245,10 @@ func (r *Recurrent) inputs(x *graph.Node, hh bool) []*graph.Node {
 			Reason: fmt.Sprintf("%s wants a sequence [N T %d] (batch first)", r.Scope.Path(), r.In)})
 	}
 	n, steps := s[0], s[1]
-	a := r.project(ops.Reshape(x, n*steps, r.In), hh)
-	a = ops.Reshape(a, n, steps, r.gates*r.Hidden)
+	a := r.project(ops.Reshape(ops.Transpose(x, 1, 0, 2), steps*n, r.In), hh)
 	xs := make([]*graph.Node, steps)
 	for t := range xs {
-		xs[t] = ops.Reshape(ops.Slice(a, 1, t, t+1), n, r.gates*r.Hidden).SetName(r.name("xW", t+1))
+		xs[t] = ops.SliceRows(a, t*n, (t+1)*n).SetName(r.name("xW", t+1))
 	}
 	return xs
 }

@@ -23,6 +23,7 @@ import (
 // causal_softmax        Softmax(Add(Mul(x, scale), a Constant mask of -1e9 above the diagonal))
 // matmul                Gemm (2-D, transA/transB), MatMul (3-D, Transpose where transposed)
 // linear                Gemm(x, w, b, transB) for 2-D x, else Add(MatMul(x, Transpose(w)), b)
+// matmul_add            Gemm with C (2-D only: ops.AddMatMul)
 // reshape transpose     Reshape (first axis 0 when it is the batch) Transpose
 // split_heads merge_heads Reshape, Transpose (0 2 1 3), Reshape (batch axes -1)
 // broadcast_to sum_to   Expand; ReduceSum (+ Reshape)

@@ -32,7 +32,7 @@ var _ graph.Op = addOp{}
 func (addOp) Name() string                               { return "add" }
 func (addOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (addOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	elementwise(y, in[0], in[1], 0, addK[float32], addK[float64])
+	elementwise(y, in[0], in[1], 0, add32K, addK[float64])
 	return nil
 }
 func (addOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node { return []*graph.Node{gy, gy} }
@@ -61,7 +61,7 @@ var _ graph.Op = subOp{}
 func (subOp) Name() string                               { return "sub" }
 func (subOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (subOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	elementwise(y, in[0], in[1], 0, subK[float32], subK[float64])
+	elementwise(y, in[0], in[1], 0, sub32K, subK[float64])
 	return nil
 }
 func (subOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
@@ -92,7 +92,7 @@ var _ graph.Op = mulOp{}
 func (mulOp) Name() string                               { return "mul" }
 func (mulOp) Shape(in ...graph.Type) (graph.Type, error) { return sameType(in...) }
 func (mulOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
-	elementwise(y, in[0], in[1], 0, mulK[float32], mulK[float64])
+	elementwise(y, in[0], in[1], 0, mul32K, mulK[float64])
 	return nil
 }
 
@@ -245,4 +245,22 @@ func Clamp(x *graph.Node, lo, hi float64) *graph.Node {
 		x = Add(x, ReLU(Neg(AddScalar(x, -lo))))
 	}
 	return x
+}
+
+// add32K, sub32K and mul32K are addK, subK and mulK for float32 with the vector kernels
+// (vec_amd64.s) where the CPU has them: the same IEEE operation on each element, 8 lanes
+// at a time; the plain loop does the rest.
+func add32K(y, a, b []float32, c float32) {
+	n := binary32Vec('+', y, a, b)
+	addK(y[n:], a[n:], b[n:], c)
+}
+
+func sub32K(y, a, b []float32, c float32) {
+	n := binary32Vec('-', y, a, b)
+	subK(y[n:], a[n:], b[n:], c)
+}
+
+func mul32K(y, a, b []float32, c float32) {
+	n := binary32Vec('*', y, a, b)
+	mulK(y[n:], a[n:], b[n:], c)
 }

@@ -169,6 +169,27 @@ var gradCases = []gradCase{
 	binaryCase("custom elementwise2 (a*b^2)", abb.Apply, []int{3, 4}, []int{3, 4}),
 	{name: "2nd order custom elementwise2 (a*b^2)", second: true, build: binaryCase("", abb.Apply, []int{3, 4}, []int{3, 4}).build},
 	{name: "2nd order matmul", second: true, build: binaryCase("", ops.MatMul, []int{3, 4}, []int{4, 2}).build},
+	{name: "matmul add", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		a, b, c := param(g, rng, "a", 0.5, 2, 3, 4), param(g, rng, "b", 0.5, 2, 4, 5), param(g, rng, "c", 0.5, 2, 3, 5)
+		return ops.AddMatMul(c, a, b, false, false), []*graph.Node{a, b, c}
+	}},
+	{name: "2nd order matmul add A^T B^T", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		a, b, c := param(g, rng, "a", 0.5, 2, 4, 3), param(g, rng, "b", 0.5, 2, 5, 4), param(g, rng, "c", 0.5, 2, 3, 5)
+		return ops.Square(ops.AddMatMul(c, a, b, true, true)), []*graph.Node{a, b, c}
+	}},
+	// The same with the steps' inputs sliced from one projection: W's gradient reuses the
+	// concat of the pieces that the projection's gradient joins (TestAddNReusesJoin).
+	{name: "2nd order recurrence over a projection's row blocks", second: true, build: recurrence},
+	// A weight shared by the steps of a recurrence: AddN joins the three matmul terms of its
+	// gradient into one product of concatenated operands (k (m+n) = 2*8 <= m n = 16).
+	{name: "2nd order matmuls sharing a weight", second: true, build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
+		x, h0, W := param(g, rng, "x", 0.1, 1, 2, 4), param(g, rng, "h0", 0.1, 1, 2, 4), param(g, rng, "W", 0.1, 1, 4, 4)
+		h := h0
+		for range 3 {
+			h = ops.Tanh(ops.Add(x, ops.MatMulT(h, W, false, true)))
+		}
+		return h, []*graph.Node{x, h0, W}
+	}},
 	{name: "take with repeated indices", build: func(g *graph.Graph, rng *rand.Rand) (*graph.Node, []*graph.Node) {
 		x := param(g, rng, "x", 0.1, 1, 3, 4, 2)
 		return ops.Take(x, 1, g.Const("i", graph.I32(graph.Shape{2, 2}, 3, 0, 3, 3))), []*graph.Node{x}

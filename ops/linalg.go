@@ -194,6 +194,60 @@ func MatMul(a, b *graph.Node) *graph.Node { return matMulT(a, b, false, false) }
 // MatMulT is MatMul with either operand transposed in place: op(a) op(b).
 func MatMulT(a, b *graph.Node, transA, transB bool) *graph.Node { return matMulT(a, b, transA, transB) }
 
+// matMulAddOp is c + op(A) op(B) for matrices, PyTorch's addmm: one GEMM that accumulates
+// onto a copy of c (beta = 1) instead of a product and then an addition over its output.
+// Its inputs are A, B, c, in the order of ONNX's Gemm, which it exports as.
+type matMulAddOp struct{ transA, transB bool }
+
+var _ graph.Op = matMulAddOp{}
+
+func (o matMulAddOp) Name() string { return matMulOp(o).Name() + "_add" }
+
+func (o matMulAddOp) Shape(in ...graph.Type) (graph.Type, error) {
+	if err := arity(in, 3); err != nil {
+		return graph.Type{}, err
+	}
+	if len(in[0].Shape) != 2 || len(in[1].Shape) != 2 {
+		return graph.Type{}, graph.Errorf("want matrices, got ranks %d and %d", len(in[0].Shape), len(in[1].Shape))
+	}
+	t, err := matMulOp(o).Shape(in[0], in[1])
+	if err != nil {
+		return graph.Type{}, err
+	}
+	if !in[2].Shape.Equal(t.Shape) || in[2].DType != t.DType {
+		return graph.Type{}, graph.Errorf("the addend is %v %s, the product %v %s", in[2].Shape, in[2].DType, t.Shape, t.DType)
+	}
+	return t, nil
+}
+
+func (o matMulAddOp) Forward(y *tensor.Dense, in ...*tensor.Dense) error {
+	as, bs := shapeOf(in[0]), shapeOf(in[1])
+	m, k, n, _ := matMulOp(o).dims(as, bs)
+	if is32(y) {
+		c := y.Float32s()
+		copy(c, in[2].Float32s())
+		sgemm(o.transA, o.transB, m, n, k, 1, in[0].Float32s(), as[1], in[1].Float32s(), bs[1], 1, c, n)
+	} else {
+		c := y.Float64s()
+		copy(c, in[2].Float64s())
+		dgemm(o.transA, o.transB, m, n, k, 1, in[0].Float64s(), as[1], in[1].Float64s(), bs[1], 1, c, n)
+	}
+	return nil
+}
+
+// The gradients of A and B are those of the product; c's is gy.
+func (o matMulAddOp) Grad(x []*graph.Node, y, gy *graph.Node) []*graph.Node {
+	g := matMulOp(o).Grad(x[:2], y, gy)
+	return []*graph.Node{g[0], g[1], gy}
+}
+
+// AddMatMul returns c + op(a) op(b) for matrices a and b and c of the product's shape
+// (PyTorch's addmm, ONNX's Gemm), op transposing where the flag is set: the input
+// projection plus the recurrent product of an RNN step, in one GEMM.
+func AddMatMul(c, a, b *graph.Node, transA, transB bool) *graph.Node {
+	return graph.Apply(matMulAddOp{transA, transB}, a, b, c)
+}
+
 // ---- linear: x w^T + b, the bias folded into the GEMM ----
 
 // linearOp is PyTorch's F.linear, y = x w^T + b for x [... In], w [Out In] and b [Out]:

@@ -59,6 +59,8 @@ func Describe(op graph.Op) Spec {
 		s.Classes = o.heads
 	case matMulOp:
 		s.TransA, s.TransB = o.transA, o.transB
+	case matMulAddOp:
+		s.TransA, s.TransB = o.transA, o.transB
 	case reshapeOp:
 		s.Shape = o.to.Clone()
 	case broadcastToOp:

@@ -82,3 +82,35 @@ func reluGrad32Vec(out, gy, x []float32, slope float32) int {
 	reluGradAVX2(out[:n], gy[:n], x[:n], slope)
 	return n
 }
+
+// The binary kernels of vec_amd64.s: y = a + b, a - b, a * b over len(y), a multiple of 8.
+//
+//go:noescape
+func addAVX2(y, a, b []float32)
+
+//go:noescape
+func subAVX2(y, a, b []float32)
+
+//go:noescape
+func mulAVX2(y, a, b []float32)
+
+// binary32Vec runs the vector kernel of op ('+', '-' or '*') over the first len(y)&^7
+// elements and returns how many it did: none without AVX2. The caller does the rest.
+func binary32Vec(op byte, y, a, b []float32) int {
+	n := len(y) &^ 7
+	if !vecAVX2 || n == 0 {
+		return 0
+	}
+	y, a, b = y[:n], a[:n], b[:n] // the kernel's reach, checked here
+	switch op {
+	case '+':
+		addAVX2(y, a, b)
+	case '-':
+		subAVX2(y, a, b)
+	case '*':
+		mulAVX2(y, a, b)
+	default:
+		return 0
+	}
+	return n
+}

@@ -246,3 +246,54 @@ tnext:
 tdone:
 	VZEROUPPER
 	RET
+
+// BINARY defines func NAME(y, a, b []float32): y[i] = a[i] OP b[i], IEEE as Go computes it
+// one element at a time (the vector instructions round each lane alike). len(y) is a
+// multiple of 8, a and b at least as long: 32 lanes a step, then 8.
+#define BINARY(NAME, OP) \
+TEXT NAME(SB), NOSPLIT, $0-72 \
+	MOVQ y_base+0(FP), DI \
+	MOVQ y_len+8(FP), CX \
+	MOVQ a_base+24(FP), SI \
+	MOVQ b_base+48(FP), DX \
+	MOVQ CX, BX \
+	SHRQ $5, BX \
+	JZ   eights \
+loop32: \
+	VMOVUPS (SI), Y0 \
+	VMOVUPS 32(SI), Y1 \
+	VMOVUPS 64(SI), Y2 \
+	VMOVUPS 96(SI), Y3 \
+	OP      (DX), Y0, Y0 \
+	OP      32(DX), Y1, Y1 \
+	OP      64(DX), Y2, Y2 \
+	OP      96(DX), Y3, Y3 \
+	VMOVUPS Y0, (DI) \
+	VMOVUPS Y1, 32(DI) \
+	VMOVUPS Y2, 64(DI) \
+	VMOVUPS Y3, 96(DI) \
+	ADDQ    $128, SI \
+	ADDQ    $128, DX \
+	ADDQ    $128, DI \
+	DECQ    BX \
+	JNZ     loop32 \
+eights: \
+	ANDQ $31, CX \
+	SHRQ $3, CX \
+	JZ   done \
+loop8: \
+	VMOVUPS (SI), Y0 \
+	OP      (DX), Y0, Y0 \
+	VMOVUPS Y0, (DI) \
+	ADDQ    $32, SI \
+	ADDQ    $32, DX \
+	ADDQ    $32, DI \
+	DECQ    CX \
+	JNZ     loop8 \
+done: \
+	VZEROUPPER \
+	RET
+
+BINARY(·addAVX2, VADDPS)
+BINARY(·subAVX2, VSUBPS)
+BINARY(·mulAVX2, VMULPS)

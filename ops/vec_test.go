@@ -188,3 +188,43 @@ func TestTranspose(t *testing.T) {
 		}
 	}
 }
+
+// TestBinary32K checks the vector add, sub and mul against the plain loops, bit for bit
+// (NaN for NaN), on every length up to 100 at unaligned offsets, with infinities, NaN,
+// zeros of both signs and subnormals among the values.
+func TestBinary32K(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	special := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 0, float32(math.Copysign(0, -1)), 1e-40, -3e38}
+	value := func() float32 {
+		if r.IntN(8) == 0 {
+			return special[r.IntN(len(special))]
+		}
+		return float32(r.NormFloat64())
+	}
+	for _, k := range []struct {
+		name string
+		vec  func(y, a, b []float32, c float32)
+		ref  func(y, a, b []float32, c float32)
+	}{{"add", add32K, addK[float32]}, {"sub", sub32K, subK[float32]}, {"mul", mul32K, mulK[float32]}} {
+		for n := 0; n <= 100; n++ {
+			for off := range 3 {
+				a, b := make([]float32, n+off), make([]float32, n+off)
+				for i := range a {
+					a[i], b[i] = value(), value()
+				}
+				want, got := make([]float32, n+off+1), make([]float32, n+off+1)
+				got[n+off] = 7 // past the end: must stay
+				k.ref(want[off:n+off], a[off:], b[off:], 0)
+				k.vec(got[off:n+off], a[off:], b[off:], 0)
+				for i := off; i < n+off; i++ {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+						t.Fatalf("%s n %d off %d: y[%d] = %v, want %v", k.name, n, off, i-off, got[i], want[i])
+					}
+				}
+				if got[n+off] != 7 {
+					t.Fatalf("%s n %d off %d: wrote past the end", k.name, n, off)
+				}
+			}
+		}
+	}
+}

@@ -55,6 +55,7 @@ type config[T scalar] struct {
 	fallback *config[T]
 
 	aBufs, bBufs sync.Pool // *[]T: packed A, packed B
+	tBufs        sync.Pool // *[]T: the transposed C of run's swapped products
 	jobs         sync.Pool // *parallelGemm[T]
 }
 

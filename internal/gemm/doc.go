@@ -37,6 +37,10 @@
 // the kernel reads A where it is, transposed or not, and when C has few rows
 // (a weight gradient, 25 x 30) it reads B where it is. Only the last sliver,
 // where the kernel's window would run past the end of the slice, is packed.
+// A product with few rows and a large B that would be packed (an RNN step's
+// h W_hh^T, 32 x 1024 x 256) runs transposed, C^T = op(B)^T op(A)^T, so that
+// the large matrix is the A read in place, and its result is transposed into
+// C: bit for bit the same sums (swap.go).
 //
 // Problems of at least 64^3 multiply-adds are spread over GOMAXPROCS
 // goroutines (a few long-lived helpers and the caller): over blocks of rows

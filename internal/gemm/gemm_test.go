@@ -59,6 +59,7 @@ func shapes(short bool) []shape {
 		{6, 16, 1}, {6, 16, 5}, {5, 15, 7}, {7, 17, 9}, {12, 32, 8}, {13, 33, 257},
 		{100, 10, 50}, {31, 29, 70}, {64, 64, 64}, {65, 63, 61}, {150, 70, 300}, {290, 37, 16},
 		{7, 200, 300}, {5, 7, 300}, {25, 30, 1100}, {20, 300, 40}, {30, 577, 26}, {31, 290, 9},
+		{20, 256, 300}, // B's rows 1 KiB apart: run transposes the product (swap.go)
 	}
 	if short {
 		sizes = [][3]int{{0, 3, 4}, {1, 1, 1}, {2, 3, 4}, {7, 17, 9}, {65, 63, 61}, {25, 30, 1100}, {150, 70, 300}}
@@ -173,6 +174,8 @@ func runners[T scalar](cfgs ...*config[T]) []runner[T] {
 				}
 				cfg.parallel(&p, 2)
 			}},
+			runner[T]{cfg.name + "/run", cfg, func(cfg *config[T], p call[T]) { cfg.run(&p, false) }},
+			runner[T]{cfg.name + "/run-serial", cfg, func(cfg *config[T], p call[T]) { cfg.run(&p, true) }},
 			runner[T]{cfg.name + "/parallel3", cfg, func(cfg *config[T], p call[T]) {
 				if p.m == 0 || p.n == 0 || p.k == 0 || p.alpha == 0 {
 					cfg.gemm(&p)
