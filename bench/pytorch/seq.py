@@ -10,10 +10,10 @@ them beside zerograd's:
 
 LSTM language model: vocabulary 100, embedding 64, nn.LSTM(64, 256, batch_first=True) over
 64 steps from a zero state, a linear head; batch 32. Transformer: ch09-5-transformer's
-model (embedding and learned positions of width 64, two pre-norm blocks with
-nn.MultiheadAttention(64, 4, batch_first=True) under a causal mask and a GELU (tanh) MLP,
-LayerNorm, a linear head over 256) at context 128; batch 16; TransformerStep4x128 the same
-with 4 layers of width 128 (issue 12's suggested size). A step is zero_grad, forward,
+model (embedding and learned positions of width 128, four pre-norm blocks with
+nn.MultiheadAttention(128, 4, batch_first=True) under a causal mask and a GELU (tanh) MLP,
+LayerNorm, a linear head over 256) at context 128; batch 16; TransformerStep2x64 the same
+with 2 layers of width 64. A step is zero_grad, forward,
 cross entropy, backward, clip_grad_norm_(1) and Adam (lr 1e-2 and 3e-3). Random ids: the
 time does not depend on them. Each --count timing is the mean over --steps steps after
 --warmup steps. PyTorch 1.13 on shared cores varies from process to process: run the script
@@ -61,7 +61,7 @@ class Block(nn.Module):
 class GPT(nn.Module):
     """ch09-5-transformer's model, with the state dict its -save writes."""
 
-    def __init__(self, layers=2, heads=4, dim=64, ctx=128, vocab=256):
+    def __init__(self, layers=4, heads=4, dim=128, ctx=128, vocab=256):
         super().__init__()
         self.wte = nn.Embedding(vocab, dim)
         self.wpe = nn.Embedding(ctx, dim)
@@ -98,14 +98,14 @@ def main():
     ap.add_argument("--count", type=int, default=5)
     ap.add_argument("--steps", type=int, default=5, help="steps per timing")
     ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--only", default="", help="LSTM, Transformer or TransformerStep4x128")
+    ap.add_argument("--only", default="", help="LSTM, Transformer or TransformerStep2x64 (a prefix)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     cases = [
         ("LSTMStep", lambda: make_step(LSTMLM(), 100, (32, 64), 1e-2), 32),
-        ("TransformerStep", lambda: make_step(GPT(), 256, (16, 128), 3e-3), 16),
-        ("TransformerStep4x128", lambda: make_step(GPT(layers=4, dim=128), 256, (16, 128), 3e-3), 16),
+        ("TransformerStep", lambda: make_step(GPT(layers=4, dim=128), 256, (16, 128), 3e-3), 16),
+        ("TransformerStep2x64", lambda: make_step(GPT(layers=2, dim=64), 256, (16, 128), 3e-3), 16),
     ]
     for name, make, batch in cases:
         if args.only and not name.startswith(args.only):

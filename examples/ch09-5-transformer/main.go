@@ -9,7 +9,7 @@
 // MLP), a final LayerNorm and a Linear head over the 256 bytes.
 //
 //	go run ./examples/ch09-5-transformer
-//	go run ./examples/ch09-5-transformer -layers 4 -dim 128 -steps 3000
+//	go run ./examples/ch09-5-transformer -layers 2 -dim 64 -ctx 64   # a smaller model, 4x faster
 //	go run ./examples/ch09-5-transformer -save /tmp/gpt.safetensors   # the weights, PyTorch's names
 //
 // -save-init and -windows write the initial weights and every step's batch, so that
@@ -49,10 +49,10 @@ type config struct {
 func run(ctx context.Context, w, logw io.Writer, args []string) error {
 	fs := cli.Flags(name, "Trains a small decoder-only transformer on Go's standard library and samples code.", logw)
 	var c config
-	fs.IntVar(&c.layers, "layers", 2, "transformer blocks")
+	fs.IntVar(&c.layers, "layers", 4, "transformer blocks")
 	fs.IntVar(&c.heads, "heads", 4, "attention heads")
-	fs.IntVar(&c.dim, "dim", 64, "model width")
-	fs.IntVar(&c.ctx, "ctx", 64, "context length in bytes")
+	fs.IntVar(&c.dim, "dim", 128, "model width")
+	fs.IntVar(&c.ctx, "ctx", 128, "context length in bytes")
 	fs.IntVar(&c.batch, "batch", 16, "sequences per step")
 	fs.IntVar(&c.steps, "steps", 1000, "training steps")
 	fs.IntVar(&c.evalEvery, "eval-every", 250, "steps between validation losses")
