@@ -28,7 +28,8 @@
 // with a 4x4 tile (kernel_generic.go) takes its place. The choice is made at
 // run time with golang.org/x/sys/cpu, and per product between AVX-512 and
 // AVX2: a product whose C the 14-row tiles would pad by more than 5% beyond
-// the 6-row ones (30 rows: 42 against 30) runs on AVX2. Setting
+// the 6-row ones (30 rows: 42 against 30) runs on AVX2, or by more than 10%
+// when C is wider than half a 32-column tile. Setting
 // ZEROGRAD_GEMM=avx2 or ZEROGRAD_GEMM=generic in the environment forces a
 // kernel, for tests and benchmarks.
 //
