@@ -39,7 +39,7 @@
 // (a weight gradient, 25 x 30) it reads B where it is. Only the last sliver,
 // where the kernel's window would run past the end of the slice, is packed.
 //
-// Problems of at least 64^3 multiply-adds are spread over GOMAXPROCS
+// Problems of at least 200^3 multiply-adds are spread over GOMAXPROCS
 // goroutines (a few long-lived helpers and the caller): over blocks of rows
 // of C, handed out one at a time, and over columns when C has few rows; and
 // over k, each worker summing a part of the inner dimension into its own
