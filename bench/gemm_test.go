@@ -35,6 +35,14 @@ type gemmCase struct {
 //	img_dW:       dW (30x25) = dy (30x576) @ col^T (576x25)
 //	deep_fwd:     y^T (784x16) = col^T (784x145) @ W|b^T (145x16)
 //	deep_dW:      dW^T (144x16) = col (144x784) @ dy^T (784x16)
+//
+// and the small products of TwoLayerNet (batch 100, 784-50-10) and of
+// SimpleConvNet's affine layer backward (4320->100, batch 100):
+//
+//	tl_fwd:    h (100x50) = x (100x784) @ W1 (784x50)
+//	tl_dW:     dW1 (784x50) = x^T (784x100) @ gh (100x50)
+//	affine_dx: dx (100x4320) = gy (100x100) @ W^T (100x4320)
+//	affine_dW: dW (4320x100) = x^T (4320x100) @ gy (100x100)
 var gemmCases = []gemmCase{
 	{"1x1x1", 1, 1, 1, false, false},
 	{"2x3x4", 2, 3, 4, false, false},
@@ -51,6 +59,10 @@ var gemmCases = []gemmCase{
 	{"img_dW", 30, 25, 576, false, true},
 	{"deep_fwd", 784, 16, 145, true, true},
 	{"deep_dW", 144, 16, 784, false, true},
+	{"tl_fwd", 100, 50, 784, false, false},
+	{"tl_dW", 784, 50, 100, true, false},
+	{"affine_dx", 100, 4320, 100, false, true},
+	{"affine_dW", 4320, 100, 100, true, false},
 }
 
 // operands returns A, B and C of c as stored (a transposed operand is stored

@@ -32,19 +32,27 @@ func (o *SGD) Step(params []*graph.Node, grads []*tensor.Dense) error {
 		return err
 	}
 	for i, p := range params {
+		// The vector kernel takes the leading elements, the loop the rest.
 		if x := p.Value(); x.Dtype() == tensor.Float32 {
-			sgd(x.Float32s(), grads[i].Float32s(), float32(o.LR))
+			x, g, lr := x.Float32s(), grads[i].Float32s(), float32(o.LR)
+			n := sgdVec32(x, g[:len(x)], lr)
+			sgd(x[n:], g[n:], lr)
 		} else {
-			sgd(x.Float64s(), grads[i].Float64s(), o.LR)
+			x, g := x.Float64s(), grads[i].Float64s()
+			n := sgdVec64(x, g[:len(x)], o.LR)
+			sgd(x[n:], g[n:], o.LR)
 		}
 	}
 	return nil
 }
 
+// sgd is the update loop. The conversion T(...) rounds the product before the
+// subtraction, so that no build (GOAMD64=v3 may fuse a*b+c) makes it an FMA: it computes
+// the bits the vector kernels (sgdVec32, sgdVec64) do.
 func sgd[T float](x, g []T, lr T) {
 	g = g[:len(x)]
 	for i := range x {
-		x[i] -= lr * g[i]
+		x[i] -= T(lr * g[i])
 	}
 }
 

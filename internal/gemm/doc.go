@@ -28,7 +28,8 @@
 // with a 4x4 tile (kernel_generic.go) takes its place. The choice is made at
 // run time with golang.org/x/sys/cpu, and per product between AVX-512 and
 // AVX2: a product whose C the 14-row tiles would pad by more than 5% beyond
-// the 6-row ones (30 rows: 42 against 30) runs on AVX2. Setting
+// the 6-row ones (30 rows: 42 against 30) runs on AVX2, or by more than 10%
+// when C is wider than half a 32-column tile. Setting
 // ZEROGRAD_GEMM=avx2 or ZEROGRAD_GEMM=generic in the environment forces a
 // kernel, for tests and benchmarks.
 //
@@ -42,7 +43,7 @@
 // the large matrix is the A read in place, and its result is transposed into
 // C: bit for bit the same sums (swap.go).
 //
-// Problems of at least 64^3 multiply-adds are spread over GOMAXPROCS
+// Problems of at least 200^3 multiply-adds are spread over GOMAXPROCS
 // goroutines (a few long-lived helpers and the caller): over blocks of rows
 // of C, handed out one at a time, and over columns when C has few rows; and
 // over k, each worker summing a part of the inner dimension into its own
