@@ -43,6 +43,9 @@ run ch03-2-mnist-inference go run ./examples/ch03-2-mnist-inference -out "$tmp/c
 cp "$tmp/ch03-2/loss.png" docs/images/ch03-2-mnist-inference/
 run "ch07-1-simple-convnet/{loss,accuracy}.png" go run ./examples/ch07-1-simple-convnet -out "$tmp/ch07-1"
 cp "$tmp/ch07-1/loss.png" "$tmp/ch07-1/accuracy.png" docs/images/ch07-1-simple-convnet/
+mkdir -p docs/images/ch09-1-mnist-lstm
+run ch09-1-mnist-lstm go run ./examples/ch09-1-mnist-lstm -out "$tmp/ch09-1"
+cp "$tmp/ch09-1/loss.png" "$tmp/ch09-1/accuracy.png" docs/images/ch09-1-mnist-lstm/
 if $long; then
 	run "ch07-1-simple-convnet/*-20-epochs.png" go run ./examples/ch07-1-simple-convnet -epochs 20 -out "$tmp/ch07-1-20"
 	cp "$tmp/ch07-1-20/loss.png" docs/images/ch07-1-simple-convnet/loss-20-epochs.png
