@@ -1,7 +1,6 @@
 package ops
 
 import (
-	"sync"
 	"unsafe"
 
 	"gorgonia.org/tensor"
@@ -32,26 +31,14 @@ func (t *ewTask[T]) Run(lo, hi int) {
 	t.k(t.y[lo:hi], t.a[lo:hi], b, t.c)
 }
 
-// ewSlot holds the task of a parallel elementwise loop, which must outlive the call that
-// hands it to the workers: one per element type, taken for the loop's duration.
-type ewSlot[T float] struct {
-	mu sync.Mutex
-	t  ewTask[T]
-}
-
-var ewSlots struct {
-	f32 ewSlot[float32]
-	f64 ewSlot[float64]
-}
+// ewSlots hold the task of a parallel elementwise loop (taskSlot).
+var ewSlots typeSlots[ewTask[float32], ewTask[float64]]
 
 // runEW runs k over y, a and b (b may be nil), on all cores when they are big. A small
 // loop, or one that finds its slot taken by another goroutine's, runs on the caller.
 func runEW[T float](k ewKernel[T], c T, y, a, b []T) {
 	t := ewTask[T]{k: k, c: c, y: y, a: a, b: b}
-	s, ok := any(&ewSlots.f32).(*ewSlot[T])
-	if !ok {
-		s = any(&ewSlots.f64).(*ewSlot[T])
-	}
+	s := slotFor[ewTask[T]](&ewSlots)
 	n := len(y)
 	if n < parallel.MinWork || !s.mu.TryLock() {
 		t.Run(0, n)

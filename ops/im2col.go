@@ -2,7 +2,6 @@ package ops
 
 import (
 	"slices"
-	"sync"
 	"unsafe"
 
 	"gorgonia.org/tensor"
@@ -404,27 +403,15 @@ type winTask[T float] struct {
 
 func (t *winTask[T]) Run(lo, hi int) { t.k.run(t.winArgs, lo, hi) }
 
-// winSlot holds the task of a parallel window loop, which must outlive the call that hands
-// it to the workers: one per element type, taken for the loop's duration.
-type winSlot[T float] struct {
-	mu sync.Mutex
-	t  winTask[T]
-}
-
-var winSlots struct {
-	f32 winSlot[float32]
-	f64 winSlot[float64]
-}
+// winSlots hold the task of a parallel window loop (taskSlot).
+var winSlots typeSlots[winTask[float32], winTask[float64]]
 
 // runWindow runs the window kernel k with the operands g, l, dst, src and aux, in parallel
 // when the work is big. It allocates nothing: a small loop, or one that finds its slot taken
 // by another goroutine's, runs a task on the stack, a parallel one the slot's.
 func runWindow[T float](k winKernel[T], g window, l layout, dst, src, aux []T) {
 	t := winTask[T]{k: k, winArgs: winArgs[T]{g: g, l: l, dst: dst, src: src, aux: aux}}
-	s, ok := any(&winSlots.f32).(*winSlot[T])
-	if !ok {
-		s = any(&winSlots.f64).(*winSlot[T])
-	}
+	s := slotFor[winTask[T]](&winSlots)
 	items, work := k.items(g), g.n*g.patch()*g.pixels()
 	if work < parallel.MinWork || !s.mu.TryLock() {
 		t.Run(0, items)

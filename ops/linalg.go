@@ -1,8 +1,6 @@
 package ops
 
 import (
-	"sync"
-
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
@@ -88,10 +86,7 @@ func matMulRun[T float](o matMulOp, gemm gemmFunc[T], c, a, b []T, ys, as, bs gr
 		return
 	}
 	t := matBatch[T]{o: o, gemm: gemm, c: c, a: a, b: b, ys: ys, as: as, bs: bs}
-	s, ok := any(&matBatchSlots.f32).(*matBatchSlot[T])
-	if !ok {
-		s = any(&matBatchSlots.f64).(*matBatchSlot[T])
-	}
+	s := slotFor[matBatch[T]](&matBatchSlots)
 	if batch < 2*parallel.Cores() || !s.mu.TryLock() {
 		t.Run(0, batch)
 		return
@@ -111,17 +106,8 @@ type matBatch[T float] struct {
 	ys, as, bs graph.Shape
 }
 
-// matBatchSlot holds the task of a batch split over the cores, which must outlive the call
-// that hands it to the workers: one per element type (as rowSlot in rows_parallel.go).
-type matBatchSlot[T float] struct {
-	mu sync.Mutex
-	t  matBatch[T]
-}
-
-var matBatchSlots struct {
-	f32 matBatchSlot[float32]
-	f64 matBatchSlot[float64]
-}
+// matBatchSlots hold the task of a batch split over the cores (taskSlot).
+var matBatchSlots typeSlots[matBatch[float32], matBatch[float64]]
 
 func (t *matBatch[T]) Run(lo, hi int) {
 	as, bs, ys := t.as, t.bs, t.ys

@@ -3,7 +3,6 @@ package ops
 import (
 	"fmt"
 	"math"
-	"sync"
 
 	"gorgonia.org/tensor"
 
@@ -70,10 +69,7 @@ func sceK[T float](y, x, t []T, targets *tensor.Dense, n, c int, oneHot bool) er
 		}
 	}
 	k := sceTask[T]{x: x, t: t, targets: targets, n: n, c: c, parts: min(n, sceParts), oneHot: oneHot}
-	s, ok := any(&sceSlots.f32).(*sceSlot[T])
-	if !ok {
-		s = any(&sceSlots.f64).(*sceSlot[T])
-	}
+	s := slotFor[sceTask[T]](&sceSlots)
 	var sum [sceParts]float64
 	if s.mu.TryLock() {
 		s.t = k
@@ -105,17 +101,8 @@ type sceTask[T float] struct {
 	sum         [sceParts]float64
 }
 
-type sceSlot[T float] struct {
-	mu sync.Mutex
-	t  sceTask[T]
-}
-
-// sceSlots hold the task of a parallel loss sum, which must outlive the call that hands it
-// to the workers: one per element type (as rowSlot in rows_parallel.go).
-var sceSlots struct {
-	f32 sceSlot[float32]
-	f64 sceSlot[float64]
-}
+// sceSlots hold the task of a parallel loss sum (taskSlot).
+var sceSlots typeSlots[sceTask[float32], sceTask[float64]]
 
 func (k *sceTask[T]) Run(lo, hi int) {
 	c := k.c

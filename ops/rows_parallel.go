@@ -1,8 +1,6 @@
 package ops
 
 import (
-	"sync"
-
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/internal/parallel"
@@ -35,26 +33,14 @@ type rowTask[T float] struct {
 
 func (t *rowTask[T]) Run(lo, hi int) { t.k.run(t.rowArgs, lo, hi) }
 
-// rowSlot holds the task of a parallel row loop, which must outlive the call that hands it
-// to the workers: one per element type, taken for the loop's duration.
-type rowSlot[T float] struct {
-	mu sync.Mutex
-	t  rowTask[T]
-}
-
-var rowSlots struct {
-	f32 rowSlot[float32]
-	f64 rowSlot[float64]
-}
+// rowSlots hold the task of a parallel row loop (taskSlot).
+var rowSlots typeSlots[rowTask[float32], rowTask[float64]]
 
 // runRows runs k over rows [0, rows), on all cores when work (inner-loop steps) is big. A
 // small loop, or one that finds its slot taken, runs on the caller.
 func runRows[T float](k rowKernel[T], args rowArgs[T], rows, work int) {
 	t := rowTask[T]{k: k, rowArgs: args}
-	s, ok := any(&rowSlots.f32).(*rowSlot[T])
-	if !ok {
-		s = any(&rowSlots.f64).(*rowSlot[T])
-	}
+	s := slotFor[rowTask[T]](&rowSlots)
 	if work < parallel.MinWork || !s.mu.TryLock() {
 		t.Run(0, rows)
 		return
