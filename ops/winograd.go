@@ -79,13 +79,13 @@ func newWinoGeom(g window, fn int) winoGeom {
 func (w *winoGeom) tiles() int { return w.th * w.tw }
 
 // winoScratch is a part's working memory: a block of padded planes (or of output
-// tiles), a block of unpadded ones, the group's transformed input tiles V (or their
-// gradient) [16][ld][C], its products M (or the output gradient's tiles) [16][ld][K], a
-// filter-domain sum [16][K][C], zeros for a missing bias; and pool room for the group's
-// output before pooling.
+// tiles), the group's transformed input tiles V (or their gradient) [16][ld][C], its
+// products M (or the output gradient's tiles) [16][ld][K], a filter-domain sum
+// [16][K][C], zeros for a missing bias; and pool room for the group's output before
+// pooling.
 type winoScratch[T float] struct {
-	plane, tmp, v, m, u, zero []T
-	pool                      []T
+	plane, v, m, u, zero []T
+	pool                 []T
 }
 
 // winoLanes is the number of channels the transforms interleave.
@@ -97,8 +97,8 @@ const winoLanes = 8
 func winoBuffers[T float](s *convScratch, w *winoGeom, room int) (parts []winoScratch[T], u []T) {
 	g := w.g
 	kc := w.fn * g.c
-	np, nt := w.hp*w.wp*winoLanes, max(g.h*g.w, g.pixels())*winoLanes
-	per := np + nt + 16*w.ld*(g.c+w.fn) + 16*kc + winoLanes + w.group*room
+	np := w.hp * w.wp * winoLanes
+	per := np + 16*w.ld*(g.c+w.fn) + 16*kc + winoLanes + w.group*room
 	b := buffers[T](s)
 	if n := w.parts*per + 16*kc; cap(b.buf) < n {
 		b.buf = make([]T, n)
@@ -112,7 +112,7 @@ func winoBuffers[T float](s *convScratch, w *winoGeom, room int) (parts []winoSc
 			buf = buf[n:]
 			return r
 		}
-		p.plane, p.tmp = cut(np), cut(nt)
+		p.plane = cut(np)
 		p.v, p.m, p.u = cut(16*g.c*w.ld), cut(16*w.fn*w.ld), cut(16*kc)
 		p.zero = cut(winoLanes)
 		clear(p.zero)
@@ -192,7 +192,7 @@ func (t *winoForward[T]) Run(lo, hi int) {
 						bias = t.b[k0:]
 					}
 					winoOut(s.plane, s.m[i*tpi*fn+k0:], bias, L, w.th, w.tw, sm, fn)
-					unpackOutput(y[i*out:], s.tmp, s.plane, k0, L, w)
+					unpackOutput(y[i*out:], s.plane, k0, L, w)
 				}
 			}
 			apply(&t.ep, t.y, y, n0*fn, gn*fn, pix)
@@ -208,7 +208,7 @@ func winoInputTiles[T float](s *winoScratch[T], w *winoGeom, x []T, n0, gn int) 
 		xi := x[(n0+i)*img:][:img]
 		for c0 := 0; c0 < g.c; c0 += winoLanes {
 			L := min(winoLanes, g.c-c0)
-			packPlanes(s.plane, s.tmp, xi, c0, L, w)
+			packPlanes(s.plane, xi, c0, L, w)
 			winoIn(s.v[i*tpi*g.c+c0:], s.plane, L, w.th, w.tw, w.wp, w.ld*g.c, g.c)
 		}
 	}
@@ -223,7 +223,7 @@ func winoOutputGradTiles[T float](s *winoScratch[T], w *winoGeom, gy []T, n0, gn
 		gi := gy[(n0+i)*out:][:out]
 		for k0 := 0; k0 < fn; k0 += winoLanes {
 			L := min(winoLanes, fn-k0)
-			packOutput(s.plane, s.tmp, gi, k0, L, w)
+			packOutput(s.plane, gi, k0, L, w)
 			winoOutAdjoint(s.m[i*tpi*fn+k0:], s.plane, L, w.th, w.tw, w.ld*fn, fn)
 		}
 	}
@@ -278,7 +278,7 @@ func (t *winoInputGrad[T]) Run(lo, hi int) {
 					L := min(winoLanes, g.c-c0)
 					clear(s.plane[:w.hp*w.wp*L])
 					winoInAdjoint(s.plane, s.v[i*tpi*g.c+c0:], L, w.th, w.tw, w.wp, sv, g.c)
-					unpackPlanes(gx, s.tmp, s.plane, c0, L, w)
+					unpackPlanes(gx, s.plane, c0, L, w)
 				}
 			}
 			t.ep.apply(t.gx, gxs[:gn*img], n0, gn)

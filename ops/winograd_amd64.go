@@ -19,3 +19,13 @@ func winoOutAVX2(stage, m, bias []float32, th, tw, sm, st int)
 
 //go:noescape
 func winoOutAdjAVX2(gm, stage []float32, th, tw, sm, st int)
+
+// winoPackAVX2 and winoUnpackAVX2 convert between 8 planes of NCHW and a block of 8
+// interleaved planes (winograd_pack_amd64.s); winoPack and winoUnpack say what they do
+// and check the slices' reach.
+//
+//go:noescape
+func winoPackAVX2(dst, src []float32, rows, cols, cs, ss, ds, padL, padR int)
+
+//go:noescape
+func winoUnpackAVX2(dst, src []float32, rows, cols, cs, ds, ss int)

@@ -1,0 +1,135 @@
+package ops
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// packBits fills v with random bit patterns (NaNs with payloads among them, both signs of
+// zero, infinities, subnormals): the conversions must move every one exactly.
+func packBits(rng *rand.Rand, v []float32) {
+	special := []uint32{0x80000000, 0, 0x7fc00001, 0xffa5a5a5, 0x7f800001, 0x7f800000, 0x00000001}
+	for i := range v {
+		if rng.IntN(4) == 0 {
+			v[i] = math.Float32frombits(special[rng.IntN(len(special))])
+		} else {
+			v[i] = math.Float32frombits(rng.Uint32())
+		}
+	}
+}
+
+// sameBits reports the first index where a and b differ in their bits, or -1.
+func sameBits(a, b []float32) int {
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// packCase is a conversion's shape: rows x cols pixels of L planes, with gaps between the
+// planes' rows (ss > cols) and between the planes (cs), and padding on the block's rows.
+type packCase struct{ L, rows, cols, cs, ss, ds, padL, padR int }
+
+func randPackCase(rng *rand.Rand, L, rows, cols int) packCase {
+	k := packCase{L: L, rows: rows, cols: cols, padL: rng.IntN(3), padR: rng.IntN(3)}
+	k.ss = cols + rng.IntN(3)
+	k.cs = (rows-1)*k.ss + cols + rng.IntN(5)
+	k.ds = (k.padL+cols+k.padR)*L + L*rng.IntN(2)
+	return k
+}
+
+// TestWinoPackKernels runs winoPack and winoUnpack with the AVX2 kernels and in Go on
+// blocks of 8 float32 planes, widths 1 to 30 and heights 1 to 7, on random bit patterns:
+// each must write exactly what the Go loops do (NaN payloads and signed zeros included),
+// the padding as +0, and nothing past its reach (the buffers' ends hold a guard). The Go
+// loops are checked against the definition.
+func TestWinoPackKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 9))
+	const L, guard = 8, 19
+	for cols := 1; cols <= 30; cols++ {
+		for rows := 1; rows <= 7; rows++ {
+			k := randPackCase(rng, L, rows, cols)
+			src := make([]float32, (L-1)*k.cs+(rows-1)*k.ss+cols+guard)
+			packBits(rng, src)
+			n := (rows-1)*k.ds + (k.padL+cols+k.padR)*L + guard
+			var got [2][]float32
+			for i, vec := range []bool{false, true} {
+				if vec && !winoAVX2 {
+					continue
+				}
+				got[i] = make([]float32, n)
+				packBits(rand.New(rand.NewPCG(1, 1)), got[i]) // the same garbage in both
+				withWinoAVX2(vec, func() {
+					winoPack(got[i], src[:len(src)-guard], L, rows, cols, k.cs, k.ss, k.ds, k.padL, k.padR)
+				})
+			}
+			// The Go loops against the definition; the guard past the reach untouched.
+			want := append([]float32(nil), got[0]...)
+			for r := range rows {
+				d := want[r*k.ds:]
+				for p := range k.padL + cols + k.padR {
+					for l := range L {
+						v := float32(0)
+						if c := p - k.padL; c >= 0 && c < cols {
+							v = src[l*k.cs+r*k.ss+c]
+						}
+						d[p*L+l] = v
+					}
+				}
+			}
+			if i := sameBits(got[0], want); i >= 0 {
+				t.Fatalf("pack %+v: Go loops [%d] = %#x, want %#x", k, i, math.Float32bits(got[0][i]), math.Float32bits(want[i]))
+			}
+			if got[1] != nil {
+				if i := sameBits(got[1], got[0]); i >= 0 {
+					t.Fatalf("pack %+v: AVX2 [%d] = %#x, Go %#x", k, i, math.Float32bits(got[1][i]), math.Float32bits(got[0][i]))
+				}
+			}
+
+			// Back: unpack the block into planes of stride cs and row stride ss.
+			blk := got[0][:n-guard]
+			m := (L-1)*k.cs + (rows-1)*k.ss + cols + guard
+			var back [2][]float32
+			for i, vec := range []bool{false, true} {
+				if vec && !winoAVX2 {
+					continue
+				}
+				back[i] = make([]float32, m)
+				packBits(rand.New(rand.NewPCG(2, 2)), back[i])
+				withWinoAVX2(vec, func() {
+					winoUnpack(back[i], blk[k.padL*L:], L, rows, cols, k.cs, k.ss, k.ds)
+				})
+			}
+			want = append(want[:0], back[0]...)
+			for l := range L {
+				for r := range rows {
+					for c := range cols {
+						want[l*k.cs+r*k.ss+c] = src[l*k.cs+r*k.ss+c]
+					}
+				}
+			}
+			if i := sameBits(back[0], want); i >= 0 {
+				t.Fatalf("unpack %+v: Go loops [%d] = %#x, want %#x", k, i, math.Float32bits(back[0][i]), math.Float32bits(want[i]))
+			}
+			if back[1] != nil {
+				if i := sameBits(back[1], back[0]); i >= 0 {
+					t.Fatalf("unpack %+v: AVX2 [%d] = %#x, Go %#x", k, i, math.Float32bits(back[1][i]), math.Float32bits(back[0][i]))
+				}
+			}
+		}
+	}
+	if !winoAVX2 {
+		t.Log("no AVX2: only the Go loops ran")
+	}
+}
+
+// withWinoAVX2 runs f with the AVX2 kernels on or off (off always works; on only where
+// the CPU has them).
+func withWinoAVX2(on bool, f func()) {
+	defer func(v bool) { winoAVX2 = v }(winoAVX2)
+	winoAVX2 = on && winoAVX2
+	f()
+}
