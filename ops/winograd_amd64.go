@@ -12,6 +12,9 @@ var winoAVX2 = vecAVX2
 func winoInAVX2(v, plane []float32, th, tw, wp, sv, st int)
 
 //go:noescape
+func winoIn2AVX2(v, plane []float32, np, th, tw, wp, sv, st int)
+
+//go:noescape
 func winoInAdjAVX2(plane, gv []float32, th, tw, wp, sv, st int)
 
 //go:noescape

@@ -20,6 +20,49 @@
 	VMOVUPS Y7, (DX)(R13*1); \
 	LEAQ    (DX)(R11*4), DX
 
+// INTILE writes the transformed tile of the 4x4 pixels at AX (BX its row 1) from off(DI)
+// on, and leaves AX where it was. Its rows: a_0j = d_0j - d_2j, a_1j = d_1j + d_2j,
+// a_2j = d_2j - d_1j, a_3j = d_1j - d_3j, each times B through INROW.
+#define INTILE(off) \
+	LEAQ (AX)(R10*1), BX; \
+	LEAQ off(DI), DX; \
+	VMOVUPS (AX), Y0; \
+	VMOVUPS 32(AX), Y1; \
+	VMOVUPS 64(AX), Y2; \
+	VMOVUPS 96(AX), Y3; \
+	VSUBPS  (AX)(R10*2), Y0, Y0; \
+	VSUBPS  32(AX)(R10*2), Y1, Y1; \
+	VSUBPS  64(AX)(R10*2), Y2, Y2; \
+	VSUBPS  96(AX)(R10*2), Y3, Y3; \
+	INROW; \
+	VMOVUPS (BX), Y0; \
+	VMOVUPS 32(BX), Y1; \
+	VMOVUPS 64(BX), Y2; \
+	VMOVUPS 96(BX), Y3; \
+	VADDPS  (AX)(R10*2), Y0, Y0; \
+	VADDPS  32(AX)(R10*2), Y1, Y1; \
+	VADDPS  64(AX)(R10*2), Y2, Y2; \
+	VADDPS  96(AX)(R10*2), Y3, Y3; \
+	INROW; \
+	VMOVUPS (AX)(R10*2), Y0; \
+	VMOVUPS 32(AX)(R10*2), Y1; \
+	VMOVUPS 64(AX)(R10*2), Y2; \
+	VMOVUPS 96(AX)(R10*2), Y3; \
+	VSUBPS  (BX), Y0, Y0; \
+	VSUBPS  32(BX), Y1, Y1; \
+	VSUBPS  64(BX), Y2, Y2; \
+	VSUBPS  96(BX), Y3, Y3; \
+	INROW; \
+	VMOVUPS (BX), Y0; \
+	VMOVUPS 32(BX), Y1; \
+	VMOVUPS 64(BX), Y2; \
+	VMOVUPS 96(BX), Y3; \
+	VSUBPS  (BX)(R10*2), Y0, Y0; \
+	VSUBPS  32(BX)(R10*2), Y1, Y1; \
+	VSUBPS  64(BX)(R10*2), Y2, Y2; \
+	VSUBPS  96(BX)(R10*2), Y3, Y3; \
+	INROW
+
 // func winoInAVX2(v, plane []float32, th, tw, wp, sv, st int)
 TEXT ·winoInAVX2(SB), NOSPLIT, $0-88
 	MOVQ v_base+0(FP), DI
@@ -39,53 +82,7 @@ in_rows:
 	MOVQ R9, CX
 
 in_tiles:
-	LEAQ (AX)(R10*1), BX
-	MOVQ DI, DX
-
-	// a_0j = d_0j - d_2j
-	VMOVUPS (AX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 64(AX), Y2
-	VMOVUPS 96(AX), Y3
-	VSUBPS  (AX)(R10*2), Y0, Y0
-	VSUBPS  32(AX)(R10*2), Y1, Y1
-	VSUBPS  64(AX)(R10*2), Y2, Y2
-	VSUBPS  96(AX)(R10*2), Y3, Y3
-	INROW
-
-	// a_1j = d_1j + d_2j
-	VMOVUPS (BX), Y0
-	VMOVUPS 32(BX), Y1
-	VMOVUPS 64(BX), Y2
-	VMOVUPS 96(BX), Y3
-	VADDPS  (AX)(R10*2), Y0, Y0
-	VADDPS  32(AX)(R10*2), Y1, Y1
-	VADDPS  64(AX)(R10*2), Y2, Y2
-	VADDPS  96(AX)(R10*2), Y3, Y3
-	INROW
-
-	// a_2j = d_2j - d_1j
-	VMOVUPS (AX)(R10*2), Y0
-	VMOVUPS 32(AX)(R10*2), Y1
-	VMOVUPS 64(AX)(R10*2), Y2
-	VMOVUPS 96(AX)(R10*2), Y3
-	VSUBPS  (BX), Y0, Y0
-	VSUBPS  32(BX), Y1, Y1
-	VSUBPS  64(BX), Y2, Y2
-	VSUBPS  96(BX), Y3, Y3
-	INROW
-
-	// a_3j = d_1j - d_3j
-	VMOVUPS (BX), Y0
-	VMOVUPS 32(BX), Y1
-	VMOVUPS 64(BX), Y2
-	VMOVUPS 96(BX), Y3
-	VSUBPS  (BX)(R10*2), Y0, Y0
-	VSUBPS  32(BX)(R10*2), Y1, Y1
-	VSUBPS  64(BX)(R10*2), Y2, Y2
-	VSUBPS  96(BX)(R10*2), Y3, Y3
-	INROW
-
+	INTILE(0)
 	ADDQ $64, AX
 	ADDQ R12, DI
 	DECQ CX
@@ -93,6 +90,47 @@ in_tiles:
 	LEAQ (SI)(R10*2), SI
 	DECQ R8
 	JNZ  in_rows
+	VZEROUPPER
+	RET
+
+// func winoIn2AVX2(v, plane []float32, np, th, tw, wp, sv, st int)
+//
+// winoInAVX2 on two blocks at once: the planes at plane and plane[np:] give channels 0..7
+// and 8..15 of v, so that each tile's stores fill whole 64-byte lines of v where the
+// channels' stride st is a multiple of 16 (the transforms are the same instructions, so
+// the results are those of two calls of winoInAVX2).
+TEXT ·winoIn2AVX2(SB), NOSPLIT, $0-96
+	MOVQ v_base+0(FP), DI
+	MOVQ plane_base+24(FP), SI
+	MOVQ th+56(FP), R8
+	MOVQ tw+64(FP), R9
+	MOVQ wp+72(FP), R10
+	MOVQ sv+80(FP), R11
+	MOVQ st+88(FP), R12
+	SHLQ $5, R10
+	SHLQ $2, R11
+	SHLQ $2, R12
+	LEAQ (R11)(R11*2), R13
+
+in2_rows:
+	MOVQ SI, AX
+	MOVQ R9, CX
+
+in2_tiles:
+	INTILE(0)
+	MOVQ np+48(FP), BX
+	LEAQ (AX)(BX*4), AX
+	INTILE(32)
+	MOVQ np+48(FP), BX
+	SHLQ $2, BX
+	SUBQ BX, AX
+	ADDQ $64, AX
+	ADDQ R12, DI
+	DECQ CX
+	JNZ  in2_tiles
+	LEAQ (SI)(R10*2), SI
+	DECQ R8
+	JNZ  in2_rows
 	VZEROUPPER
 	RET
 

@@ -133,3 +133,42 @@ func withWinoAVX2(on bool, f func()) {
 	winoAVX2 = on && winoAVX2
 	f()
 }
+
+// TestWinoPairKernels runs the kernels that transform two blocks of 8 channels at once
+// against two runs of the one-block transforms, with the AVX2 kernels and in Go, bit for
+// bit, on tile grids of 1 to 5 by 1 to 6 tiles and channel strides 16 and 24: the pair
+// kernels run the same instructions on each block, and the Go loops the same operations
+// in the same order.
+func TestWinoPairKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 1))
+	for th := 1; th <= 5; th++ {
+		for tw := 1; tw <= 6; tw++ {
+			for _, st := range []int{16, 24} {
+				hp, wp := 2*th+2, 2*tw+2
+				np := hp*wp*8 + 8*rng.IntN(3)
+				sv := winoStride(th * tw * st)
+				plane := make([]float32, 2*np)
+				for i := range plane {
+					plane[i] = float32(rng.NormFloat64())
+				}
+				n := 16 * sv
+				var got [3][]float32 // pair with AVX2, two single AVX2 runs, two Go runs
+				for k := range got {
+					got[k] = make([]float32, n)
+					packBits(rand.New(rand.NewPCG(3, 3)), got[k])
+				}
+				withWinoAVX2(true, func() {
+					winoIn2(got[0], plane, np, th, tw, wp, sv, st)
+					winoIn(got[1], plane, 8, th, tw, wp, sv, st)
+					winoIn(got[1][8:], plane[np:], 8, th, tw, wp, sv, st)
+				})
+				withWinoAVX2(false, func() { winoIn2(got[2], plane, np, th, tw, wp, sv, st) })
+				for k, name := range []string{"two AVX2 runs", "Go"} {
+					if i := sameBits(got[0], got[k+1]); i >= 0 {
+						t.Fatalf("winoIn2 %dx%d tiles, st %d: [%d] = %g, %s %g", th, tw, st, i, got[0][i], name, got[k+1][i])
+					}
+				}
+			}
+		}
+	}
+}

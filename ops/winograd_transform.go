@@ -49,6 +49,20 @@ func winoIn[T float](v, plane []T, L, th, tw, wp, sv, st int) {
 	}
 }
 
+// winoIn2 is winoIn on two blocks of 8 channels, the planes at plane and plane[np:],
+// into v and v[8:]: in float32 with AVX2 one pass over the tiles whose stores fill whole
+// cache lines of v where st is a multiple of 16 (two passes would write each line of v
+// half at a time, the halves far apart).
+func winoIn2[T float](v, plane []T, np, th, tw, wp, sv, st int) {
+	if winoVec[T](8) {
+		_, _ = v[15*sv+(th*tw-1)*st+15], plane[np+((2*th+1)*wp+2*tw+1)*8+7] // the kernel's reach
+		winoIn2AVX2(f32s(v), f32s(plane), np, th, tw, wp, sv, st)
+		return
+	}
+	winoIn(v, plane, 8, th, tw, wp, sv, st)
+	winoIn(v[8:], plane[np:], 8, th, tw, wp, sv, st)
+}
+
 // winoInAdjoint is winoIn's adjoint: it adds the tiles B gv B^T onto the pixels of plane
 // [hp][wp][L] they were read from.
 func winoInAdjoint[T float](plane, gv []T, L, th, tw, wp, sv, st int) {
