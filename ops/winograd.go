@@ -242,13 +242,22 @@ func winoInputTiles[T float](s *winoScratch[T], w *winoGeom, x []T, n0, gn int) 
 // [n0, n0+gn) of gy into s.m.
 func winoOutputGradTiles[T float](s *winoScratch[T], w *winoGeom, gy []T, n0, gn int) {
 	tpi, fn := w.tiles(), w.fn
-	out := fn * w.g.pixels()
+	out, np := fn*w.g.pixels(), w.hp*w.wp*winoLanes
 	for i := range gn {
 		gi := gy[(n0+i)*out:][:out]
-		for k0 := 0; k0 < fn; k0 += winoLanes {
+		for k0 := 0; k0 < fn; {
+			m := s.m[i*tpi*fn+k0:]
+			if fn-k0 >= 2*winoLanes { // two blocks at once (winoOutAdjoint2)
+				packOutput(s.plane, gi, k0, winoLanes, w)
+				packOutput(s.plane[np:], gi, k0+winoLanes, winoLanes, w)
+				winoOutAdjoint2(m, s.plane, np, w.th, w.tw, w.sm, fn)
+				k0 += 2 * winoLanes
+				continue
+			}
 			L := min(winoLanes, fn-k0)
 			packOutput(s.plane, gi, k0, L, w)
-			winoOutAdjoint(s.m[i*tpi*fn+k0:], s.plane, L, w.th, w.tw, w.sm, fn)
+			winoOutAdjoint(m, s.plane, L, w.th, w.tw, w.sm, fn)
+			k0 += L
 		}
 	}
 }

@@ -23,6 +23,9 @@ func winoOutAVX2(stage, m, bias []float32, th, tw, sm, st int)
 //go:noescape
 func winoOutAdjAVX2(gm, stage []float32, th, tw, sm, st int)
 
+//go:noescape
+func winoOutAdj2AVX2(gm, stage []float32, np, th, tw, sm, st int)
+
 // winoPackAVX2 and winoUnpackAVX2 convert between 8 planes of NCHW and a block of 8
 // interleaved planes (winograd_pack_amd64.s); winoPack and winoUnpack say what they do
 // and check the slices' reach.

@@ -346,6 +346,25 @@ o_tiles:
 	VMOVUPS Y6, (DX)(R13*1); \
 	LEAQ    (DX)(R11*4), DX
 
+// OATILE writes the transformed gradient tile of the 2x2 pixels at AX (a row of the stage
+// is R10 bytes) from off(DI) on.
+#define OATILE(off) \
+	VMOVUPS (AX), Y0; \
+	VMOVUPS 32(AX), Y1; \
+	VMOVUPS (AX)(R10*1), Y2; \
+	VMOVUPS 32(AX)(R10*1), Y3; \
+	LEAQ    off(DI), DX; \
+	OAROW(Y0, Y1); \
+	VADDPS  Y2, Y0, Y8; \
+	VADDPS  Y3, Y1, Y9; \
+	OAROW(Y8, Y9); \
+	VSUBPS  Y2, Y0, Y8; \
+	VSUBPS  Y3, Y1, Y9; \
+	OAROW(Y8, Y9); \
+	VSUBPS  Y2, Y15, Y8; \
+	VSUBPS  Y3, Y15, Y9; \
+	OAROW(Y8, Y9)
+
 // func winoOutAdjAVX2(gm, stage []float32, th, tw, sm, st int)
 TEXT ·winoOutAdjAVX2(SB), NOSPLIT, $0-80
 	MOVQ   gm_base+0(FP), DI
@@ -366,22 +385,7 @@ oa_rows:
 	MOVQ R9, CX
 
 oa_tiles:
-	VMOVUPS (AX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS (AX)(R10*1), Y2
-	VMOVUPS 32(AX)(R10*1), Y3
-	MOVQ    DI, DX
-	OAROW(Y0, Y1)
-	VADDPS  Y2, Y0, Y8
-	VADDPS  Y3, Y1, Y9
-	OAROW(Y8, Y9)
-	VSUBPS  Y2, Y0, Y8
-	VSUBPS  Y3, Y1, Y9
-	OAROW(Y8, Y9)
-	VSUBPS  Y2, Y15, Y8
-	VSUBPS  Y3, Y15, Y9
-	OAROW(Y8, Y9)
-
+	OATILE(0)
 	ADDQ $64, AX
 	ADDQ R12, DI
 	DECQ CX
@@ -389,5 +393,45 @@ oa_tiles:
 	LEAQ (SI)(R10*2), SI
 	DECQ R8
 	JNZ  oa_rows
+	VZEROUPPER
+	RET
+
+// func winoOutAdj2AVX2(gm, stage []float32, np, th, tw, sm, st int)
+//
+// winoOutAdjAVX2 on two blocks at once, the stages at stage and stage[np:] giving
+// filters 0..7 and 8..15 of gm: each tile's stores fill whole 64-byte lines.
+TEXT ·winoOutAdj2AVX2(SB), NOSPLIT, $0-88
+	MOVQ   gm_base+0(FP), DI
+	MOVQ   stage_base+24(FP), SI
+	MOVQ   th+56(FP), R8
+	MOVQ   tw+64(FP), R9
+	MOVQ   sm+72(FP), R11
+	MOVQ   st+80(FP), R12
+	MOVQ   R9, R10
+	SHLQ   $6, R10
+	SHLQ   $2, R11
+	SHLQ   $2, R12
+	LEAQ   (R11)(R11*2), R13
+	VXORPS Y15, Y15, Y15
+
+oa2_rows:
+	MOVQ SI, AX
+	MOVQ R9, CX
+
+oa2_tiles:
+	OATILE(0)
+	MOVQ np+48(FP), BX
+	LEAQ (AX)(BX*4), AX
+	OATILE(32)
+	MOVQ np+48(FP), BX
+	SHLQ $2, BX
+	SUBQ BX, AX
+	ADDQ $64, AX
+	ADDQ R12, DI
+	DECQ CX
+	JNZ  oa2_tiles
+	LEAQ (SI)(R10*2), SI
+	DECQ R8
+	JNZ  oa2_rows
 	VZEROUPPER
 	RET

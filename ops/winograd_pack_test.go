@@ -163,11 +163,27 @@ func TestWinoPairKernels(t *testing.T) {
 					winoIn(got[1][8:], plane[np:], 8, th, tw, wp, sv, st)
 				})
 				withWinoAVX2(false, func() { winoIn2(got[2], plane, np, th, tw, wp, sv, st) })
-				for k, name := range []string{"two AVX2 runs", "Go"} {
-					if i := sameBits(got[0], got[k+1]); i >= 0 {
-						t.Fatalf("winoIn2 %dx%d tiles, st %d: [%d] = %g, %s %g", th, tw, st, i, got[0][i], name, got[k+1][i])
+				check := func(kernel string) {
+					t.Helper()
+					for k, name := range []string{"two AVX2 runs", "Go"} {
+						if i := sameBits(got[0], got[k+1]); i >= 0 {
+							t.Fatalf("%s %dx%d tiles, st %d: [%d] = %g, %s %g", kernel, th, tw, st, i, got[0][i], name, got[k+1][i])
+						}
 					}
 				}
+				check("winoIn2")
+
+				// The output stages are [2th][2tw][8] at plane and plane[np:].
+				for k := range got {
+					packBits(rand.New(rand.NewPCG(3, 3)), got[k])
+				}
+				withWinoAVX2(true, func() {
+					winoOutAdjoint2(got[0], plane, np, th, tw, sv, st)
+					winoOutAdjoint(got[1], plane, 8, th, tw, sv, st)
+					winoOutAdjoint(got[1][8:], plane[np:], 8, th, tw, sv, st)
+				})
+				withWinoAVX2(false, func() { winoOutAdjoint2(got[2], plane, np, th, tw, sv, st) })
+				check("winoOutAdjoint2")
 			}
 		}
 	}

@@ -149,6 +149,18 @@ func winoOutAdjoint[T float](gm, stage []T, L, th, tw, sm, st int) {
 	}
 }
 
+// winoOutAdjoint2 is winoOutAdjoint on two blocks of 8 filters, the stages at stage and
+// stage[np:], into gm and gm[8:] (one pass over the tiles, as winoIn2).
+func winoOutAdjoint2[T float](gm, stage []T, np, th, tw, sm, st int) {
+	if winoVec[T](8) {
+		_, _ = gm[15*sm+(th*tw-1)*st+15], stage[np+2*th*2*tw*8-1] // the kernel's reach
+		winoOutAdj2AVX2(f32s(gm), f32s(stage), np, th, tw, sm, st)
+		return
+	}
+	winoOutAdjoint(gm, stage, 8, th, tw, sm, st)
+	winoOutAdjoint(gm[8:], stage[np:], 8, th, tw, sm, st)
+}
+
 // winoVec says whether the AVX2 kernels do the transforms of a block of L values of T.
 func winoVec[T float](L int) bool {
 	var z T
