@@ -112,7 +112,7 @@ func winoBuffers[T float](s *convScratch, w *winoGeom, room int) (parts []winoSc
 	g := w.g
 	kc := w.fn * g.c
 	np := w.hp * w.wp * winoLanes
-	per := 2*np + 16*(w.sv+w.sm) + 16*kc + winoLanes + w.group*room
+	per := 2*np + 16*(w.sv+w.sm) + 16*kc + 2*winoLanes + w.group*room
 	per = (per + 15) &^ 15 // each part's buffers start on a cache line
 	b := buffers[T](s)
 	if n := w.parts*per + 16*kc; cap(b.buf) < n {
@@ -129,7 +129,7 @@ func winoBuffers[T float](s *convScratch, w *winoGeom, room int) (parts []winoSc
 		}
 		p.plane = cut(2 * np)
 		p.v, p.m, p.u = cut(16*w.sv), cut(16*w.sm), cut(16*kc)
-		p.zero = cut(winoLanes)
+		p.zero = cut(2 * winoLanes)
 		clear(p.zero)
 		p.pool = buf
 		ps = append(ps, p)
@@ -184,6 +184,7 @@ func (t *winoForward[T]) Run(lo, hi int) {
 	w := &t.w
 	g, fn, pix, tpi := w.g, w.fn, w.g.pixels(), w.tiles()
 	out, kc, sv, sm := fn*pix, fn*g.c, w.sv, w.sm
+	np := w.hp * w.wp * winoLanes
 	for c := lo; c < hi; c++ {
 		n0, n1 := w.part(c)
 		s := &t.s[c]
@@ -200,14 +201,23 @@ func (t *winoForward[T]) Run(lo, hi int) {
 				y = t.y[n0*out : (n0+gn)*out]
 			}
 			for i := range gn {
-				for k0 := 0; k0 < fn; k0 += winoLanes {
-					L := min(winoLanes, fn-k0)
+				for k0 := 0; k0 < fn; {
 					bias := s.zero
 					if t.b != nil {
 						bias = t.b[k0:]
 					}
-					winoOut(s.plane, s.m[i*tpi*fn+k0:], bias, L, w.th, w.tw, sm, fn)
+					m := s.m[i*tpi*fn+k0:]
+					if fn-k0 >= 2*winoLanes { // two blocks at once (winoOut2)
+						winoOut2(s.plane, m, bias, np, w.th, w.tw, sm, fn)
+						unpackOutput(y[i*out:], s.plane, k0, winoLanes, w)
+						unpackOutput(y[i*out:], s.plane[np:], k0+winoLanes, winoLanes, w)
+						k0 += 2 * winoLanes
+						continue
+					}
+					L := min(winoLanes, fn-k0)
+					winoOut(s.plane, m, bias, L, w.th, w.tw, sm, fn)
 					unpackOutput(y[i*out:], s.plane, k0, L, w)
+					k0 += L
 				}
 			}
 			apply(&t.ep, t.y, y, n0*fn, gn*fn, pix)
@@ -292,6 +302,7 @@ func (t *winoInputGrad[T]) Run(lo, hi int) {
 	w := &t.w
 	g, fn, tpi := w.g, w.fn, w.tiles()
 	img, kc, sv, sm := g.c*g.h*g.w, fn*g.c, w.sv, w.sm
+	np := w.hp * w.wp * winoLanes
 	for c := lo; c < hi; c++ {
 		n0, n1 := w.part(c)
 		s := &t.s[c]
@@ -307,11 +318,21 @@ func (t *winoInputGrad[T]) Run(lo, hi int) {
 			}
 			for i := range gn {
 				gx := gxs[i*img:][:img]
-				for c0 := 0; c0 < g.c; c0 += winoLanes {
+				for c0 := 0; c0 < g.c; {
+					v := s.v[i*tpi*g.c+c0:]
+					if g.c-c0 >= 2*winoLanes { // two blocks at once (winoInAdjoint2)
+						clear(s.plane[:2*np])
+						winoInAdjoint2(s.plane, v, np, w.th, w.tw, w.wp, sv, g.c)
+						unpackPlanes(gx, s.plane, c0, winoLanes, w)
+						unpackPlanes(gx, s.plane[np:], c0+winoLanes, winoLanes, w)
+						c0 += 2 * winoLanes
+						continue
+					}
 					L := min(winoLanes, g.c-c0)
 					clear(s.plane[:w.hp*w.wp*L])
-					winoInAdjoint(s.plane, s.v[i*tpi*g.c+c0:], L, w.th, w.tw, w.wp, sv, g.c)
+					winoInAdjoint(s.plane, v, L, w.th, w.tw, w.wp, sv, g.c)
 					unpackPlanes(gx, s.plane, c0, L, w)
+					c0 += L
 				}
 			}
 			t.ep.apply(t.gx, gxs[:gn*img], n0, gn)

@@ -18,7 +18,13 @@ func winoIn2AVX2(v, plane []float32, np, th, tw, wp, sv, st int)
 func winoInAdjAVX2(plane, gv []float32, th, tw, wp, sv, st int)
 
 //go:noescape
+func winoInAdj2AVX2(plane, gv []float32, np, th, tw, wp, sv, st int)
+
+//go:noescape
 func winoOutAVX2(stage, m, bias []float32, th, tw, sm, st int)
+
+//go:noescape
+func winoOut2AVX2(stage, m, bias []float32, np, th, tw, sm, st int)
 
 //go:noescape
 func winoOutAdjAVX2(gm, stage []float32, th, tw, sm, st int)

@@ -135,10 +135,10 @@ func withWinoAVX2(on bool, f func()) {
 }
 
 // TestWinoPairKernels runs the kernels that transform two blocks of 8 channels at once
-// against two runs of the one-block transforms, with the AVX2 kernels and in Go, bit for
-// bit, on tile grids of 1 to 5 by 1 to 6 tiles and channel strides 16 and 24: the pair
-// kernels run the same instructions on each block, and the Go loops the same operations
-// in the same order.
+// (winoIn2, winoOutAdjoint2, winoInAdjoint2, winoOut2) against two runs of the one-block
+// transforms, with the AVX2 kernels and in Go, bit for bit, on tile grids of 1 to 5 by 1
+// to 6 tiles and channel strides 16 and 24: the pair kernels run the same instructions on
+// each block, and the Go loops the same operations in the same order.
 func TestWinoPairKernels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 1))
 	for th := 1; th <= 5; th++ {
@@ -184,6 +184,36 @@ func TestWinoPairKernels(t *testing.T) {
 				})
 				withWinoAVX2(false, func() { winoOutAdjoint2(got[2], plane, np, th, tw, sv, st) })
 				check("winoOutAdjoint2")
+
+				// The other way: from transformed tiles mat to stages and planes.
+				mat := make([]float32, n)
+				for i := range mat {
+					mat[i] = float32(rng.NormFloat64())
+				}
+				bias := make([]float32, 16)
+				for i := range bias {
+					bias[i] = float32(rng.NormFloat64())
+				}
+				for k := range got {
+					got[k] = append(got[k][:0], plane...) // winoInAdjoint adds to the planes
+				}
+				withWinoAVX2(true, func() {
+					winoInAdjoint2(got[0], mat, np, th, tw, wp, sv, st)
+					winoInAdjoint(got[1], mat, 8, th, tw, wp, sv, st)
+					winoInAdjoint(got[1][np:], mat[8:], 8, th, tw, wp, sv, st)
+				})
+				withWinoAVX2(false, func() { winoInAdjoint2(got[2], mat, np, th, tw, wp, sv, st) })
+				check("winoInAdjoint2")
+				for k := range got {
+					packBits(rand.New(rand.NewPCG(3, 3)), got[k])
+				}
+				withWinoAVX2(true, func() {
+					winoOut2(got[0], mat, bias, np, th, tw, sv, st)
+					winoOut(got[1], mat, bias, 8, th, tw, sv, st)
+					winoOut(got[1][np:], mat[8:], bias[8:], 8, th, tw, sv, st)
+				})
+				withWinoAVX2(false, func() { winoOut2(got[2], mat, bias, np, th, tw, sv, st) })
+				check("winoOut2")
 			}
 		}
 	}

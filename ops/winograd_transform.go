@@ -161,6 +161,30 @@ func winoOutAdjoint2[T float](gm, stage []T, np, th, tw, sm, st int) {
 	winoOutAdjoint(gm[8:], stage[np:], 8, th, tw, sm, st)
 }
 
+// winoOut2 is winoOut on two blocks of 8 filters (bias [16]): m and m[8:] into the
+// stages at stage and stage[np:], reading whole lines of m.
+func winoOut2[T float](stage, m, bias []T, np, th, tw, sm, st int) {
+	if winoVec[T](8) {
+		_, _, _ = m[15*sm+(th*tw-1)*st+15], stage[np+2*th*2*tw*8-1], bias[15] // the kernel's reach
+		winoOut2AVX2(f32s(stage), f32s(m), f32s(bias), np, th, tw, sm, st)
+		return
+	}
+	winoOut(stage, m, bias, 8, th, tw, sm, st)
+	winoOut(stage[np:], m[8:], bias[8:], 8, th, tw, sm, st)
+}
+
+// winoInAdjoint2 is winoInAdjoint on two blocks of 8 channels: gv and gv[8:] onto the
+// planes at plane and plane[np:], reading whole lines of gv.
+func winoInAdjoint2[T float](plane, gv []T, np, th, tw, wp, sv, st int) {
+	if winoVec[T](8) {
+		_, _ = gv[15*sv+(th*tw-1)*st+15], plane[np+((2*th+1)*wp+2*tw+1)*8+7] // the kernel's reach
+		winoInAdj2AVX2(f32s(plane), f32s(gv), np, th, tw, wp, sv, st)
+		return
+	}
+	winoInAdjoint(plane, gv, 8, th, tw, wp, sv, st)
+	winoInAdjoint(plane[np:], gv[8:], 8, th, tw, wp, sv, st)
+}
+
 // winoVec says whether the AVX2 kernels do the transforms of a block of L values of T.
 func winoVec[T float](L int) bool {
 	var z T
