@@ -49,6 +49,7 @@ type winoGeom struct {
 	parts  int // parts of the batch
 	ld     int // tiles per group: the row length of the transformed matrices
 	sv, sm int // the distance between two of the 16 transformed matrices [ld][C], [ld][K]
+	su     int // and between two of the 16 transformed filters [K][C] (or [C][K])
 }
 
 // useWinograd reports whether a convolution of images g with fn filters, in T, runs
@@ -75,7 +76,8 @@ func newWinoGeom(g window, fn int) winoGeom {
 	group := min(g.n, max(1, (winoTiles+th*tw-1)/(th*tw)))
 	ld := group * th * tw
 	return winoGeom{g: g, fn: fn, th: th, tw: tw, hp: 2*th + 2, wp: 2*tw + 2, group: group,
-		parts: min(g.n, parallel.Cores()), ld: ld, sv: winoStride(ld * g.c), sm: winoStride(ld * fn)}
+		parts: min(g.n, parallel.Cores()), ld: ld, sv: winoStride(ld * g.c), sm: winoStride(ld * fn),
+		su: winoStride(fn * g.c)}
 }
 
 // winoStride is the distance between two of 16 matrices of n values each: n rounded up
@@ -109,13 +111,11 @@ const winoLanes = 8
 // for its pool scratch, and after them the transformed filters [16][K][C] that all parts
 // read, in the node's buffer.
 func winoBuffers[T float](s *convScratch, w *winoGeom, room int) (parts []winoScratch[T], u []T) {
-	g := w.g
-	kc := w.fn * g.c
 	np := w.hp * w.wp * winoLanes
-	per := 2*np + 16*(w.sv+w.sm) + 16*kc + 2*winoLanes + w.group*room
+	per := 2*np + 16*(w.sv+w.sm+w.su) + 2*winoLanes + w.group*room
 	per = (per + 15) &^ 15 // each part's buffers start on a cache line
 	b := buffers[T](s)
-	if n := w.parts*per + 16*kc; cap(b.buf) < n {
+	if n := w.parts*per + 16*w.su; cap(b.buf) < n {
 		b.buf = make([]T, n)
 	}
 	ps := b.wino.parts[:0]
@@ -128,14 +128,14 @@ func winoBuffers[T float](s *convScratch, w *winoGeom, room int) (parts []winoSc
 			return r
 		}
 		p.plane = cut(2 * np)
-		p.v, p.m, p.u = cut(16*w.sv), cut(16*w.sm), cut(16*kc)
+		p.v, p.m, p.u = cut(16*w.sv), cut(16*w.sm), cut(16*w.su)
 		p.zero = cut(2 * winoLanes)
 		clear(p.zero)
 		p.pool = buf
 		ps = append(ps, p)
 	}
 	b.wino.parts = ps
-	return ps, b.buf[w.parts*per:][:16*kc]
+	return ps, b.buf[w.parts*per:][:16*w.su]
 }
 
 // winoState is a node's Winograd kernels: the one running now, and its parts' scratch.
@@ -175,7 +175,7 @@ func (k convForward[T]) runWinograd(s *convScratch, g window, fn int) {
 		room = fn * g.pixels()
 	}
 	t.s, t.u = winoBuffers[T](s, &t.w, room)
-	winoFilters(t.u, k.w, fn, g.c, true)
+	winoFilters(t.u, k.w, fn, g.c, t.w.su, true)
 	t.w.run(t)
 	*t = winoForward[T]{}
 }
@@ -183,7 +183,7 @@ func (k convForward[T]) runWinograd(s *convScratch, g window, fn int) {
 func (t *winoForward[T]) Run(lo, hi int) {
 	w := &t.w
 	g, fn, pix, tpi := w.g, w.fn, w.g.pixels(), w.tiles()
-	out, kc, sv, sm := fn*pix, fn*g.c, w.sv, w.sm
+	out, su, sv, sm := fn*pix, w.su, w.sv, w.sm
 	np := w.hp * w.wp * winoLanes
 	for c := lo; c < hi; c++ {
 		n0, n1 := w.part(c)
@@ -192,7 +192,7 @@ func (t *winoForward[T]) Run(lo, hi int) {
 			gn := min(w.group, n1-n0)
 			winoInputTiles(s, w, t.x, n0, gn)
 			for xi := range 16 {
-				t.gemm(false, false, gn*tpi, fn, g.c, 1, s.v[xi*sv:], g.c, t.u[xi*kc:], fn, 0, s.m[xi*sm:], fn)
+				t.gemm(false, false, gn*tpi, fn, g.c, 1, s.v[xi*sv:], g.c, t.u[xi*su:], fn, 0, s.m[xi*sm:], fn)
 			}
 			var y []T
 			if t.ep.pool { // the output goes to scratch, and its pooling to t.y
@@ -293,7 +293,7 @@ func (k convInputGrad[T]) runWinograd(s *convScratch, g window, fn int) {
 		room = g.c * g.h * g.w
 	}
 	t.s, t.u = winoBuffers[T](s, &t.w, room)
-	winoFilters(t.u, k.w, fn, g.c, false)
+	winoFilters(t.u, k.w, fn, g.c, t.w.su, false)
 	t.w.run(t)
 	*t = winoInputGrad[T]{}
 }
@@ -301,7 +301,7 @@ func (k convInputGrad[T]) runWinograd(s *convScratch, g window, fn int) {
 func (t *winoInputGrad[T]) Run(lo, hi int) {
 	w := &t.w
 	g, fn, tpi := w.g, w.fn, w.tiles()
-	img, kc, sv, sm := g.c*g.h*g.w, fn*g.c, w.sv, w.sm
+	img, su, sv, sm := g.c*g.h*g.w, w.su, w.sv, w.sm
 	np := w.hp * w.wp * winoLanes
 	for c := lo; c < hi; c++ {
 		n0, n1 := w.part(c)
@@ -310,7 +310,7 @@ func (t *winoInputGrad[T]) Run(lo, hi int) {
 			gn := min(w.group, n1-n0)
 			winoOutputGradTiles(s, w, t.gy, n0, gn)
 			for xi := range 16 {
-				t.gemm(false, false, gn*tpi, g.c, fn, 1, s.m[xi*sm:], fn, t.u[xi*kc:], g.c, 0, s.v[xi*sv:], g.c)
+				t.gemm(false, false, gn*tpi, g.c, fn, 1, s.m[xi*sm:], fn, t.u[xi*su:], g.c, 0, s.v[xi*sv:], g.c)
 			}
 			gxs := t.gx[n0*img:]
 			if t.ep.pool { // the group's gradient goes to scratch, its pooling's gradient out
@@ -362,14 +362,14 @@ func (k convFilterGrad[T]) runWinograd(s *convScratch, g window, fn int) {
 	for _, p := range t.s[1:] {
 		addTo(sum, p.u)
 	}
-	winoFiltersAdjoint(k.gw, sum, fn, g.c)
+	winoFiltersAdjoint(k.gw, sum, fn, g.c, t.w.su)
 	*t = winoFilterGrad[T]{}
 }
 
 func (t *winoFilterGrad[T]) Run(lo, hi int) {
 	w := &t.w
 	g, fn, tpi := w.g, w.fn, w.tiles()
-	kc, sv, sm := fn*g.c, w.sv, w.sm
+	su, sv, sm := w.su, w.sv, w.sm
 	for c := lo; c < hi; c++ {
 		n0, n1 := w.part(c)
 		s := &t.s[c]
@@ -379,7 +379,7 @@ func (t *winoFilterGrad[T]) Run(lo, hi int) {
 			winoInputTiles(s, w, t.x, n0, gn)
 			winoOutputGradTiles(s, w, t.gy, n0, gn)
 			for xi := range 16 {
-				t.gemm(true, false, fn, g.c, gn*tpi, 1, s.m[xi*sm:], fn, s.v[xi*sv:], g.c, 1, s.u[xi*kc:], g.c)
+				t.gemm(true, false, fn, g.c, gn*tpi, 1, s.m[xi*sm:], fn, s.v[xi*sv:], g.c, 1, s.u[xi*su:], g.c)
 			}
 		}
 	}

@@ -192,8 +192,8 @@ func winoVec[T float](L int) bool {
 }
 
 // winoFilters writes the transformed filters G w G^T of w [K C 3 3] into u [16][K][C], or
-// [16][C][K] when byChannel is set.
-func winoFilters[T float](u, w []T, fn, c int, byChannel bool) {
+// [16][C][K] when byChannel is set, the 16 matrices su values apart.
+func winoFilters[T float](u, w []T, fn, c, su int, byChannel bool) {
 	const h = 0.5
 	kc := fn * c
 	for i0 := range kc {
@@ -211,22 +211,23 @@ func winoFilters[T float](u, w []T, fn, c int, byChannel bool) {
 		}
 		for a := range 4 { // (G w) G^T
 			q := r[a]
-			u[(4*a)*kc+i] = q[0]
-			u[(4*a+1)*kc+i] = h * (q[0] + q[1] + q[2])
-			u[(4*a+2)*kc+i] = h * (q[0] - q[1] + q[2])
-			u[(4*a+3)*kc+i] = q[2]
+			u[(4*a)*su+i] = q[0]
+			u[(4*a+1)*su+i] = h * (q[0] + q[1] + q[2])
+			u[(4*a+2)*su+i] = h * (q[0] - q[1] + q[2])
+			u[(4*a+3)*su+i] = q[2]
 		}
 	}
 }
 
-// winoFiltersAdjoint is winoFilters' adjoint: gw [K C 3 3] = G^T du G from du [16][K][C].
-func winoFiltersAdjoint[T float](gw, du []T, fn, c int) {
+// winoFiltersAdjoint is winoFilters' adjoint: gw [K C 3 3] = G^T du G from du [16][K][C],
+// the 16 matrices su values apart.
+func winoFiltersAdjoint[T float](gw, du []T, fn, c, su int) {
 	const h = 0.5
 	kc := fn * c
 	for i := range kc {
 		var r [3][4]T // G^T du
 		for b := range 4 {
-			m0, m1, m2, m3 := du[b*kc+i], du[(4+b)*kc+i], du[(8+b)*kc+i], du[(12+b)*kc+i]
+			m0, m1, m2, m3 := du[b*su+i], du[(4+b)*su+i], du[(8+b)*su+i], du[(12+b)*su+i]
 			r[0][b] = m0 + h*(m1+m2)
 			r[1][b] = h * (m1 - m2)
 			r[2][b] = h*(m1+m2) + m3
