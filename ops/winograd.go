@@ -31,6 +31,13 @@ import "github.com/zerograd/zerograd/internal/parallel"
 // of images with enough tiles for the GEMMs to run at speed (winoTiles); the group's
 // transformed tiles and products stay in the part's scratch, and the filter gradient sums
 // its parts in order, bit for bit the same however many cores run them.
+//
+// The transforms write (or read) one value of each of the 16 transformed matrices per
+// tile and channel, so where the channels allow they run on two blocks of 8 at once
+// (winoIn2 and the like), each tile's 16 stores then filling whole cache lines, and the
+// 16 matrices lie an odd number of cache lines apart (winoStride), never in one cache set.
+// The conversions between NCHW and the blocks' interleaved planes (winograd_pack.go) move
+// each value once. None of this changes a result: bit for bit the same sums.
 
 // winoTiles is the number of tiles a group of images aims at.
 const winoTiles = 96

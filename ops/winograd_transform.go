@@ -20,6 +20,9 @@ import "unsafe"
 // consecutive values, one vector in float32 (winograd_amd64.s does the blocks of 8 there).
 // A transformed tile's 16 values go to t[ξ*s + tile*st + l], ξ = 4i + j: the values of one
 // position ξ are a matrix [tiles x channels], and the products over the channels a GEMM.
+// The kernels named with a 2 do two blocks of 8 per pass over the tiles (channels l and
+// 8+l of a tile are then written together, whole cache lines where st is a multiple of
+// 16); they compute exactly what two passes of the one-block kernels do.
 
 // winoIn writes the transformed tiles B^T d B of a block's zero-padded planes, plane
 // [hp][wp][L], into v: th x tw tiles, row-major.
