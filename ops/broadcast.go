@@ -6,6 +6,7 @@ package ops
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/zerograd/zerograd/graph"
 )
@@ -134,6 +135,12 @@ func sumToK[T float](w walk, small, big []T) {
 // error than a running sum.
 func sumK[T float](v []T) T {
 	var s0, s1, s2, s3, s4, s5, s6, s7 T
+	if unsafe.Sizeof(s0) == 4 { // float32: the same eight sums in one AVX2 vector
+		var s [8]float32
+		n := sum8Vec(f32s(v), &s)
+		v = v[n:]
+		s0, s1, s2, s3, s4, s5, s6, s7 = T(s[0]), T(s[1]), T(s[2]), T(s[3]), T(s[4]), T(s[5]), T(s[6]), T(s[7])
+	}
 	for ; len(v) >= 8; v = v[8:] {
 		s0 += v[0]
 		s1 += v[1]

@@ -26,6 +26,21 @@ func addTo32(dst, src []float32) {
 }
 
 //go:noescape
+func sum8AVX2(v []float32, s *[8]float32)
+
+// sum8Vec adds the leading multiple of 8 values of v into the eight partial sums s, lane i
+// taking v[i], v[8+i], ... in order (sumK's order), and returns how many it added: none
+// without AVX2.
+func sum8Vec(v []float32, s *[8]float32) int {
+	n := len(v) &^ 7
+	if !vecAVX2 || n < 32 {
+		return 0
+	}
+	sum8AVX2(v[:n], s)
+	return n
+}
+
+//go:noescape
 func copyRowsAVX2(dst, src []float32, rows, n, ds, ss int)
 
 // copyRows32 copies rows runs of n values, src's rows ss values apart into dst's ds apart,

@@ -297,3 +297,25 @@ done: \
 BINARY(·addAVX2, VADDPS)
 BINARY(·subAVX2, VSUBPS)
 BINARY(·mulAVX2, VMULPS)
+
+// func sum8AVX2(v []float32, s *[8]float32)
+// Adds v (len a multiple of 8) into s lane by lane: s[i] += v[i], v[8+i], v[16+i], ... in
+// that order, one chain per lane, as sumK's eight scalar partial sums do.
+TEXT ·sum8AVX2(SB), NOSPLIT, $0-32
+	MOVQ    v_base+0(FP), SI
+	MOVQ    v_len+8(FP), CX
+	MOVQ    s+24(FP), DI
+	VMOVUPS (DI), Y0
+	SHRQ    $3, CX
+	JZ      sdone
+
+sloop:
+	VADDPS (SI), Y0, Y0
+	ADDQ   $32, SI
+	DECQ   CX
+	JNZ    sloop
+
+sdone:
+	VMOVUPS Y0, (DI)
+	VZEROUPPER
+	RET

@@ -18,6 +18,9 @@ func relu32Vec(y, x []float32) int { return 0 }
 
 func reluGrad32Vec(out, gy, x []float32, slope float32) int { return 0 }
 
+// sum8Vec has no vector kernel here: sumK adds every value.
+func sum8Vec(v []float32, s *[8]float32) int { return 0 }
+
 // copyRows32 has no vector kernel here: the caller copies the rows.
 func copyRows32(dst, src []float32, rows, n, ds, ss int) bool { return false }
 

@@ -36,7 +36,7 @@ func TestAddTo32(t *testing.T) {
 }
 
 // TestSumK checks the interleaved sum against a float64 running sum on every length up to
-// 100, within float32's rounding.
+// 100, within float32's rounding, and the AVX2 path against the scalar order bit for bit.
 func TestSumK(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
 	for n := 0; n <= 100; n++ {
@@ -49,6 +49,32 @@ func TestSumK(t *testing.T) {
 		}
 		if got := float64(sumK(v)); math.Abs(got-want) > 1e-6*abs+1e-30 {
 			t.Errorf("n %d: sum %v, want %v", n, got, want)
+		}
+	}
+	// The AVX2 path keeps the scalar order: eight chains, lane i taking v[i], v[8+i], ...,
+	// the tail added to chain 0, then ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)).
+	for _, n := range []int{0, 7, 31, 32, 33, 40, 63, 64, 100, 1001} {
+		v := specials32(r, n)
+		for i := range v {
+			if r.IntN(4) != 0 { // mostly finite values, with a few specials
+				v[i] = float32(r.NormFloat64() * 1e3)
+			}
+		}
+		for _, w := range [][]float32{v, v[:n/2]} {
+			var s [8]float32
+			m := len(w) &^ 7
+			for i := 0; i < m; i += 8 {
+				for l := range 8 {
+					s[l] += w[i+l]
+				}
+			}
+			for _, x := range w[m:] {
+				s[0] += x
+			}
+			want := ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+			if got := sumK(w); !sameBits32(got, want) {
+				t.Errorf("n %d: float32 sum %v, want %v bit for bit", len(w), got, want)
+			}
 		}
 	}
 	if got := sumK([]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}); got != 66 {
