@@ -13,9 +13,10 @@
 // (cross entropy over [... C] logits with an ignore index), layer_norm.go (layer norm over
 // the last axes), and the CNN ops of chapters 7 and 8: conv.go (conv2d and its input and
 // filter gradients), im2col.go (im2col, col2im and the window loops that run them and the
-// pooling kernels on all cores), winograd.go and winograd_transform.go (the same three
-// kernels by Winograd's F(2x2, 3x3), which conv.go picks for 3x3 stride-1 shapes where it
-// measured faster), pool.go (max and average pooling) and
+// pooling kernels on all cores), winograd.go, winograd_transform.go and winograd_pack.go
+// (the same three kernels by Winograd's F(2x2, 3x3), which conv.go picks for 3x3 stride-1
+// shapes where it measured faster; the tile transforms, and the moves between NCHW planes
+// and blocks of interleaved ones), pool.go (max and average pooling) and
 // norm.go (batch normalization and dropout, switched between training and inference by a
 // Mode read at run time). fuse.go lets a compiled program run a convolution's ReLU (in
 // training too) and max pooling (in inference) inside the convolution's kernel
