@@ -351,17 +351,24 @@ func argmaxPlane[T float](img, y, x []T, g window, scatter bool) {
 // cover instead of adding.
 func argmax2x2[T float, U uint32 | uint64](img, y []U, x []T, g window, scatter bool) {
 	w, ow, oh := g.w, g.ow, g.oh
+	var z T
 	if scatter && (g.h%2 != 0 || g.w%2 != 0) {
 		clear(img) // the last row or column is in no window
 	}
+	if unsafe.Sizeof(z) == 4 && argmax2x2Plane32(scatter, u32s(img), u32s(y), f32s(x), nil, oh, ow, w, 0) {
+		return // float32: AVX2 where there is (pool_amd64.s)
+	}
+	argmax2x2Go(img, y, x, oh, ow, w, scatter)
+}
+
+// argmax2x2Go is argmax2x2's loop over the windows of rows x ow windows, x's rows w values
+// apart: the portable path, and the reference of the vector kernels.
+func argmax2x2Go[T float, U uint32 | uint64](img, y []U, x []T, oh, ow, w int, scatter bool) {
 	for oy := 0; oy < oh; oy++ {
 		r0, r1 := x[2*oy*w:][:2*ow], x[(2*oy+1)*w:][:2*ow]
 		i0, i1 := img[2*oy*w:][:2*ow], img[(2*oy+1)*w:][:2*ow]
-		yr, done := y[oy*ow:][:ow], 0
-		if unsafe.Sizeof(yr[0]) == 4 { // float32: AVX2 where there is (pool_amd64.s)
-			done = argmax2x2Rows32(scatter, u32s(i0), u32s(i1), u32s(yr), f32s(r0), f32s(r1))
-		}
-		for ox := done; ox < len(yr); ox++ {
+		yr := y[oy*ow:][:ow]
+		for ox := 0; ox < len(yr); ox++ {
 			j := 2 * ox
 			ka, kb, kc, kd := key[T, U](r0[j]), key[T, U](r0[j+1]), key[T, U](r1[j]), key[T, U](r1[j+1])
 			m := max(max(ka, kb), max(kc, kd))

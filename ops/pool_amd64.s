@@ -26,6 +26,180 @@
 	VPERMPD $0xD8, Y4, Y4;      \
 	VMOVUPS Y4, (BX)
 
+// LOADX loads 16 columns of the rows SI and DX from byte BX on into Y0, Y1 and Y2, Y3;
+// LOADXM the first 2*(ow%8) of them, the masks at 0(SP) and 32(SP) (the others read as 0).
+#define LOADX \
+	VMOVUPS (SI)(BX*1), Y0;   \
+	VMOVUPS 32(SI)(BX*1), Y1; \
+	VMOVUPS (DX)(BX*1), Y2;   \
+	VMOVUPS 32(DX)(BX*1), Y3
+
+#define LOADXM \
+	VMOVUPS    0(SP), Y8;               \
+	VMASKMOVPS (SI)(BX*1), Y8, Y0;      \
+	VMASKMOVPS (DX)(BX*1), Y8, Y2;      \
+	VMOVUPS    32(SP), Y9;              \
+	VMASKMOVPS 32(SI)(BX*1), Y9, Y1;    \
+	VMASKMOVPS 32(DX)(BX*1), Y9, Y3
+
+// WINDOWS takes 8 windows (16 columns of two rows, loaded by LOADX into Y0..Y3) and leaves
+// in Y10..Y13 the all-ones masks of each window's first maximal pixel, a (top left), b, c,
+// d (bottom right), lanes in the order the even/odd shuffle leaves them: windows 0 1 4 5 |
+// 2 3 6 7. A pixel matches when it equals the window's max, or is NaN (the max is then NaN,
+// equal to nothing); -0 equals +0. Uses Y0..Y9; Y14 must be all ones.
+#define WINDOWS \
+	VSHUFPS $0x88, Y1, Y0, Y4;    \
+	VSHUFPS $0xDD, Y1, Y0, Y5;    \
+	VSHUFPS $0x88, Y3, Y2, Y6;    \
+	VSHUFPS $0xDD, Y3, Y2, Y7;    \
+	VMOVAPS Y4, Y8;               \
+	MAXPS(Y8, Y5, Y0, Y1);        \
+	VMOVAPS Y6, Y9;               \
+	MAXPS(Y9, Y7, Y0, Y1);        \
+	MAXPS(Y8, Y9, Y0, Y1);        \
+	VCMPPS  $0, Y8, Y4, Y10;      \
+	VCMPPS  $3, Y4, Y4, Y0;       \
+	VORPS   Y0, Y10, Y10;         \
+	VCMPPS  $0, Y8, Y5, Y11;      \
+	VCMPPS  $3, Y5, Y5, Y0;       \
+	VORPS   Y0, Y11, Y11;         \
+	VCMPPS  $0, Y8, Y6, Y12;      \
+	VCMPPS  $3, Y6, Y6, Y0;       \
+	VORPS   Y0, Y12, Y12;         \
+	VANDNPS Y11, Y10, Y11;        \
+	VORPS   Y11, Y10, Y13;        \
+	VANDNPS Y12, Y13, Y12;        \
+	VORPS   Y12, Y13, Y13;        \
+	VANDNPS Y14, Y13, Y13
+
+// SCATTER routes the 8 gradients in Y0 through the masks of WINDOWS: the 16 values of the
+// top row in Y5, Y6 and of the bottom row in Y7, Y9, each window's gradient at its first
+// maximal pixel and +0 at the others. Uses Y1..Y4.
+#define SCATTER \
+	VPERMPD   $0xD8, Y0, Y0;  \
+	VANDPS    Y0, Y10, Y1;    \
+	VANDPS    Y0, Y11, Y2;    \
+	VANDPS    Y0, Y12, Y3;    \
+	VANDPS    Y0, Y13, Y4;    \
+	VUNPCKLPS Y2, Y1, Y5;     \
+	VUNPCKHPS Y2, Y1, Y6;     \
+	VUNPCKLPS Y4, Y3, Y7;     \
+	VUNPCKHPS Y4, Y3, Y9
+
+// RELU is reluGradAVX2's step on v with the mask's bits in m: v where the mask is > 0 (as
+// bits: not negative and not +0), else slope*v (slope in Y15). Clobbers m and t.
+#define RELU(v, m, t) \
+	VPADDD  Y14, m, t; \
+	VPSRAD  $31, t, t; \
+	VPSRAD  $31, m, m; \
+	VPOR    m, t, t;   \
+	VMULPS  Y15, v, m; \
+	VANDNPS v, t, v;   \
+	VANDPS  t, m, m;   \
+	VORPS   m, v, v
+
+// RELU4 applies RELU to the scattered rows with the mask rows R12, R13 from byte BX on;
+// RELU4M reads the masks' first 2*(ow%8) columns only.
+#define RELU4 \
+	VMOVUPS (R12)(BX*1), Y1;   \
+	VMOVUPS 32(R12)(BX*1), Y2; \
+	VMOVUPS (R13)(BX*1), Y3;   \
+	VMOVUPS 32(R13)(BX*1), Y4; \
+	RELU(Y5, Y1, Y0);          \
+	RELU(Y6, Y2, Y8);          \
+	RELU(Y7, Y3, Y10);         \
+	RELU(Y9, Y4, Y11)
+
+#define RELU4M \
+	VMOVUPS    0(SP), Y12;             \
+	VMASKMOVPS (R12)(BX*1), Y12, Y1;   \
+	VMASKMOVPS (R13)(BX*1), Y12, Y3;   \
+	VMOVUPS    32(SP), Y13;            \
+	VMASKMOVPS 32(R12)(BX*1), Y13, Y2; \
+	VMASKMOVPS 32(R13)(BX*1), Y13, Y4; \
+	RELU(Y5, Y1, Y0);                  \
+	RELU(Y6, Y2, Y8);                  \
+	RELU(Y7, Y3, Y10);                 \
+	RELU(Y9, Y4, Y11)
+
+// STORE4 writes the scattered rows to the image rows R8, R9 from byte BX on; STORE4M
+// their first 2*(ow%8) columns only.
+#define STORE4 \
+	VMOVUPS Y5, (R8)(BX*1);   \
+	VMOVUPS Y6, 32(R8)(BX*1); \
+	VMOVUPS Y7, (R9)(BX*1);   \
+	VMOVUPS Y9, 32(R9)(BX*1)
+
+#define STORE4M \
+	VMOVUPS    0(SP), Y0;               \
+	VMASKMOVPS Y5, Y0, (R8)(BX*1);      \
+	VMASKMOVPS Y7, Y0, (R9)(BX*1);      \
+	VMOVUPS    32(SP), Y0;              \
+	VMASKMOVPS Y6, Y0, 32(R8)(BX*1);    \
+	VMASKMOVPS Y9, Y0, 32(R9)(BX*1)
+
+// GATHER reads the image rows R8, R9 (loaded into Y0..Y3 by LOADX or LOADXM) at each
+// window's first maximal pixel, the masks of WINDOWS, into Y4 in window order.
+#define GATHER \
+	VSHUFPS $0x88, Y1, Y0, Y4; \
+	VSHUFPS $0xDD, Y1, Y0, Y5; \
+	VSHUFPS $0x88, Y3, Y2, Y6; \
+	VSHUFPS $0xDD, Y3, Y2, Y7; \
+	VANDPS  Y10, Y4, Y4;       \
+	VANDPS  Y11, Y5, Y5;       \
+	VANDPS  Y12, Y6, Y6;       \
+	VANDPS  Y13, Y7, Y7;       \
+	VORPS   Y5, Y4, Y4;        \
+	VORPS   Y7, Y6, Y6;        \
+	VORPS   Y6, Y4, Y4;        \
+	VPERMPD $0xD8, Y4, Y4
+
+// pool2x2tail is 16 all-ones lanes then 16 zero lanes: 8 lanes from lane 16-k on are the
+// mask of the first k.
+DATA  pool2x2tail<>+0(SB)/8, $-1
+DATA  pool2x2tail<>+8(SB)/8, $-1
+DATA  pool2x2tail<>+16(SB)/8, $-1
+DATA  pool2x2tail<>+24(SB)/8, $-1
+DATA  pool2x2tail<>+32(SB)/8, $-1
+DATA  pool2x2tail<>+40(SB)/8, $-1
+DATA  pool2x2tail<>+48(SB)/8, $-1
+DATA  pool2x2tail<>+56(SB)/8, $-1
+GLOBL pool2x2tail<>(SB), RODATA|NOPTR, $128
+
+// TAIL takes ow in AX and leaves in AX the blocks of 8 windows a row takes when ow >= 8:
+// ow/8, and one more, the row's last 8 windows, when ow%8 > 0 (a window done twice writes
+// the same values). On the stack (a frame of 128 bytes) it leaves the masks of the first
+// 2*(ow%8) lanes of 16 at 0(SP) and 32(SP) and of the first ow%8 lanes at 64(SP), for rows
+// of fewer than 8 windows; 4*(ow%8) at 96(SP); and at 104(SP) and 112(SP) how many bytes of
+// x and of y the last block steps back (0 when ow%8 = 0). Uses BX, CX, DX and Y0.
+#define TAIL \
+	MOVQ    AX, CX;                \
+	ANDQ    $7, CX;                \
+	SHRQ    $3, AX;                \
+	LEAQ    pool2x2tail<>(SB), BX; \
+	MOVQ    CX, DX;                \
+	SHLQ    $3, DX;                \
+	NEGQ    DX;                    \
+	VMOVUPS 64(BX)(DX*1), Y0;      \
+	VMOVUPS Y0, 0(SP);             \
+	VMOVUPS 96(BX)(DX*1), Y0;      \
+	VMOVUPS Y0, 32(SP);            \
+	SARQ    $1, DX;                \
+	VMOVUPS 64(BX)(DX*1), Y0;      \
+	VMOVUPS Y0, 64(SP);            \
+	NEGQ    DX;                    \
+	MOVQ    DX, 96(SP);            \
+	MOVQ    $32, BX;               \
+	SUBQ    DX, BX;                \
+	XORQ    DX, DX;                \
+	TESTQ   CX, CX;                \
+	CMOVQEQ DX, BX;                \
+	MOVQ    BX, 112(SP);           \
+	SHLQ    $1, BX;                \
+	MOVQ    BX, 104(SP);           \
+	NEGQ    CX;                    \
+	ADCQ    $0, AX
+
 // func maxPool2x2PlaneAVX2(y, x []float32, rows, ow, w int)
 TEXT ·maxPool2x2PlaneAVX2(SB), NOSPLIT, $0-72
 	MOVQ y_base+0(FP), DI
@@ -71,118 +245,154 @@ pdone:
 	VZEROUPPER
 	RET
 
-// WINDOWS loads 8 windows (16 columns of rows SI and DX) and leaves in Y10..Y13 the
-// all-ones masks of each window's first maximal pixel, a (top left), b, c, d (bottom
-// right), lanes in the order the even/odd shuffle leaves them: windows 0 1 4 5 | 2 3 6 7.
-// A pixel matches when it equals the window's max, or is NaN (the max is then NaN, equal to
-// nothing); -0 equals +0. Uses Y0..Y9 and Y14.
-#define WINDOWS \
-	VMOVUPS (SI), Y0;             \
-	VMOVUPS 32(SI), Y1;           \
-	VMOVUPS (DX), Y2;             \
-	VMOVUPS 32(DX), Y3;           \
-	VSHUFPS $0x88, Y1, Y0, Y4;    \
-	VSHUFPS $0xDD, Y1, Y0, Y5;    \
-	VSHUFPS $0x88, Y3, Y2, Y6;    \
-	VSHUFPS $0xDD, Y3, Y2, Y7;    \
-	VMOVAPS Y4, Y8;               \
-	MAXPS(Y8, Y5, Y0, Y1);        \
-	VMOVAPS Y6, Y9;               \
-	MAXPS(Y9, Y7, Y0, Y1);        \
-	MAXPS(Y8, Y9, Y0, Y1);        \
-	VCMPPS  $0, Y8, Y4, Y10;      \
-	VCMPPS  $3, Y4, Y4, Y0;       \
-	VORPS   Y0, Y10, Y10;         \
-	VCMPPS  $0, Y8, Y5, Y11;      \
-	VCMPPS  $3, Y5, Y5, Y0;       \
-	VORPS   Y0, Y11, Y11;         \
-	VCMPPS  $0, Y8, Y6, Y12;      \
-	VCMPPS  $3, Y6, Y6, Y0;       \
-	VORPS   Y0, Y12, Y12;         \
-	VANDNPS Y11, Y10, Y11;        \
-	VORPS   Y11, Y10, Y13;        \
-	VANDNPS Y12, Y13, Y12;        \
-	VORPS   Y12, Y13, Y13;        \
-	VANDNPS Y14, Y13, Y13
+// func maxPoolScatter2x2PlaneAVX2(img, gy []uint32, x, mask []float32, rows, ow, w int, slope float32, relu bool)
+//
+// Output row r of gy, gy[r*ow:][:ow], goes to the image rows 2r and 2r+1 of img from x's
+// rows 2r and 2r+1 (rows w values apart): each window's gradient at its first maximal
+// pixel, +0 at the others; with relu, each value written then goes through reluGradAVX2's
+// step with mask (laid out as x) and slope.
+TEXT ·maxPoolScatter2x2PlaneAVX2(SB), NOSPLIT, $128-125
+	MOVQ ow+104(FP), AX
+	TAIL
+	MOVQ         img_base+0(FP), R8
+	MOVQ         gy_base+24(FP), R10
+	MOVQ         x_base+48(FP), SI
+	MOVQ         mask_base+72(FP), R12
+	MOVQ         rows+96(FP), DI
+	MOVQ         w+112(FP), R11
+	SHLQ         $2, R11                // a row, in bytes
+	LEAQ         (SI)(R11*1), DX
+	LEAQ         (R8)(R11*1), R9
+	LEAQ         (R12)(R11*1), R13
+	VBROADCASTSS slope+120(FP), Y15
+	VPCMPEQD     Y14, Y14, Y14
+	TESTQ        DI, DI
+	JZ           sdone
 
-// func maxPoolScatter2x2AVX2(i0, i1, gy []uint32, r0, r1 []float32)
-TEXT ·maxPoolScatter2x2AVX2(SB), NOSPLIT, $0-120
-	MOVQ i0_base+0(FP), R8
-	MOVQ i1_base+24(FP), R9
-	MOVQ gy_base+48(FP), R10
-	MOVQ gy_len+56(FP), CX
-	MOVQ r0_base+72(FP), SI
-	MOVQ r1_base+96(FP), DX
-	VPCMPEQD Y14, Y14, Y14
-	SHRQ $3, CX
-	JZ   sdone
+srow:
+	XORQ BX, BX
+	CMPQ ow+104(FP), $8
+	JLT  snarrow
+	MOVQ AX, CX
 
-sloop:
+sblock:
+	CMPQ CX, $1
+	JNE  sload
+	SUBQ 104(SP), BX            // the last block: the row's last 8 windows
+	SUBQ 112(SP), R10
+
+sload:
+	LOADX
 	WINDOWS
-	VMOVUPS   (R10), Y0
-	VPERMPD   $0xD8, Y0, Y0  // gy in the masks' lane order
-	VANDPS    Y0, Y10, Y1
-	VANDPS    Y0, Y11, Y2
-	VANDPS    Y0, Y12, Y3
-	VANDPS    Y0, Y13, Y4
-	VUNPCKLPS Y2, Y1, Y5     // top row: a b of windows 0..3
-	VUNPCKHPS Y2, Y1, Y6     // windows 4..7
-	VUNPCKLPS Y4, Y3, Y7     // bottom row: c d
-	VUNPCKHPS Y4, Y3, Y9
-	VMOVUPS   Y5, (R8)
-	VMOVUPS   Y6, 32(R8)
-	VMOVUPS   Y7, (R9)
-	VMOVUPS   Y9, 32(R9)
-	ADDQ      $64, SI
-	ADDQ      $64, DX
-	ADDQ      $64, R8
-	ADDQ      $64, R9
-	ADDQ      $32, R10
-	DECQ      CX
-	JNZ       sloop
+	VMOVUPS (R10), Y0
+	SCATTER
+	CMPB    relu+124(FP), $0
+	JEQ     sstore
+	RELU4
+
+sstore:
+	STORE4
+	ADDQ $64, BX
+	ADDQ $32, R10
+	DECQ CX
+	JNZ  sblock
+	JMP  snext
+
+snarrow:                            // fewer than 8 windows: masked loads and stores
+	LOADXM
+	WINDOWS
+	VMOVUPS    64(SP), Y1
+	VMASKMOVPS (R10), Y1, Y0
+	SCATTER
+	CMPB       relu+124(FP), $0
+	JEQ        snstore
+	RELU4M
+
+snstore:
+	STORE4M
+	ADDQ 96(SP), R10
+
+snext:
+	LEAQ (SI)(R11*2), SI
+	LEAQ (DX)(R11*2), DX
+	LEAQ (R8)(R11*2), R8
+	LEAQ (R9)(R11*2), R9
+	LEAQ (R12)(R11*2), R12
+	LEAQ (R13)(R11*2), R13
+	DECQ DI
+	JNZ  srow
 
 sdone:
 	VZEROUPPER
 	RET
 
-// func maxPoolGather2x2AVX2(y, i0, i1 []uint32, r0, r1 []float32)
-TEXT ·maxPoolGather2x2AVX2(SB), NOSPLIT, $0-120
-	MOVQ y_base+0(FP), R10
-	MOVQ y_len+8(FP), CX
-	MOVQ i0_base+24(FP), R8
-	MOVQ i1_base+48(FP), R9
-	MOVQ r0_base+72(FP), SI
-	MOVQ r1_base+96(FP), DX
+// func maxPoolGather2x2PlaneAVX2(y, img []uint32, x []float32, rows, ow, w int)
+//
+// Output row r of y, y[r*ow:][:ow], reads the image rows 2r and 2r+1 of img at the first
+// maximal pixel of each window of x's rows 2r and 2r+1 (rows w values apart).
+TEXT ·maxPoolGather2x2PlaneAVX2(SB), NOSPLIT, $128-96
+	MOVQ     ow+80(FP), AX
+	TAIL
+	MOVQ     y_base+0(FP), R10
+	MOVQ     img_base+24(FP), R8
+	MOVQ     x_base+48(FP), SI
+	MOVQ     rows+72(FP), DI
+	MOVQ     w+88(FP), R11
+	SHLQ     $2, R11
+	LEAQ     (SI)(R11*1), DX
+	LEAQ     (R8)(R11*1), R9
 	VPCMPEQD Y14, Y14, Y14
-	SHRQ $3, CX
-	JZ   gdone
+	TESTQ    DI, DI
+	JZ       gdone
 
-gloop:
+grow:
+	XORQ BX, BX
+	CMPQ ow+80(FP), $8
+	JLT  gnarrow
+	MOVQ AX, CX
+
+gblock:
+	CMPQ CX, $1
+	JNE  gload
+	SUBQ 104(SP), BX
+	SUBQ 112(SP), R10
+
+gload:
+	LOADX
 	WINDOWS
-	VMOVUPS (R8), Y0
-	VMOVUPS 32(R8), Y1
-	VMOVUPS (R9), Y2
-	VMOVUPS 32(R9), Y3
-	VSHUFPS $0x88, Y1, Y0, Y4
-	VSHUFPS $0xDD, Y1, Y0, Y5
-	VSHUFPS $0x88, Y3, Y2, Y6
-	VSHUFPS $0xDD, Y3, Y2, Y7
-	VANDPS  Y10, Y4, Y4
-	VANDPS  Y11, Y5, Y5
-	VANDPS  Y12, Y6, Y6
-	VANDPS  Y13, Y7, Y7
-	VORPS   Y5, Y4, Y4
-	VORPS   Y7, Y6, Y6
-	VORPS   Y6, Y4, Y4
-	VPERMPD $0xD8, Y4, Y4
+	VMOVUPS (R8)(BX*1), Y0
+	VMOVUPS 32(R8)(BX*1), Y1
+	VMOVUPS (R9)(BX*1), Y2
+	VMOVUPS 32(R9)(BX*1), Y3
+	GATHER
 	VMOVUPS Y4, (R10)
-	ADDQ    $64, SI
-	ADDQ    $64, DX
-	ADDQ    $64, R8
-	ADDQ    $64, R9
+	ADDQ    $64, BX
 	ADDQ    $32, R10
 	DECQ    CX
-	JNZ     gloop
+	JNZ     gblock
+	JMP     gnext
+
+gnarrow:
+	LOADXM
+	WINDOWS
+	VMOVUPS    0(SP), Y8
+	VMASKMOVPS (R8)(BX*1), Y8, Y0
+	VMASKMOVPS (R9)(BX*1), Y8, Y2
+	VMOVUPS    32(SP), Y9
+	VMASKMOVPS 32(R8)(BX*1), Y9, Y1
+	VMASKMOVPS 32(R9)(BX*1), Y9, Y3
+	GATHER
+	VMOVUPS    64(SP), Y0
+	VMASKMOVPS Y4, Y0, (R10)
+	ADDQ       96(SP), R10
+
+gnext:
+	LEAQ (SI)(R11*2), SI
+	LEAQ (DX)(R11*2), DX
+	LEAQ (R8)(R11*2), R8
+	LEAQ (R9)(R11*2), R9
+	DECQ DI
+	JNZ  grow
 
 gdone:
 	VZEROUPPER

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // TestMaxPool2x2PlaneMatchesGo checks the vector kernel of the book's pooling (AVX2 where
@@ -98,6 +99,94 @@ func TestArgmax2x2Float32MatchesFloat64(t *testing.T) {
 			for i, v := range back32 {
 				if v != gy32[i] {
 					t.Fatalf("ow %d h %d: gather of window %d = %v, want %v", ow, h, i, v, gy32[i])
+				}
+			}
+		}
+	}
+}
+
+// TestArgmax2x2PlaneMatchesGo checks the plane kernels of the pooling gradient (AVX2 where
+// the CPU has it; skipped elsewhere, where Go's loop is the only path) against that loop,
+// bit for bit: the scatter, the scatter masked by a ReLU's gradient of several slopes
+// against the scatter then reluGradK, and the gather, on planes of 0 to 4 output rows of
+// every width from 1 to 20 windows, rows of w = 2*ow to 2*ow+2 values (an odd w leaves a
+// column in no window, which the kernels must not write), drawn from ties, zeros of both
+// signs, infinities, NaNs and random values. Values past the kernel's reach stay untouched.
+func TestArgmax2x2PlaneMatchesGo(t *testing.T) {
+	if !poolAVX2 {
+		t.Skip("no vector kernel on this CPU or build")
+	}
+	nan := float32(math.NaN())
+	special := []float32{nan, -nan, 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)),
+		float32(math.Inf(-1)), 1, -1, 2, 1e-40}
+	draw := func(r *rand.Rand, v []float32) {
+		for i := range v {
+			switch r.IntN(3) {
+			case 0:
+				v[i] = special[r.IntN(len(special))]
+			case 1:
+				v[i] = float32(r.IntN(3)) // ties
+			default:
+				v[i] = float32(r.NormFloat64())
+			}
+		}
+	}
+	const guard = 0x7fc0dead // a NaN no kernel writes
+	r := rand.New(rand.NewPCG(21, 22))
+	for ow := 1; ow <= 20; ow++ {
+		for rows := range 5 {
+			for w := 2 * ow; w <= 2*ow+2; w++ {
+				n := 2 * rows * w
+				x, mask, gy := make([]float32, n), make([]float32, n), make([]float32, rows*ow+8)
+				draw(r, x)
+				draw(r, mask)
+				draw(r, gy)
+				gy = gy[:rows*ow]
+				for _, slope := range []float32{0, 0.1, -0.5, nan} {
+					for _, relu := range []bool{false, true} {
+						got, want := make([]uint32, n+8), make([]uint32, n+8)
+						for i := range got {
+							got[i], want[i] = guard, guard
+						}
+						var m []float32
+						if relu {
+							m = mask
+						}
+						if !argmax2x2Plane32(true, got[:n], bits[float32, uint32](gy), x, m, rows, ow, w, slope) {
+							t.Fatal("the vector kernel did not run")
+						}
+						argmax2x2Go(want[:n], bits[float32, uint32](gy), x, rows, ow, w, true)
+						if relu {
+							// reluGradK over the windows' pixels only: the others keep the guard
+							for oy := range 2 * rows {
+								row := want[oy*w:][:2*ow]
+								f := unsafe.Slice((*float32)(unsafe.Pointer(&row[0])), len(row))
+								reluGradK(f, f, mask[oy*w:][:2*ow], slope)
+							}
+						}
+						for i := range got {
+							if got[i] != want[i] {
+								t.Fatalf("ow %d rows %d w %d slope %v relu %v: scatter differs at %d: %#x, want %#x",
+									ow, rows, w, slope, relu, i, got[i], want[i])
+							}
+						}
+					}
+				}
+				// gather from an image of random bits
+				img := make([]uint32, n)
+				for i := range img {
+					img[i] = r.Uint32()
+				}
+				got, want := make([]uint32, rows*ow+8), make([]uint32, rows*ow+8)
+				for i := range got {
+					got[i], want[i] = guard, guard
+				}
+				argmax2x2Plane32(false, img, got[:rows*ow], x, nil, rows, ow, w, 0)
+				argmax2x2Go(img, want[:rows*ow], x, rows, ow, w, false)
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("ow %d rows %d w %d: gather differs at %d: %#x, want %#x", ow, rows, w, i, got[i], want[i])
+					}
 				}
 			}
 		}
