@@ -4,22 +4,27 @@ package ops
 
 import "golang.org/x/sys/cpu"
 
-// poolAVX2 says whether the pooling kernels of pool_amd64.s run.
-var poolAVX2 = cpu.X86.HasAVX2
+// poolAVX2 says whether the pooling kernels of pool_amd64.s run; poolAVX512 whether their
+// rows of fewer than 8 windows store through AVX-512 lane masks rather than VMASKMOVPS,
+// whose stores are slow on some CPUs (both write the same lanes).
+var (
+	poolAVX2   = cpu.X86.HasAVX2
+	poolAVX512 = poolAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
+)
 
-// maxPool2x2PlaneAVX2 pools rows output rows of ow >= 8 windows each: output row r,
+// maxPool2x2PlaneAVX2 pools rows output rows of ow >= 1 windows each: output row r,
 // y[r*ow:][:ow], from the rows 2r and 2r+1 of x, w values apart (w >= 2*ow), with Go's max
 // semantics (NaN if any is NaN, +0 over -0). A row's last windows, when their count is not
 // a multiple of 8, are done as the last 8 again: recomputing a window writes the same value.
+// Rows of fewer than 8 windows are read and written through lane masks.
 //
 //go:noescape
 func maxPool2x2PlaneAVX2(y, x []float32, rows, ow, w int)
 
 // maxPool2x2Plane32 pools a plane of rows x ow windows of x (rows w values apart) into y
-// with the AVX2 kernel and says whether it did: not when a row has fewer than 8 windows or
-// there is no AVX2.
+// with the AVX2 kernel and says whether it did: not when there are no windows or no AVX2.
 func maxPool2x2Plane32(y, x []float32, rows, ow, w int) bool {
-	if !poolAVX2 || ow < 8 || rows == 0 {
+	if !poolAVX2 || ow == 0 || rows == 0 {
 		return false
 	}
 	y, x = y[:rows*ow], x[:(2*rows-1)*w+2*ow] // the kernel's reach, checked here

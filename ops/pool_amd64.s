@@ -201,7 +201,19 @@ GLOBL pool2x2tail<>(SB), RODATA|NOPTR, $128
 	ADCQ    $0, AX
 
 // func maxPool2x2PlaneAVX2(y, x []float32, rows, ow, w int)
-TEXT ·maxPool2x2PlaneAVX2(SB), NOSPLIT, $0-72
+TEXT ·maxPool2x2PlaneAVX2(SB), NOSPLIT, $128-72
+	MOVQ ow+56(FP), AX
+	TAIL
+	CMPB ·poolAVX512(SB), $0
+	JEQ  pk
+	MOVQ ow+56(FP), CX
+	ANDQ $7, CX
+	MOVL $1, DX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K3                // the first ow%8 windows
+
+pk:
 	MOVQ y_base+0(FP), DI
 	MOVQ x_base+24(FP), SI
 	MOVQ rows+48(FP), R8
@@ -217,6 +229,7 @@ prow:
 	MOVQ DI, BX
 	MOVQ R9, CX
 	SHRQ $3, CX
+	JZ   pnarrow
 
 pblock:
 	POOL8
@@ -234,6 +247,30 @@ pblock:
 	LEAQ (AX)(R10*1), DX
 	LEAQ (DI)(CX*4), BX
 	POOL8
+
+	JMP  pnext
+
+pnarrow:                            // fewer than 8 windows: masked loads and store
+	VMOVUPS    0(SP), Y8
+	VMASKMOVPS (AX), Y8, Y0
+	VMASKMOVPS (DX), Y8, Y2
+	VMOVUPS    32(SP), Y8
+	VMASKMOVPS 32(AX), Y8, Y1
+	VMASKMOVPS 32(DX), Y8, Y3
+	MAXPS(Y0, Y2, Y6, Y7)
+	MAXPS(Y1, Y3, Y8, Y9)
+	VSHUFPS    $0x88, Y1, Y0, Y4
+	VSHUFPS    $0xDD, Y1, Y0, Y5
+	MAXPS(Y4, Y5, Y6, Y7)
+	VPERMPD    $0xD8, Y4, Y4
+	CMPB       ·poolAVX512(SB), $0
+	JNE        pnstore512
+	VMOVUPS    64(SP), Y8
+	VMASKMOVPS Y4, Y8, (BX)
+	JMP        pnext
+
+pnstore512:
+	VMOVUPS Y4, K3, (BX)
 
 pnext:
 	LEAQ (SI)(R10*2), SI
@@ -254,6 +291,23 @@ pdone:
 TEXT ·maxPoolScatter2x2PlaneAVX2(SB), NOSPLIT, $128-125
 	MOVQ ow+104(FP), AX
 	TAIL
+	CMPB ·poolAVX512(SB), $0     // AVX-512: the narrow rows' stores through K1..K3
+	JEQ  sk
+	MOVQ ow+104(FP), CX
+	ANDQ $7, CX
+	MOVL $1, DX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K3                // the first ow%8 windows
+	ADDQ CX, CX
+	MOVL $1, DX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K1                // the first 2*(ow%8) columns: 8 of them in K1, the rest in K2
+	SHRL $8, DX
+	KMOVW DX, K2
+
+sk:
 	MOVQ         img_base+0(FP), R8
 	MOVQ         gy_base+24(FP), R10
 	MOVQ         x_base+48(FP), SI
@@ -309,8 +363,18 @@ snarrow:                            // fewer than 8 windows: masked loads and st
 	RELU4M
 
 snstore:
+	CMPB ·poolAVX512(SB), $0
+	JNE  snstore512
 	STORE4M
 	ADDQ 96(SP), R10
+	JMP  snext
+
+snstore512:
+	VMOVUPS Y5, K1, (R8)(BX*1)
+	VMOVUPS Y7, K1, (R9)(BX*1)
+	VMOVUPS Y6, K2, 32(R8)(BX*1)
+	VMOVUPS Y9, K2, 32(R9)(BX*1)
+	ADDQ    96(SP), R10
 
 snext:
 	LEAQ (SI)(R11*2), SI
@@ -333,6 +397,23 @@ sdone:
 TEXT ·maxPoolGather2x2PlaneAVX2(SB), NOSPLIT, $128-96
 	MOVQ     ow+80(FP), AX
 	TAIL
+	CMPB ·poolAVX512(SB), $0     // AVX-512: the narrow rows' stores through K1..K3
+	JEQ  gk
+	MOVQ ow+80(FP), CX
+	ANDQ $7, CX
+	MOVL $1, DX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K3                // the first ow%8 windows
+	ADDQ CX, CX
+	MOVL $1, DX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K1                // the first 2*(ow%8) columns: 8 of them in K1, the rest in K2
+	SHRL $8, DX
+	KMOVW DX, K2
+
+gk:
 	MOVQ     y_base+0(FP), R10
 	MOVQ     img_base+24(FP), R8
 	MOVQ     x_base+48(FP), SI
@@ -382,9 +463,16 @@ gnarrow:
 	VMASKMOVPS 32(R8)(BX*1), Y9, Y1
 	VMASKMOVPS 32(R9)(BX*1), Y9, Y3
 	GATHER
+	CMPB       ·poolAVX512(SB), $0
+	JNE        gnstore512
 	VMOVUPS    64(SP), Y0
 	VMASKMOVPS Y4, Y0, (R10)
 	ADDQ       96(SP), R10
+	JMP        gnext
+
+gnstore512:
+	VMOVUPS Y4, K3, (R10)
+	ADDQ    96(SP), R10
 
 gnext:
 	LEAQ (SI)(R11*2), SI

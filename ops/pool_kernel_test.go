@@ -5,14 +5,19 @@ import (
 	"math/rand/v2"
 	"testing"
 	"unsafe"
+
+	"golang.org/x/sys/cpu"
 )
 
 // TestMaxPool2x2PlaneMatchesGo checks the vector kernel of the book's pooling (AVX2 where
 // the CPU has it) against Go's max, bit for bit, on planes of 0 to 5 output rows of every
-// width up to 40, rows wider than the windows need, drawn from special values (NaN, ±0,
+// width up to 40 (rows of fewer than 8 windows with both kinds of masked store where the CPU
+// has them), rows wider than the windows need, drawn from special values (NaN, ±0,
 // ±Inf, denormals) and random ones. NaN counts as equal to any NaN (the vector max makes
 // all NaNs one).
-func TestMaxPool2x2PlaneMatchesGo(t *testing.T) {
+func TestMaxPool2x2PlaneMatchesGo(t *testing.T) { poolStoreModes(t, testMaxPool2x2Plane) }
+
+func testMaxPool2x2Plane(t *testing.T) {
 	special := []float32{float32(math.NaN()), 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)),
 		float32(math.Inf(-1)), 1e-40, -1e-40, 1, -1, 3.5}
 	r := rand.New(rand.NewPCG(17, 18))
@@ -30,7 +35,7 @@ func TestMaxPool2x2PlaneMatchesGo(t *testing.T) {
 			y := make([]float32, rows*ow+1)
 			y[rows*ow] = 42 // past the end: untouched
 			did := maxPool2x2Plane32(y[:rows*ow], x, rows, ow, w)
-			if want := poolAVX2 && ow >= 8 && rows > 0; did != want {
+			if want := poolAVX2 && ow > 0 && rows > 0; did != want {
 				t.Fatalf("ow %d rows %d: kernel ran %v, want %v", ow, rows, did, want)
 			}
 			if !did {
@@ -116,6 +121,10 @@ func TestArgmax2x2PlaneMatchesGo(t *testing.T) {
 	if !poolAVX2 {
 		t.Skip("no vector kernel on this CPU or build")
 	}
+	poolStoreModes(t, testArgmax2x2Plane)
+}
+
+func testArgmax2x2Plane(t *testing.T) {
 	nan := float32(math.NaN())
 	special := []float32{nan, -nan, 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)),
 		float32(math.Inf(-1)), 1, -1, 2, 1e-40}
@@ -190,5 +199,20 @@ func TestArgmax2x2PlaneMatchesGo(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// poolStoreModes runs f with the narrow rows' stores of each kind the CPU has: VMASKMOVPS,
+// and AVX-512 lane masks where there are.
+func poolStoreModes(t *testing.T, f func(t *testing.T)) {
+	saved := poolAVX512
+	defer func() { poolAVX512 = saved }()
+	modes := []bool{false}
+	if poolAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL {
+		modes = append(modes, true)
+	}
+	for _, on := range modes {
+		poolAVX512 = on
+		t.Run(map[bool]string{false: "vmaskmov", true: "avx512"}[on], f)
 	}
 }
