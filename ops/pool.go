@@ -103,9 +103,7 @@ type maxScatterLoop[T float] struct{}
 func (maxScatterLoop[T]) items(g window) int { return g.n * g.c }
 func (maxScatterLoop[T]) run(a winArgs[T], lo, hi int) {
 	in, out := a.g.h*a.g.w, a.g.pixels()
-	for p := lo; p < hi; p++ {
-		argmaxPlane(a.dst[p*in:][:in], a.src[p*out:][:out], a.aux[p*in:][:in], a.g, true)
-	}
+	argmaxPlanes(a.dst[lo*in:hi*in], a.src[lo*out:hi*out], a.aux[lo*in:hi*in], a.g, hi-lo, true)
 }
 func (o maxPoolGradOp) Grad(x []*graph.Node, y, g *graph.Node) []*graph.Node {
 	return []*graph.Node{nil, graph.Apply(maxPoolGatherOp(o), x[0], g)}
@@ -156,9 +154,7 @@ type maxGatherLoop[T float] struct{}
 func (maxGatherLoop[T]) items(g window) int { return g.n * g.c }
 func (maxGatherLoop[T]) run(a winArgs[T], lo, hi int) {
 	in, out := a.g.h*a.g.w, a.g.pixels()
-	for p := lo; p < hi; p++ {
-		argmaxPlane(a.src[p*in:][:in], a.dst[p*out:][:out], a.aux[p*in:][:in], a.g, false)
-	}
+	argmaxPlanes(a.src[lo*in:hi*in], a.dst[lo*out:hi*out], a.aux[lo*in:hi*in], a.g, hi-lo, false)
 }
 func (o maxPoolGatherOp) Grad(x []*graph.Node, y, gz *graph.Node) []*graph.Node {
 	return []*graph.Node{nil, graph.Apply(maxPoolGradOp(o), x[0], gz)}
@@ -294,6 +290,20 @@ func maxPoolPlane[T float](y, x []T, g window) {
 			}
 			y[oy*ow+ox] = m
 		}
+	}
+}
+
+// argmaxPlanes is argmaxPlane over planes consecutive image planes. With the book's
+// pooling over planes of even height, the planes stacked are one plane, done in one call.
+func argmaxPlanes[T float](img, y, x []T, g window, planes int, scatter bool) {
+	in, out := g.h*g.w, g.pixels()
+	if g.fh == 2 && g.fw == 2 && g.stride == 2 && g.pad == 0 && g.h == 2*g.oh {
+		g.h, g.oh = planes*g.h, planes*g.oh
+		argmaxPlane(img[:planes*in], y[:planes*out], x[:planes*in], g, scatter)
+		return
+	}
+	for p := range planes {
+		argmaxPlane(img[p*in:][:in], y[p*out:][:out], x[p*in:][:in], g, scatter)
 	}
 }
 
