@@ -42,6 +42,31 @@
 	VMASKMOVPS 32(SI)(BX*1), Y9, Y1;    \
 	VMASKMOVPS 32(DX)(BX*1), Y9, Y3
 
+// LOADXP, RELU4P and STORE4P are LOADX, RELU4 and STORE4 for a block whose second 8
+// columns are at byte AX of the rows rather than at BX+32: a block that straddles two rows
+// of windows.
+#define LOADXP \
+	VMOVUPS (SI)(BX*1), Y0; \
+	VMOVUPS (SI)(AX*1), Y1; \
+	VMOVUPS (DX)(BX*1), Y2; \
+	VMOVUPS (DX)(AX*1), Y3
+
+#define RELU4P \
+	VMOVUPS (R12)(BX*1), Y1; \
+	VMOVUPS (R12)(AX*1), Y2; \
+	VMOVUPS (R13)(BX*1), Y3; \
+	VMOVUPS (R13)(AX*1), Y4; \
+	RELU(Y5, Y1, Y0);        \
+	RELU(Y6, Y2, Y8);        \
+	RELU(Y7, Y3, Y10);       \
+	RELU(Y9, Y4, Y11)
+
+#define STORE4P \
+	VMOVUPS Y5, (R8)(BX*1); \
+	VMOVUPS Y6, (R8)(AX*1); \
+	VMOVUPS Y7, (R9)(BX*1); \
+	VMOVUPS Y9, (R9)(AX*1)
+
 // WINDOWS takes 8 windows (16 columns of two rows, loaded by LOADX into Y0..Y3) and leaves
 // in Y10..Y13 the all-ones masks of each window's first maximal pixel, a (top left), b, c,
 // d (bottom right), lanes in the order the even/odd shuffle leaves them: windows 0 1 4 5 |
@@ -288,7 +313,7 @@ pdone:
 // rows 2r and 2r+1 (rows w values apart): each window's gradient at its first maximal
 // pixel, +0 at the others; with relu, each value written then goes through reluGradAVX2's
 // step with mask (laid out as x) and slope.
-TEXT ·maxPoolScatter2x2PlaneAVX2(SB), NOSPLIT, $128-125
+TEXT ·maxPoolScatter2x2PlaneAVX2(SB), NOSPLIT, $160-125
 	MOVQ ow+104(FP), AX
 	TAIL
 	CMPB ·poolAVX512(SB), $0     // AVX-512: the narrow rows' stores through K1..K3
@@ -308,6 +333,10 @@ TEXT ·maxPoolScatter2x2PlaneAVX2(SB), NOSPLIT, $128-125
 	KMOVW DX, K2
 
 sk:
+	MOVQ         AX, 120(SP)            // blocks per row
+	MOVQ         ow+104(FP), CX
+	SHLQ         $3, CX
+	MOVQ         CX, 128(SP)            // the bytes of a row's windows
 	MOVQ         img_base+0(FP), R8
 	MOVQ         gy_base+24(FP), R10
 	MOVQ         x_base+48(FP), SI
@@ -318,6 +347,8 @@ sk:
 	LEAQ         (SI)(R11*1), DX
 	LEAQ         (R8)(R11*1), R9
 	LEAQ         (R12)(R11*1), R13
+	LEAQ         (R11)(R11*1), CX
+	MOVQ         CX, 136(SP)            // two rows, in bytes: the next row of windows
 	VBROADCASTSS slope+120(FP), Y15
 	VPCMPEQD     Y14, Y14, Y14
 	TESTQ        DI, DI
@@ -327,7 +358,13 @@ srow:
 	XORQ BX, BX
 	CMPQ ow+104(FP), $8
 	JLT  snarrow
-	MOVQ AX, CX
+	CMPQ 96(SP), $16
+	JNE  ssingle
+	CMPQ DI, $2
+	JGE  spair
+
+ssingle:
+	MOVQ 120(SP), CX
 
 sblock:
 	CMPQ CX, $1
@@ -351,6 +388,41 @@ sstore:
 	DECQ CX
 	JNZ  sblock
 	JMP  snext
+
+spair:                              // ow%8 = 4: two rows of windows in ow/4 blocks of 8, one
+	MOVQ ow+104(FP), CX             // straddling the rows (its second 4 windows the next
+	SHRQ $2, CX                     // row's first): 4-window steps from BX to AX to BX ...
+	MOVQ $32, AX
+
+spblock:
+	LOADXP
+	WINDOWS
+	VMOVUPS (R10), Y0
+	SCATTER
+	CMPB    relu+124(FP), $0
+	JEQ     spstore
+	RELU4P
+
+spstore:
+	STORE4P
+	ADDQ    $32, R10
+	LEAQ    32(AX), BX              // the next 4 windows, in the next row past the last
+	CMPQ    BX, 128(SP)
+	CMOVQEQ 136(SP), BX
+	LEAQ    32(BX), AX
+	CMPQ    AX, 128(SP)
+	CMOVQEQ 136(SP), AX
+	DECQ    CX
+	JNZ     spblock
+	LEAQ    (SI)(R11*4), SI
+	LEAQ    (DX)(R11*4), DX
+	LEAQ    (R8)(R11*4), R8
+	LEAQ    (R9)(R11*4), R9
+	LEAQ    (R12)(R11*4), R12
+	LEAQ    (R13)(R11*4), R13
+	SUBQ    $2, DI
+	JNZ     srow
+	JMP     sdone
 
 snarrow:                            // fewer than 8 windows: masked loads and stores
 	LOADXM
