@@ -147,21 +147,12 @@
 	RELU(Y7, Y3, Y10);                 \
 	RELU(Y9, Y4, Y11)
 
-// STORE4 writes the scattered rows to the image rows R8, R9 from byte BX on; STORE4M
-// their first 2*(ow%8) columns only.
+// STORE4 writes the scattered rows to the image rows R8, R9 from byte BX on.
 #define STORE4 \
 	VMOVUPS Y5, (R8)(BX*1);   \
 	VMOVUPS Y6, 32(R8)(BX*1); \
 	VMOVUPS Y7, (R9)(BX*1);   \
 	VMOVUPS Y9, 32(R9)(BX*1)
-
-#define STORE4M \
-	VMOVUPS    0(SP), Y0;               \
-	VMASKMOVPS Y5, Y0, (R8)(BX*1);      \
-	VMASKMOVPS Y7, Y0, (R9)(BX*1);      \
-	VMOVUPS    32(SP), Y0;              \
-	VMASKMOVPS Y6, Y0, 32(R8)(BX*1);    \
-	VMASKMOVPS Y9, Y0, 32(R9)(BX*1)
 
 // GATHER reads the image rows R8, R9 (loaded into Y0..Y3 by LOADX or LOADXM) at each
 // window's first maximal pixel, the masks of WINDOWS, into Y4 in window order.
@@ -437,7 +428,22 @@ snarrow:                            // fewer than 8 windows: masked loads and st
 snstore:
 	CMPB ·poolAVX512(SB), $0
 	JNE  snstore512
-	STORE4M
+	CMPQ 96(SP), $16                // VMASKMOVPS only where a store is partial: the first 8
+	JLT  snlow                      // columns are whole when ow >= 4, the others empty
+	VMOVUPS Y5, (R8)(BX*1)          // when ow <= 4
+	VMOVUPS Y7, (R9)(BX*1)
+	JEQ  snstored
+	VMOVUPS    32(SP), Y0
+	VMASKMOVPS Y6, Y0, 32(R8)(BX*1)
+	VMASKMOVPS Y9, Y0, 32(R9)(BX*1)
+	JMP  snstored
+
+snlow:
+	VMOVUPS    0(SP), Y0
+	VMASKMOVPS Y5, Y0, (R8)(BX*1)
+	VMASKMOVPS Y7, Y0, (R9)(BX*1)
+
+snstored:
 	ADDQ 96(SP), R10
 	JMP  snext
 
