@@ -216,3 +216,50 @@ func poolStoreModes(t *testing.T, f func(t *testing.T)) {
 		t.Run(map[bool]string{false: "vmaskmov", true: "avx512"}[on], f)
 	}
 }
+
+// TestPoolReluLoopMatchesOps checks max_pool2d_grad+relu_grad's loop, which scatters and
+// masks the planes of even sides stacked in one kernel call, against the two ops' kernels
+// plane by plane (Go's argmax loop, then reluGradK), bit for bit, on chunks of planes of
+// several sizes (even and odd, rows of 1 to 12 windows) holding ties, NaNs and zeros of both
+// signs, with slopes 0, 0.1 and -0.5.
+func TestPoolReluLoopMatchesOps(t *testing.T) {
+	nan := float32(math.NaN())
+	special := []float32{nan, 0, float32(math.Copysign(0, -1)), float32(math.Inf(-1)), 1, 2}
+	r := rand.New(rand.NewPCG(31, 32))
+	for _, hw := range [][2]int{{24, 24}, {14, 14}, {7, 7}, {6, 10}, {8, 9}, {2, 2}, {4, 16}} {
+		h, w, planes := hw[0], hw[1], 5
+		g := mustWindow([]int{planes, 1, h, w}, 2, 2, 2, 0)
+		in, out := h*w, g.pixels()
+		x, mask, gy := make([]float32, planes*in), make([]float32, planes*in), make([]float32, planes*out)
+		for _, v := range [][]float32{x, mask, gy} {
+			for i := range v {
+				if r.IntN(3) == 0 {
+					v[i] = special[r.IntN(len(special))]
+				} else {
+					v[i] = float32(r.IntN(5) - 2)
+				}
+			}
+		}
+		for _, slope := range []float32{0, 0.1, -0.5} {
+			got, want := make([]float32, planes*in), make([]float32, planes*in)
+			for i := range got {
+				got[i] = 42 // every pixel must be written
+			}
+			lp := poolReluLoop[float32]{g: g, gx: got, gy: gy, x: x, mask: mask, slope: slope}
+			lp.Run(1, planes) // plane 0 stays 42: the loop's chunk is [1, planes)
+			for p := 1; p < planes; p++ {
+				img := want[p*in:][:in]
+				argmax2x2Go(bits[float32, uint32](img), bits[float32, uint32](gy[p*out:][:out]), x[p*in:][:in], g.oh, g.ow, w, true)
+				reluGradK(img, img, mask[p*in:][:in], slope)
+			}
+			for i := range in {
+				want[i] = 42
+			}
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%dx%d slope %v: pixel %d = %v, want %v", h, w, slope, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
