@@ -366,7 +366,7 @@ func argmax2x2[T float, U uint32 | uint64](img, y []U, x []T, g window, scatter 
 		clear(img) // the last row or column is in no window
 	}
 	if unsafe.Sizeof(z) == 4 && argmax2x2Plane32(scatter, u32s(img), u32s(y), f32s(x), nil, oh, ow, w, 0) {
-		return // float32: AVX2 where there is (pool_amd64.s)
+		return // float32: AVX2 where there is (pool_grad_amd64.s)
 	}
 	argmax2x2Go(img, y, x, oh, ow, w, scatter)
 }

@@ -4,9 +4,9 @@ package ops
 
 import "golang.org/x/sys/cpu"
 
-// poolAVX2 says whether the pooling kernels of pool_amd64.s run; poolAVX512 whether their
-// rows of fewer than 8 windows store through AVX-512 lane masks rather than VMASKMOVPS,
-// whose stores are slow on some CPUs (both write the same lanes).
+// poolAVX2 says whether the pooling kernels of pool_amd64.s and pool_grad_amd64.s run;
+// poolAVX512 whether their rows of fewer than 8 windows store through AVX-512 lane masks
+// rather than VMASKMOVPS, whose stores are slow on some CPUs (both write the same lanes).
 var (
 	poolAVX2   = cpu.X86.HasAVX2
 	poolAVX512 = poolAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
