@@ -191,6 +191,16 @@ func (t *poolReluLoop[T]) start() {
 
 func (t *poolReluLoop[T]) Run(lo, hi int) {
 	in, out := t.g.h*t.g.w, t.g.pixels()
+	g := t.g
+	if g.fh == 2 && g.fw == 2 && g.stride == 2 && g.pad == 0 && g.h%2 == 0 && g.w%2 == 0 && is32T[T]() {
+		// The book's pooling over planes of even sides, which stack into one plane whose
+		// windows cover every pixel: one kernel pass scatters and masks, where there is one.
+		gx, gy := bits[T, uint32](t.gx[lo*in:hi*in]), bits[T, uint32](t.gy[lo*out:hi*out])
+		x, mask := f32s(t.x[lo*in:hi*in]), f32s(t.mask[lo*in:hi*in])
+		if argmax2x2Plane32(true, gx, gy, x, mask, (hi-lo)*g.oh, g.ow, g.w, float32(t.slope)) {
+			return
+		}
+	}
 	for p := lo; p < hi; p++ {
 		gx := t.gx[p*in:][:in]
 		argmaxPlane(gx, t.gy[p*out:][:out], t.x[p*in:][:in], t.g, true)

@@ -103,9 +103,7 @@ type maxScatterLoop[T float] struct{}
 func (maxScatterLoop[T]) items(g window) int { return g.n * g.c }
 func (maxScatterLoop[T]) run(a winArgs[T], lo, hi int) {
 	in, out := a.g.h*a.g.w, a.g.pixels()
-	for p := lo; p < hi; p++ {
-		argmaxPlane(a.dst[p*in:][:in], a.src[p*out:][:out], a.aux[p*in:][:in], a.g, true)
-	}
+	argmaxPlanes(a.dst[lo*in:hi*in], a.src[lo*out:hi*out], a.aux[lo*in:hi*in], a.g, hi-lo, true)
 }
 func (o maxPoolGradOp) Grad(x []*graph.Node, y, g *graph.Node) []*graph.Node {
 	return []*graph.Node{nil, graph.Apply(maxPoolGatherOp(o), x[0], g)}
@@ -156,9 +154,7 @@ type maxGatherLoop[T float] struct{}
 func (maxGatherLoop[T]) items(g window) int { return g.n * g.c }
 func (maxGatherLoop[T]) run(a winArgs[T], lo, hi int) {
 	in, out := a.g.h*a.g.w, a.g.pixels()
-	for p := lo; p < hi; p++ {
-		argmaxPlane(a.src[p*in:][:in], a.dst[p*out:][:out], a.aux[p*in:][:in], a.g, false)
-	}
+	argmaxPlanes(a.src[lo*in:hi*in], a.dst[lo*out:hi*out], a.aux[lo*in:hi*in], a.g, hi-lo, false)
 }
 func (o maxPoolGatherOp) Grad(x []*graph.Node, y, gz *graph.Node) []*graph.Node {
 	return []*graph.Node{nil, graph.Apply(maxPoolGradOp(o), x[0], gz)}
@@ -297,6 +293,20 @@ func maxPoolPlane[T float](y, x []T, g window) {
 	}
 }
 
+// argmaxPlanes is argmaxPlane over planes consecutive image planes. With the book's
+// pooling over planes of even height, the planes stacked are one plane, done in one call.
+func argmaxPlanes[T float](img, y, x []T, g window, planes int, scatter bool) {
+	in, out := g.h*g.w, g.pixels()
+	if g.fh == 2 && g.fw == 2 && g.stride == 2 && g.pad == 0 && g.h == 2*g.oh {
+		g.h, g.oh = planes*g.h, planes*g.oh
+		argmaxPlane(img[:planes*in], y[:planes*out], x[:planes*in], g, scatter)
+		return
+	}
+	for p := range planes {
+		argmaxPlane(img[p*in:][:in], y[p*out:][:out], x[p*in:][:in], g, scatter)
+	}
+}
+
 // argmaxPlane finds the first maximum in row-major order of each window of x and either
 // adds y's value there into img (scatter: img is zeroed first) or reads img there into y
 // (gather). A window holding a NaN has NaN for maximum (as max pooling's output) and its
@@ -351,17 +361,24 @@ func argmaxPlane[T float](img, y, x []T, g window, scatter bool) {
 // cover instead of adding.
 func argmax2x2[T float, U uint32 | uint64](img, y []U, x []T, g window, scatter bool) {
 	w, ow, oh := g.w, g.ow, g.oh
+	var z T
 	if scatter && (g.h%2 != 0 || g.w%2 != 0) {
 		clear(img) // the last row or column is in no window
 	}
+	if unsafe.Sizeof(z) == 4 && argmax2x2Plane32(scatter, u32s(img), u32s(y), f32s(x), nil, oh, ow, w, 0) {
+		return // float32: AVX2 where there is (pool_grad_amd64.s)
+	}
+	argmax2x2Go(img, y, x, oh, ow, w, scatter)
+}
+
+// argmax2x2Go is argmax2x2's loop over the windows of rows x ow windows, x's rows w values
+// apart: the portable path, and the reference of the vector kernels.
+func argmax2x2Go[T float, U uint32 | uint64](img, y []U, x []T, oh, ow, w int, scatter bool) {
 	for oy := 0; oy < oh; oy++ {
 		r0, r1 := x[2*oy*w:][:2*ow], x[(2*oy+1)*w:][:2*ow]
 		i0, i1 := img[2*oy*w:][:2*ow], img[(2*oy+1)*w:][:2*ow]
-		yr, done := y[oy*ow:][:ow], 0
-		if unsafe.Sizeof(yr[0]) == 4 { // float32: AVX2 where there is (pool_amd64.s)
-			done = argmax2x2Rows32(scatter, u32s(i0), u32s(i1), u32s(yr), f32s(r0), f32s(r1))
-		}
-		for ox := done; ox < len(yr); ox++ {
+		yr := y[oy*ow:][:ow]
+		for ox := 0; ox < len(yr); ox++ {
 			j := 2 * ox
 			ka, kb, kc, kd := key[T, U](r0[j]), key[T, U](r0[j+1]), key[T, U](r1[j]), key[T, U](r1[j+1])
 			m := max(max(ka, kb), max(kc, kd))

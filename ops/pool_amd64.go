@@ -4,22 +4,27 @@ package ops
 
 import "golang.org/x/sys/cpu"
 
-// poolAVX2 says whether the pooling kernels of pool_amd64.s run.
-var poolAVX2 = cpu.X86.HasAVX2
+// poolAVX2 says whether the pooling kernels of pool_amd64.s and pool_grad_amd64.s run;
+// poolAVX512 whether their rows of fewer than 8 windows store through AVX-512 lane masks
+// rather than VMASKMOVPS, whose stores are slow on some CPUs (both write the same lanes).
+var (
+	poolAVX2   = cpu.X86.HasAVX2
+	poolAVX512 = poolAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
+)
 
-// maxPool2x2PlaneAVX2 pools rows output rows of ow >= 8 windows each: output row r,
+// maxPool2x2PlaneAVX2 pools rows output rows of ow >= 1 windows each: output row r,
 // y[r*ow:][:ow], from the rows 2r and 2r+1 of x, w values apart (w >= 2*ow), with Go's max
 // semantics (NaN if any is NaN, +0 over -0). A row's last windows, when their count is not
 // a multiple of 8, are done as the last 8 again: recomputing a window writes the same value.
+// Rows of fewer than 8 windows are read and written through lane masks.
 //
 //go:noescape
 func maxPool2x2PlaneAVX2(y, x []float32, rows, ow, w int)
 
 // maxPool2x2Plane32 pools a plane of rows x ow windows of x (rows w values apart) into y
-// with the AVX2 kernel and says whether it did: not when a row has fewer than 8 windows or
-// there is no AVX2.
+// with the AVX2 kernel and says whether it did: not when there are no windows or no AVX2.
 func maxPool2x2Plane32(y, x []float32, rows, ow, w int) bool {
-	if !poolAVX2 || ow < 8 || rows == 0 {
+	if !poolAVX2 || ow == 0 || rows == 0 {
 		return false
 	}
 	y, x = y[:rows*ow], x[:(2*rows-1)*w+2*ow] // the kernel's reach, checked here
@@ -27,41 +32,43 @@ func maxPool2x2Plane32(y, x []float32, rows, ow, w int) bool {
 	return true
 }
 
-// maxPoolScatter2x2AVX2 routes gy[i] to the first maximal pixel of window i of rows r0, r1
-// (columns 2i and 2i+1), writing all four pixels of the window into i0 and i1 (the others
-// get +0); maxPoolGather2x2AVX2 reads i0, i1 at those pixels into y. A window holding NaN
-// routes to its first NaN. The counts (len(gy), len(y)) are multiples of 8; the rows hold at
-// least twice as many values.
+// maxPoolScatter2x2PlaneAVX2 routes gy[r*ow+i] to the first maximal pixel of window i of
+// output row r (x's rows 2r and 2r+1, rows w values apart; columns 2i and 2i+1), writing
+// all four pixels of the window into img (the others get +0); a window holding NaN routes
+// to its first NaN. With relu, every value written v becomes v where mask (laid out as x)
+// is > 0 and slope*v elsewhere, as reluGradK computes it. Rows of fewer than 8 windows are
+// read and written through lane masks; in wider rows the last 8 windows are done again
+// when ow is not a multiple of 8 (they write the same values).
 //
 //go:noescape
-func maxPoolScatter2x2AVX2(i0, i1, gy []uint32, r0, r1 []float32)
+func maxPoolScatter2x2PlaneAVX2(img, gy []uint32, x, mask []float32, rows, ow, w int, slope float32, relu bool)
 
+// maxPoolGather2x2PlaneAVX2 reads img at the pixels maxPoolScatter2x2PlaneAVX2 writes gy
+// to into y.
+//
 //go:noescape
-func maxPoolGather2x2AVX2(y, i0, i1 []uint32, r0, r1 []float32)
+func maxPoolGather2x2PlaneAVX2(y, img []uint32, x []float32, rows, ow, w int)
 
-// argmax2x2Rows32 runs the AVX2 scatter or gather over a row of windows and returns how
-// many it did: all when there are at least 8 (as maxPool2x2Plane32: a window done twice
-// writes the same values), else none.
-func argmax2x2Rows32(scatter bool, i0, i1, y []uint32, r0, r1 []float32) int {
-	m := len(y)
-	n := m &^ 7
-	if !poolAVX2 || n == 0 {
-		return 0
+// argmax2x2Plane32 runs the AVX2 scatter (masking by mask and slope when mask is not nil)
+// or gather over rows x ow windows, x's rows w values apart (w >= 2*ow), and says whether
+// it did: not without AVX2. The pixels of the last column of an odd w, in no window, are
+// neither read nor written.
+func argmax2x2Plane32(scatter bool, img, y []uint32, x, mask []float32, rows, ow, w int, slope float32) bool {
+	if !poolAVX2 {
+		return false
 	}
-	for _, o := range [2]int{0, m - 8} {
-		k := n
-		if o > 0 {
-			if n == m {
-				break
-			}
-			k = 8
-		}
-		i0, i1, y, r0, r1 := i0[2*o:2*(o+k)], i1[2*o:2*(o+k)], y[o:o+k], r0[2*o:2*(o+k)], r1[2*o:2*(o+k)]
-		if scatter {
-			maxPoolScatter2x2AVX2(i0, i1, y, r0, r1)
-		} else {
-			maxPoolGather2x2AVX2(y, i0, i1, r0, r1)
-		}
+	if rows == 0 || ow == 0 {
+		return true
 	}
-	return m
+	n := (2*rows-1)*w + 2*ow // the kernel's reach, checked here
+	img, y, x = img[:n], y[:rows*ow], x[:n]
+	if !scatter {
+		maxPoolGather2x2PlaneAVX2(y, img, x, rows, ow, w)
+		return true
+	}
+	if mask != nil {
+		mask = mask[:n]
+	}
+	maxPoolScatter2x2PlaneAVX2(img, y, x, mask, rows, ow, w, slope, mask != nil)
+	return true
 }
