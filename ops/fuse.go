@@ -265,6 +265,16 @@ func valuesOf[T float](t *tensor.Dense) []T {
 // gradient: out's own values when nothing pools, else the group's scratch. The pooling's
 // gradient scatters gx to the argmax of x's windows in out, and the ReLU's masks out.
 func (ep *backEpilogue[T]) apply(out, gx []T, n0, gn int) {
+	if g := ep.pw; ep.pool && ep.act && g.fh == 2 && g.fw == 2 && g.stride == 2 && g.pad == 0 &&
+		g.h%2 == 0 && g.w%2 == 0 && is32T[T]() {
+		// As poolReluLoop: the group's planes stack into one, scattered and masked in one
+		// kernel pass where there is one.
+		lo, hi := n0*ep.img, (n0+gn)*ep.img
+		if argmax2x2Plane32(true, bits[T, uint32](out[lo:hi]), bits[T, uint32](gx[:gn*g.c*g.pixels()]),
+			f32s(ep.x[lo:hi]), f32s(ep.mask[lo:hi]), gn*g.c*g.oh, g.ow, g.w, float32(ep.slope)) {
+			return
+		}
+	}
 	if ep.pool {
 		in, po, c := ep.pw.h*ep.pw.w, ep.pw.pixels(), ep.pw.c
 		for q := range gn * c {
