@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/parallel"
 )
 
 type walk struct {
@@ -117,16 +118,45 @@ func broadcastK[T float](w walk, big, small []T) {
 	})
 }
 
-// sumToK adds big into small (small is zeroed first).
+// sumToK adds big into small (small is zeroed first). A big sum into several values runs on
+// all cores, each summing the values of a range of small (sumTask).
 func sumToK[T float](w walk, small, big []T) {
 	clear(small)
-	w.runs(func(bi, si, n, step int) {
-		b := big[bi : bi+n]
+	t := sumTask[T]{w: w, small: small, big: big}
+	sl := slotFor[sumTask[T]](&sumSlots)
+	if len(small) < 2 || len(big) < parallel.MinWork || !sl.mu.TryLock() {
+		t.Run(0, len(small))
+		return
+	}
+	defer sl.mu.Unlock()
+	sl.t = t
+	parallel.For(len(small), len(big), &sl.t)
+	sl.t = sumTask[T]{} // drop the caller's slices
+}
+
+// sumTask is sumToK over the values [lo, hi) of small: each walks all the runs in order and
+// adds those that fall in its range, so every value of small gets its terms in the order
+// the whole loop adds them, bit for bit however the range is cut.
+type sumTask[T float] struct {
+	w          walk
+	small, big []T
+}
+
+// sumSlots hold the task of a parallel sum (taskSlot).
+var sumSlots typeSlots[sumTask[float32], sumTask[float64]]
+
+func (t *sumTask[T]) Run(lo, hi int) {
+	small, big := t.small, t.big
+	t.w.runs(func(bi, si, n, step int) {
 		if step == 0 {
-			small[si] += sumK(b)
+			if si >= lo && si < hi {
+				small[si] += sumK(big[bi : bi+n])
+			}
 			return
 		}
-		addTo(small[si:si+n], b)
+		if a, b := max(si, lo), min(si+n, hi); a < b {
+			addTo(small[a:b], big[bi+a-si:bi+b-si])
+		}
 	})
 }
 

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/zerograd/zerograd/graph"
 )
 
 // TestAddTo32 checks the vector add against the plain loop, bit for bit, on every length up
@@ -252,5 +254,67 @@ func TestBinary32K(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSumToParallel checks that a big sum cut over the cores by values of the result
+// (sumTask) gives the bits of the whole loop, for sums of contiguous runs (a convolution's
+// bias gradient over [N C H W]) and of whole rows (an affine layer's over [N D]), in both
+// element types.
+func TestSumToParallel(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, s := range []struct{ big, small graph.Shape }{
+		{graph.Shape{40, 30, 24, 24}, graph.Shape{1, 30, 1, 1}},
+		{graph.Shape{300, 431}, graph.Shape{1, 431}},
+		{graph.Shape{7, 5, 3000}, graph.Shape{7, 1, 3000}},
+	} {
+		w := newWalk(s.big, s.small)
+		big64 := make([]float64, s.big.Size())
+		for i := range big64 {
+			big64[i] = r.NormFloat64() * math.Pow(10, float64(r.IntN(6)))
+		}
+		big32 := make([]float32, len(big64))
+		for i, v := range big64 {
+			big32[i] = float32(v)
+		}
+		check := func(name string, got, want []float64) {
+			for i := range want {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("%v -> %v %s: value %d %v, the whole loop gives %v", s.big, s.small, name, i, got[i], want[i])
+				}
+			}
+		}
+		n := s.small.Size()
+		got64, want64 := make([]float64, n), make([]float64, n)
+		sumToK(w, got64, big64)
+		(&sumTask[float64]{w: w, small: want64, big: big64}).Run(0, n)
+		check("float64", got64, want64)
+		// and the sums are right: against a plain loop over big in order, within rounding
+		ref, abs := make([]float64, n), make([]float64, n)
+		for i, v := range big64 {
+			j, rem, sm := 0, i, 1
+			for a := len(s.big) - 1; a >= 0; a-- {
+				if s.small[a] != 1 {
+					j += rem % s.big[a] * sm
+					sm *= s.small[a]
+				}
+				rem /= s.big[a]
+			}
+			ref[j] += v
+			abs[j] += math.Abs(v)
+		}
+		for i := range ref {
+			if math.Abs(got64[i]-ref[i]) > 1e-12*abs[i] {
+				t.Fatalf("%v -> %v: value %d %v, want %v", s.big, s.small, i, got64[i], ref[i])
+			}
+		}
+		got32, want32 := make([]float32, n), make([]float32, n)
+		sumToK(w, got32, big32)
+		(&sumTask[float32]{w: w, small: want32, big: big32}).Run(0, n)
+		g, wv := make([]float64, n), make([]float64, n)
+		for i := range g {
+			g[i], wv[i] = float64(got32[i]), float64(want32[i])
+		}
+		check("float32", g, wv)
 	}
 }
