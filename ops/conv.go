@@ -8,7 +8,6 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
-	"github.com/zerograd/zerograd/internal/gemm"
 	"github.com/zerograd/zerograd/internal/parallel"
 )
 
@@ -280,9 +279,6 @@ func (t *convInputGrad[T]) Run(lo, hi int) {
 type convFilterGrad[T float] struct {
 	gw, x, gy []T
 	p         convPlan[T]
-	// dot: each image's product runs as dot products over its pixels (gemm.DotNT), reading
-	// the gradient and the column matrix where they are, in float32 on CPUs with AVX-512
-	dot bool
 }
 
 // run computes the filter gradient for images g and fn filters, using the node's scratch s.
@@ -294,8 +290,6 @@ func (k convFilterGrad[T]) run(s *convScratch, g window, fn int) {
 	t := &buffers[T](s).dw
 	*t = k
 	t.p = plan[T](s, g, fn, 0)
-	var z T
-	t.dot = unsafe.Sizeof(z) == 4 && !t.p.pixelMajor && gemm.DotNT(fn, g.patch(), g.pixels())
 	t.p.run(t)
 	kk, parts, per, gw := g.patch(), t.p.parts, t.p.per, k.gw
 	if t.p.pixelMajor { // gw [FN K] is the sum of the parts' [K FN], in order
@@ -338,10 +332,6 @@ func (t *convFilterGrad[T]) Run(lo, hi int) {
 			im2colK(col, t.x[n0*img:], g, layout{ns: pix, rs: cols, ps: 1}, 0, gn)
 			gy := t.gy[n0*out : (n0+gn)*out]
 			switch {
-			case t.dot: // part [FN, K] += gy col^T image by image, both read in place
-				for i := range gn {
-					p.gemm(false, true, fn, k, pix, 1, gy[i*out:], pix, col[i*pix:], cols, 1, part, k)
-				}
 			case p.pixelMajor: // part [K, FN] += col gyT, gyT [G*P, FN] the gradient pixel-major
 				gyT := prod
 				for i := range gn {

@@ -43,11 +43,6 @@
 // the large matrix is the A read in place, and its result is transposed into
 // C: bit for bit the same sums (swap.go).
 //
-// A product C = A B^T with a small C (at most 64 x 64) and a long k (at least 128), both
-// operands holding k contiguous, as in the filter gradient of a convolution over few patch
-// values, runs as dot products on AVX-512: 4x4 tiles of C, one 16-lane accumulator per
-// element, both operands read in place (dot.go).
-//
 // Problems of at least 200^3 multiply-adds are spread over GOMAXPROCS
 // goroutines (a few long-lived helpers and the caller): over blocks of rows
 // of C, handed out one at a time, and over columns when C has few rows; and

@@ -16,9 +16,6 @@ package gemm
 // run computes the product p on root's kernel (or its fallback, per shape), transposing the
 // problem where that pays (see swapped), on the calling goroutine only when serial.
 func (root *config[T]) run(p *call[T], serial bool) {
-	if (serial || float64(p.m)*float64(p.n)*float64(p.k) < parallelWork) && p.m > 0 && p.n > 0 && dotNT(p) {
-		return
-	}
 	cfg := root.forShape(p.m, p.n)
 	if root.swaps(cfg, p) {
 		root.runSwapped(p, serial)
