@@ -105,6 +105,11 @@ func TestConv2DMatchesDirectLoops(t *testing.T) {
 		{[]int{16, 3, 14, 14}, []int{4, 3, 5, 5}, 1, 0},
 		{[]int{12, 2, 15, 13}, []int{5, 2, 3, 4}, 2, 1},
 		{[]int{9, 4, 11, 11}, []int{3, 4, 3, 3}, 3, 2},
+		// an image's output fills a group (at least convColumns pixels) and the filters
+		// outnumber the patch values: the filter gradient runs image by image on the GEMM's
+		// dot path (SimpleConvNet's layer; 288 pixels, k not a multiple of a vector)
+		{[]int{3, 1, 28, 28}, []int{30, 1, 5, 5}, 1, 0},
+		{[]int{2, 1, 20, 21}, []int{24, 1, 5, 4}, 1, 0},
 	} {
 		for _, dt := range []graph.DType{graph.Float64, graph.Float32} {
 			rng := rand.New(rand.NewPCG(uint64(c.stride), uint64(c.pad)))

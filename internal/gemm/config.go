@@ -53,6 +53,9 @@ type config[T scalar] struct {
 	// fallback, when set, runs the products on which this config's tile
 	// would waste more lanes than its own (see forShape).
 	fallback *config[T]
+	// dot, when set, runs the products dotUse picks (float32 A B^T with a
+	// small C and a long k) without packing (dot.go).
+	dot *dotKernel
 
 	aBufs, bBufs sync.Pool // *[]T: packed A, packed B
 	tBufs        sync.Pool // *[]T: the transposed C of run's swapped products

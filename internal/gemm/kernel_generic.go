@@ -69,6 +69,6 @@ func tileGeneric[T scalar](k int, a []T, rsa, csa int, b []T, rsb int, c []T, ld
 // packed data per 16 multiply-adds, so the blocks matter less than for the
 // assembly kernels; these keep the B sliver in L1 and the A block in L2.
 var (
-	sgemmGeneric = &config[float32]{name: "generic", mr: genericMR, nr: genericNR, mc: 128, kc: 256, nc: 4096, kernel: kernelGeneric[float32]}
+	sgemmGeneric = &config[float32]{name: "generic", mr: genericMR, nr: genericNR, mc: 128, kc: 256, nc: 4096, kernel: kernelGeneric[float32], dot: dotGo}
 	dgemmGeneric = &config[float64]{name: "generic", mr: genericMR, nr: genericNR, mc: 64, kc: 256, nc: 4096, kernel: kernelGeneric[float64]}
 )

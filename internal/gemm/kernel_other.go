@@ -17,3 +17,6 @@ const EnvKernel = "ZEROGRAD_GEMM"
 
 func sgemmConfigs() []*config[float32] { return []*config[float32]{sgemmGeneric} }
 func dgemmConfigs() []*config[float64] { return []*config[float64]{dgemmGeneric} }
+
+// dotKernels lists the dot kernels, for the tests: here only the portable one.
+func dotKernels() []*dotKernel { return []*dotKernel{dotGo} }

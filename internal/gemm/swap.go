@@ -16,6 +16,12 @@ package gemm
 // run computes the product p on root's kernel (or its fallback, per shape), transposing the
 // problem where that pays (see swapped), on the calling goroutine only when serial.
 func (root *config[T]) run(p *call[T], serial bool) {
+	if dotUse(root.dot, p) && (serial || float64(p.m)*float64(p.n)*float64(p.k) < parallelWork) {
+		buf := getBuf[T](&root.tBufs, root.dot.mr*root.dot.nr)
+		dotNT(root.dot, any(p).(*call[float32]), any(*buf).([]float32))
+		root.tBufs.Put(buf)
+		return
+	}
 	cfg := root.forShape(p.m, p.n)
 	if root.swaps(cfg, p) {
 		root.runSwapped(p, serial)
