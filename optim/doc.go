@@ -65,6 +65,7 @@
 // reports every missing, unknown or mismatched slot by name in one error, and changes
 // nothing when any is wrong. Nothing in this package panics on user data.
 //
-// Package optim imports graph, and autodiff and ops for Step (which differentiates the loss
-// and switches the graph's Mode).
+// Package optim imports graph, autodiff and ops for Step (which differentiates the loss
+// and switches the graph's Mode), and internal/parallel to run Adam's update of a large
+// float32 parameter on all cores.
 package optim
