@@ -63,6 +63,21 @@ func dotNT(d *dotKernel, p *call[float32], acc []float32) {
 			} else {
 				clear(acc)
 			}
+			if kv == p.k { // no tail: scale and store the tile's new elements
+				for i := done - i0; i < MR; i++ {
+					row := p.c[(i0+i)*p.ldc+j0:][:NR]
+					sums := acc[i*NR:][:NR]
+					for j := doneJ - j0; j < NR; j++ {
+						if p.beta == 0 {
+							row[j] = p.alpha * sums[j]
+						} else {
+							row[j] = p.alpha*sums[j] + p.beta*row[j]
+						}
+					}
+				}
+				doneJ = j0 + NR
+				continue
+			}
 			for i := done - i0; i < MR; i++ {
 				a := p.a[(i0+i)*p.lda : (i0+i)*p.lda+p.k]
 				row := p.c[(i0+i)*p.ldc : (i0+i)*p.ldc+p.n]
