@@ -2,7 +2,11 @@
 
 package ops
 
-import "golang.org/x/sys/cpu"
+import (
+	"golang.org/x/sys/cpu"
+
+	"github.com/zerograd/zerograd/internal/gemm"
+)
 
 // vecAVX2 says whether the vector kernels of vec_amd64.s run.
 var vecAVX2 = cpu.X86.HasAVX2
@@ -55,20 +59,11 @@ func copyRows32(dst, src []float32, rows, n, ds, ss int) bool {
 	return true
 }
 
-//go:noescape
-func transpose8AVX2(dst, src []float32, rows, cols, ldd, lds int)
-
 // transpose32 sets dst[c*ldd+r] = src[r*lds+c] for the first rows&^7 rows r and the first
-// cols&^7 columns c, in 8x8 blocks, and returns those counts: none without AVX2. The
-// caller does the rest.
+// cols&^7 columns c, in 8x8 blocks (gemm.Transpose32, the kernel the GEMM packs a transposed
+// B with), and returns those counts: none without AVX2. The caller does the rest.
 func transpose32(dst, src []float32, rows, cols, ldd, lds int) (int, int) {
-	r, c := rows&^7, cols&^7
-	if !vecAVX2 || r == 0 || c == 0 {
-		return 0, 0
-	}
-	dst, src = dst[:(c-1)*ldd+r], src[:(r-1)*lds+c] // the kernel's reach, checked here
-	transpose8AVX2(dst, src, r, c, ldd, lds)
-	return r, c
+	return gemm.Transpose32(dst, src, rows, cols, ldd, lds)
 }
 
 //go:noescape

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/gemm"
 )
 
 // TestAddTo32 checks the vector add against the plain loop, bit for bit, on every length up
@@ -206,7 +207,7 @@ func TestTranspose(t *testing.T) {
 			}
 			dst := fresh()
 			r, c := transpose32(dst, src, rows, cols, ldd, lds)
-			if vecAVX2 && rows >= 8 && cols >= 8 && (r != rows&^7 || c != cols&^7) {
+			if gemm.HasTranspose32() && rows >= 8 && cols >= 8 && (r != rows&^7 || c != cols&^7) {
 				t.Fatalf("%dx%d: the kernel did %dx%d", rows, cols, r, c)
 			}
 			check(dst, r, c, "kernel")

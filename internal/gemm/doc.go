@@ -33,6 +33,10 @@
 // ZEROGRAD_GEMM=avx2 or ZEROGRAD_GEMM=generic in the environment forces a
 // kernel, for tests and benchmarks.
 //
+// A transposed float32 B (C = A B^T, as in the input gradient of an affine layer, dY W^T)
+// is packed by 8x8 blocks of AVX2 shuffles (Transpose32, which ops uses for its transposes
+// too) rather than one value at a time.
+//
 // Packing pays for itself by being reused; a skinny product does not reuse
 // it much. When C has few columns (as in an im2col convolution, 57600 x 30)
 // the kernel reads A where it is, transposed or not, and when C has few rows

@@ -109,14 +109,20 @@ func packB[T scalar](nr int, dst []T, p *call[T], p0, kc, j0, nc int) {
 		}
 		return
 	}
-	// op(B) = B^T: column j of op(B) is the contiguous row j of the stored B.
+	// op(B) = B^T: column j of op(B) is the contiguous row j of the stored B. A full float32
+	// sliver is the transpose of nr rows of B: 8x8 blocks in AVX2 (Transpose32), the last
+	// kc%8 values of each row by the loop.
 	for jr := 0; jr < nc; jr += nr {
 		cols := min(nr, nc-jr)
 		s := dst[jr*kc : jr*kc+nr*kc]
+		done := 0
+		if f, ok := any(s).([]float32); ok && cols == nr && nr%8 == 0 {
+			_, done = Transpose32(f, any(b).([]float32)[(j0+jr)*ldb+p0:], cols, kc, nr, ldb)
+		}
 		for j := range cols {
 			o := (j0+jr+j)*ldb + p0
-			for q, v := range b[o : o+kc] {
-				s[q*nr+j] = v
+			for q, v := range b[o+done : o+kc] {
+				s[(done+q)*nr+j] = v
 			}
 		}
 		if cols < nr {
