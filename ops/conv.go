@@ -8,6 +8,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/zerograd/zerograd/graph"
+	"github.com/zerograd/zerograd/internal/gemm"
 	"github.com/zerograd/zerograd/internal/parallel"
 )
 
@@ -363,13 +364,13 @@ func fromPixelMajor[T float](y, src []T, group, fn, pix int) {
 }
 
 // transpose2D sets dst[c*ldd+r] = src[r*lds+c] for r < rows and c < cols: in float32 the
-// AVX2 kernel (vec_amd64.s) does the 8x8 blocks where there is one, and cache-sized tiles
+// AVX2 kernel (gemm.Transpose32) does the 8x8 blocks where there is one, and cache-sized tiles
 // of loops do the rest.
 func transpose2D[T float](dst, src []T, rows, cols, ldd, lds int) {
 	var z T
 	r0, c0 := 0, 0 // the block the kernel did: rows [0, r0) by columns [0, c0)
 	if unsafe.Sizeof(z) == 4 {
-		r0, c0 = transpose32(f32s(dst), f32s(src), rows, cols, ldd, lds)
+		r0, c0 = gemm.Transpose32(f32s(dst), f32s(src), rows, cols, ldd, lds)
 	}
 	transposeTiles(dst, src, 0, r0, c0, cols, ldd, lds)
 	transposeTiles(dst, src, r0, rows, 0, cols, ldd, lds)

@@ -191,21 +191,28 @@ func (t *poolReluLoop[T]) start() {
 
 func (t *poolReluLoop[T]) Run(lo, hi int) {
 	in, out := t.g.h*t.g.w, t.g.pixels()
-	g := t.g
-	if g.fh == 2 && g.fw == 2 && g.stride == 2 && g.pad == 0 && g.h%2 == 0 && g.w%2 == 0 && is32T[T]() {
-		// The book's pooling over planes of even sides, which stack into one plane whose
-		// windows cover every pixel: one kernel pass scatters and masks, where there is one.
-		gx, gy := bits[T, uint32](t.gx[lo*in:hi*in]), bits[T, uint32](t.gy[lo*out:hi*out])
-		x, mask := f32s(t.x[lo*in:hi*in]), f32s(t.mask[lo*in:hi*in])
-		if argmax2x2Plane32(true, gx, gy, x, mask, (hi-lo)*g.oh, g.ow, g.w, float32(t.slope)) {
-			return
-		}
+	if poolReluPlanes(t.gx[lo*in:], t.gy[lo*out:], t.x[lo*in:], t.mask[lo*in:], t.g, hi-lo, t.slope) {
+		return
 	}
 	for p := lo; p < hi; p++ {
 		gx := t.gx[p*in:][:in]
 		argmaxPlane(gx, t.gy[p*out:][:out], t.x[p*in:][:in], t.g, true)
 		reluGradK(gx, gx, t.mask[p*in:][:in], t.slope)
 	}
+}
+
+// poolReluPlanes scatters gy to the argmax of x's windows in gx and masks gx by mask as
+// reluGradK does, over planes consecutive image planes, in one kernel pass, and says
+// whether it did: only for the book's pooling (2x2, stride 2) over planes of even sides,
+// which stack into one plane whose windows cover every pixel, in float32 where the kernel
+// is (pool_grad_amd64.s). Its results are the two ops' bit for bit.
+func poolReluPlanes[T float](gx, gy, x, mask []T, g window, planes int, slope T) bool {
+	if g.fh != 2 || g.fw != 2 || g.stride != 2 || g.pad != 0 || g.h%2 != 0 || g.w%2 != 0 || !is32T[T]() {
+		return false
+	}
+	in, out := planes*g.h*g.w, planes*g.pixels()
+	return argmax2x2Plane32(true, bits[T, uint32](gx[:in]), bits[T, uint32](gy[:out]), f32s(x[:in]),
+		f32s(mask[:in]), planes*g.oh, g.ow, g.w, float32(slope))
 }
 
 // In a deeper network the gradient reaching a ReLU (or a max pooling and then a ReLU)
@@ -265,15 +272,9 @@ func valuesOf[T float](t *tensor.Dense) []T {
 // gradient: out's own values when nothing pools, else the group's scratch. The pooling's
 // gradient scatters gx to the argmax of x's windows in out, and the ReLU's masks out.
 func (ep *backEpilogue[T]) apply(out, gx []T, n0, gn int) {
-	if g := ep.pw; ep.pool && ep.act && g.fh == 2 && g.fw == 2 && g.stride == 2 && g.pad == 0 &&
-		g.h%2 == 0 && g.w%2 == 0 && is32T[T]() {
-		// As poolReluLoop: the group's planes stack into one, scattered and masked in one
-		// kernel pass where there is one.
-		lo, hi := n0*ep.img, (n0+gn)*ep.img
-		if argmax2x2Plane32(true, bits[T, uint32](out[lo:hi]), bits[T, uint32](gx[:gn*g.c*g.pixels()]),
-			f32s(ep.x[lo:hi]), f32s(ep.mask[lo:hi]), gn*g.c*g.oh, g.ow, g.w, float32(ep.slope)) {
-			return
-		}
+	if lo := n0 * ep.img; ep.pool && ep.act &&
+		poolReluPlanes(out[lo:], gx, ep.x[lo:], ep.mask[lo:], ep.pw, gn*ep.pw.c, T(ep.slope)) {
+		return
 	}
 	if ep.pool {
 		in, po, c := ep.pw.h*ep.pw.w, ep.pw.pixels(), ep.pw.c

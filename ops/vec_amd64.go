@@ -2,11 +2,7 @@
 
 package ops
 
-import (
-	"golang.org/x/sys/cpu"
-
-	"github.com/zerograd/zerograd/internal/gemm"
-)
+import "golang.org/x/sys/cpu"
 
 // vecAVX2 says whether the vector kernels of vec_amd64.s run.
 var vecAVX2 = cpu.X86.HasAVX2
@@ -57,13 +53,6 @@ func copyRows32(dst, src []float32, rows, n, ds, ss int) bool {
 	dst, src = dst[:(rows-1)*ds+n], src[:(rows-1)*ss+n] // the kernel's reach, checked here
 	copyRowsAVX2(dst, src, rows, n, ds, ss)
 	return true
-}
-
-// transpose32 sets dst[c*ldd+r] = src[r*lds+c] for the first rows&^7 rows r and the first
-// cols&^7 columns c, in 8x8 blocks (gemm.Transpose32, the kernel the GEMM packs a transposed
-// B with), and returns those counts: none without AVX2. The caller does the rest.
-func transpose32(dst, src []float32, rows, cols, ldd, lds int) (int, int) {
-	return gemm.Transpose32(dst, src, rows, cols, ldd, lds)
 }
 
 //go:noescape

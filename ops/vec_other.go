@@ -24,8 +24,5 @@ func sum8Vec(v []float32, s *[8]float32) int { return 0 }
 // copyRows32 has no vector kernel here: the caller copies the rows.
 func copyRows32(dst, src []float32, rows, n, ds, ss int) bool { return false }
 
-// transpose32 has no vector kernel here: the caller transposes every row.
-func transpose32(dst, src []float32, rows, cols, ldd, lds int) (int, int) { return 0, 0 }
-
 // binary32Vec has no vector kernels here: the caller does every element.
 func binary32Vec(op byte, y, a, b []float32) int { return 0 }

@@ -206,7 +206,7 @@ func TestTranspose(t *testing.T) {
 				}
 			}
 			dst := fresh()
-			r, c := transpose32(dst, src, rows, cols, ldd, lds)
+			r, c := gemm.Transpose32(dst, src, rows, cols, ldd, lds)
 			if gemm.HasTranspose32() && rows >= 8 && cols >= 8 && (r != rows&^7 || c != cols&^7) {
 				t.Fatalf("%dx%d: the kernel did %dx%d", rows, cols, r, c)
 			}

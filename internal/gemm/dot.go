@@ -63,34 +63,25 @@ func dotNT(d *dotKernel, p *call[float32], acc []float32) {
 			} else {
 				clear(acc)
 			}
-			if kv == p.k { // no tail: scale and store the tile's new elements
+			if kv < p.k { // the k % width tail, added to the kernel's sums in order
 				for i := done - i0; i < MR; i++ {
-					row := p.c[(i0+i)*p.ldc+j0:][:NR]
-					sums := acc[i*NR:][:NR]
+					a := p.a[(i0+i)*p.lda+kv : (i0+i)*p.lda+p.k]
 					for j := doneJ - j0; j < NR; j++ {
-						if p.beta == 0 {
-							row[j] = p.alpha * sums[j]
-						} else {
-							row[j] = p.alpha*sums[j] + p.beta*row[j]
+						b := p.b[(j0+j)*p.ldb+kv : (j0+j)*p.ldb+p.k]
+						for q, v := range a {
+							acc[i*NR+j] += v * b[q]
 						}
 					}
 				}
-				doneJ = j0 + NR
-				continue
 			}
-			for i := done - i0; i < MR; i++ {
-				a := p.a[(i0+i)*p.lda : (i0+i)*p.lda+p.k]
-				row := p.c[(i0+i)*p.ldc : (i0+i)*p.ldc+p.n]
+			for i := done - i0; i < MR; i++ { // scale and store the tile's new elements
+				row := p.c[(i0+i)*p.ldc+j0:][:NR]
+				sums := acc[i*NR:][:NR]
 				for j := doneJ - j0; j < NR; j++ {
-					s := acc[i*NR+j]
-					b := p.b[(j0+j)*p.ldb : (j0+j)*p.ldb+p.k]
-					for q := kv; q < p.k; q++ {
-						s += a[q] * b[q]
-					}
 					if p.beta == 0 {
-						row[j0+j] = p.alpha * s
+						row[j] = p.alpha * sums[j]
 					} else {
-						row[j0+j] = p.alpha*s + p.beta*row[j0+j]
+						row[j] = p.alpha*sums[j] + p.beta*row[j]
 					}
 				}
 			}
