@@ -1,7 +1,5 @@
 package gemm
 
-import "sync"
-
 // scalar is the element type of a gemm: the package's public functions are
 // plain (Sgemm, Dgemm), the machinery behind them is written once.
 type scalar interface{ ~float32 | ~float64 }
@@ -57,9 +55,9 @@ type config[T scalar] struct {
 	// small C and a long k) without packing (dot.go).
 	dot *dotKernel
 
-	aBufs, bBufs sync.Pool // *[]T: packed A, packed B
-	tBufs        sync.Pool // *[]T: the transposed C of run's swapped products
-	jobs         sync.Pool // *parallelGemm[T]
+	aBufs, bBufs stash[*[]T] // packed A, packed B
+	tBufs        stash[*[]T] // the transposed C of run's swapped products
+	jobs         stash[*parallelGemm[T]]
 }
 
 // forShape returns the config to run an m x n product with: cfg, or its
@@ -106,17 +104,6 @@ func (cfg *config[T]) padded(m, n int) float64 {
 		}
 	}
 	return float64(roundUp(m, cfg.mr)) * float64(cols)
-}
-
-// getBuf returns a buffer of length n from pool, reusing a pooled one when it
-// is big enough. Put it back with pool.Put.
-func getBuf[T scalar](pool *sync.Pool, n int) *[]T {
-	if p, _ := pool.Get().(*[]T); p != nil && cap(*p) >= n {
-		*p = (*p)[:n]
-		return p
-	}
-	s := make([]T, n)
-	return &s
 }
 
 // blockSize splits total into the fewest blocks of at most max, and returns a

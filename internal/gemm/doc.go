@@ -17,7 +17,7 @@
 // each block a kc x nc panel of op(B) and an mc x kc panel of op(A) are
 // copied ("packed") into contiguous buffers in exactly the order the
 // micro-kernel reads them, transposing on the way if asked. The buffers are
-// sized to stay in the L3 and L2 caches, and come from a sync.Pool, so a
+// sized to stay in the L3 and L2 caches, and come from a free list shared by all cores (stash.go), so a
 // steady stream of calls allocates nothing. The micro-kernel then updates a
 // small register tile of C (6x16 float32 or 6x8 float64 on AVX2, 14x32 or
 // 14x16 on AVX-512) from one sliver of each panel, and runs down a whole

@@ -149,9 +149,9 @@ func (cfg *config[T]) serial(p *call[T]) {
 			}
 		}
 	}
-	cfg.aBufs.Put(abuf)
+	cfg.aBufs.put(abuf)
 	if bbuf != nil {
-		cfg.bBufs.Put(bbuf)
+		cfg.bBufs.put(bbuf)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -338,6 +339,50 @@ func TestAllocs(t *testing.T) {
 		g()
 		if got := testing.AllocsPerRun(20, g); got > 0 {
 			t.Errorf("Dgemm %dx%dx%d: %v allocations per call, want 0", m, n, k, got)
+		}
+	}
+}
+
+// TestAllocsManyProcs: with more Ps than the machine has cores (or a machine of many
+// cores), the parallel paths come to allocate nothing, and stay so across garbage
+// collections. testing.AllocsPerRun runs on one P, so this counts mallocs itself. Until the
+// most workers that will ever run at once have each taken a buffer, a batch may still
+// allocate, so the test waits for a quiet batch; then two collections (which empty a
+// sync.Pool) must not make the next batch allocate again.
+func TestAllocsManyProcs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates on its own")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(16))
+	const runs, batches = 40, 15
+	for _, sz := range [][3]int{{300, 300, 300}, {25, 30, 50000}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+		a64, b64, c64 := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
+		batch := func() uint64 { // the allocations of runs calls of Sgemm and Dgemm
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for range runs {
+				Sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
+				Dgemm(true, false, m, n, k, 1, a64, m, b64, n, 0, c64, n)
+			}
+			runtime.ReadMemStats(&after)
+			return after.Mallocs - before.Mallocs
+		}
+		var got []uint64
+		for range batches {
+			if got = append(got, batch()); got[len(got)-1] <= runs/20 {
+				break
+			}
+		}
+		if last := got[len(got)-1]; last > runs/20 {
+			t.Errorf("%dx%dx%d: allocations in each batch of %d calls of Sgemm and Dgemm: %v", m, n, k, runs, got)
+			continue
+		}
+		runtime.GC()
+		runtime.GC()
+		if allocs := batch(); allocs > runs/2 { // a sync.Pool: two or more per call
+			t.Errorf("%dx%dx%d: %d allocations in %d calls after a garbage collection", m, n, k, allocs, runs)
 		}
 	}
 }

@@ -41,8 +41,8 @@ const (
 )
 
 func (cfg *config[T]) parallel(p *call[T], workers int) {
-	s, _ := cfg.jobs.Get().(*parallelGemm[T])
-	if s == nil {
+	s, ok := cfg.jobs.take()
+	if !ok {
 		s = new(parallelGemm[T])
 	}
 	*s = parallelGemm[T]{cfg: cfg, p: *p, tmp: s.tmp}
@@ -53,7 +53,7 @@ func (cfg *config[T]) parallel(p *call[T], workers int) {
 	}
 	s.p = call[T]{} // drop the caller's slices
 	s.bp = nil
-	cfg.jobs.Put(s)
+	cfg.jobs.put(s)
 }
 
 func (s *parallelGemm[T]) run(i int) {
@@ -172,7 +172,7 @@ func (s *parallelGemm[T]) grid(workers int) {
 		}
 	}
 	if bbuf != nil {
-		cfg.bBufs.Put(bbuf)
+		cfg.bBufs.put(bbuf)
 	}
 }
 
@@ -210,5 +210,5 @@ func (s *parallelGemm[T]) runTile(t int) {
 		blk.bp = s.bp[j0*s.kcb:]
 	}
 	cfg.macro(p, &blk)
-	cfg.aBufs.Put(abuf)
+	cfg.aBufs.put(abuf)
 }

@@ -19,7 +19,7 @@ func (root *config[T]) run(p *call[T], serial bool) {
 	if dotUse(root.dot, p) && (serial || float64(p.m)*float64(p.n)*float64(p.k) < parallelWork) {
 		buf := getBuf[T](&root.tBufs, root.dot.mr*root.dot.nr)
 		dotNT(root.dot, any(p).(*call[float32]), any(*buf).([]float32))
-		root.tBufs.Put(buf)
+		root.tBufs.put(buf)
 		return
 	}
 	cfg := root.forShape(p.m, p.n)
@@ -93,5 +93,5 @@ func (root *config[T]) runSwapped(p *call[T], serial bool) {
 			}
 		}
 	}
-	root.tBufs.Put(buf)
+	root.tBufs.put(buf)
 }

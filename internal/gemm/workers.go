@@ -35,7 +35,7 @@ var (
 	helpersMu sync.Mutex
 	helpers   int                        // helper goroutines started so far
 	helpCh    = make(chan *forJob, 1024) // jobs waiting for a helper
-	forJobs   = sync.Pool{New: func() any { return new(forJob) }}
+	forJobs   stash[*forJob]
 )
 
 // helper runs jobs forever.
@@ -69,7 +69,10 @@ func parallelFor(t tasks, n, workers int) {
 		return
 	}
 	startHelpers(h)
-	j := forJobs.Get().(*forJob)
+	j, ok := forJobs.take()
+	if !ok {
+		j = new(forJob)
+	}
 	j.t, j.n = t, int64(n)
 	j.next.Store(0)
 	j.wg.Add(h)
@@ -83,5 +86,5 @@ func parallelFor(t tasks, n, workers int) {
 	j.work()
 	j.wg.Wait()
 	j.t = nil
-	forJobs.Put(j)
+	forJobs.put(j)
 }
