@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 	"testing"
 
@@ -581,17 +580,12 @@ func TestCNNKernelsAllocateNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// testing.AllocsPerRun would set GOMAXPROCS to 1 and skip the parallel path.
-		var before, after runtime.MemStats
-		const runs = 20
-		runtime.ReadMemStats(&before)
-		for range runs {
+		n := ops.WarmAllocs(20, 1, func() {
 			if _, err := prog.Run(feeds); err != nil {
 				t.Fatal(err)
 			}
-		}
-		runtime.ReadMemStats(&after)
-		if n := float64(after.Mallocs-before.Mallocs) / runs; n >= 1 {
+		})
+		if n >= 1 {
 			t.Errorf("%s: %.1f allocations per run after the first", dt, n)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"syscall"
 	"testing"
 )
@@ -256,16 +255,7 @@ func TestWinogradAllocatesNothing(t *testing.T) {
 		convFilterGrad[float32]{gw: gw, x: x, gy: gy}.run(s, g, fn)
 	}
 	run()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	const runs = 50
-	for range runs {
-		run()
-	}
-	runtime.ReadMemStats(&after)
-	// testing.AllocsPerRun would set GOMAXPROCS to 1 and skip the parallel path; the
-	// runtime may allocate now and then while it wakes the workers.
-	if n := float64(after.Mallocs-before.Mallocs) / runs; n >= 1 {
+	if n := WarmAllocs(50, 1, run); n >= 1 {
 		t.Errorf("%.1f allocations per run after the first", n)
 	}
 }

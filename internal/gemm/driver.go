@@ -18,6 +18,10 @@ const (
 	// 256^3 (16.7M) on the split wins: 323 against 285 us, 100x100x4320
 	// 1010 against 680 us.
 	parallelWork = 200 * 200 * 200
+	// From rowsWork to parallelWork, a product with at least two register tiles of rows
+	// is cut into bands of rows, one per worker and rowsWork, each run on the serial path
+	// (rows): one wake-up instead of two per block of k.
+	rowsWork = 1 << 20
 )
 
 // gemm is the entry point behind Sgemm and Dgemm, after argument checks.
@@ -35,8 +39,12 @@ func (cfg *config[T]) gemm(p *call[T]) {
 		return
 	}
 	workers := runtime.GOMAXPROCS(0)
-	if work < parallelWork || workers == 1 {
+	switch {
+	case workers == 1 || work < rowsWork || work < parallelWork && p.m < 2*cfg.mr:
 		cfg.serial(p)
+		return
+	case work < parallelWork: // a band per worker and per rowsWork
+		cfg.rows(p, min(workers, int(work/rowsWork)))
 		return
 	}
 	cfg.parallel(p, workers)

@@ -3,7 +3,8 @@ package gemm
 // parallelGemm is the state of one gemm call split over several workers. It
 // is pooled with its config, so that a parallel call allocates nothing.
 //
-// Two splits are used. When C is small and k long (the weight gradient of a
+// Three splits are used. A product of middling size (rows) is cut into bands of whole
+// row tiles of C, one per worker, each run on the serial path. When C is small and k long (the weight gradient of a
 // convolution: 25 x 30 with k = 57600), the workers each take a range of k
 // and sum into their own copy of C, which are added at the end. Otherwise
 // the loops over jc and pc stay on the caller, and each step runs in two
@@ -15,6 +16,8 @@ type parallelGemm[T scalar] struct {
 	p   call[T]
 
 	phase int // which of the phase constants below run does
+
+	// row bands: mTiles and mParts below
 
 	// k split
 	kpart int // k per worker
@@ -35,7 +38,8 @@ type parallelGemm[T scalar] struct {
 }
 
 const (
-	phaseKSplit = iota
+	phaseRows = iota
+	phaseKSplit
 	phasePackB
 	phaseCompute
 )
@@ -58,6 +62,8 @@ func (cfg *config[T]) parallel(p *call[T], workers int) {
 
 func (s *parallelGemm[T]) run(i int) {
 	switch s.phase {
+	case phaseRows:
+		s.runRows(i)
 	case phaseKSplit:
 		s.runKPart(i)
 	case phasePackB:
@@ -65,6 +71,42 @@ func (s *parallelGemm[T]) run(i int) {
 	case phaseCompute:
 		s.runTile(i)
 	}
+}
+
+// rows cuts C into parts bands of whole register tiles of rows (fewer if it has fewer
+// tiles) and runs each band's product on the serial path: one wake-up and one wait in all. A band packs its own copy of B where the serial path would
+// pack it; the products this serves mostly read B in place.
+func (cfg *config[T]) rows(p *call[T], parts int) {
+	s, ok := cfg.jobs.take()
+	if !ok {
+		s = new(parallelGemm[T])
+	}
+	*s = parallelGemm[T]{cfg: cfg, p: *p, tmp: s.tmp}
+	s.mTiles = (p.m + cfg.mr - 1) / cfg.mr
+	s.mParts = max(1, min(parts, s.mTiles))
+	s.phase = phaseRows
+	parallelFor(s, s.mParts, s.mParts)
+	s.p = call[T]{}
+	cfg.jobs.put(s)
+}
+
+// runRows runs band t of the row split.
+func (s *parallelGemm[T]) runRows(t int) {
+	mr := s.cfg.mr
+	i0 := t * s.mTiles / s.mParts * mr
+	i1 := min((t+1)*s.mTiles/s.mParts*mr, s.p.m)
+	if i0 >= i1 {
+		return
+	}
+	q := s.p
+	q.m = i1 - i0
+	if q.transA {
+		q.a = q.a[i0:]
+	} else {
+		q.a = q.a[i0*q.lda:]
+	}
+	q.c = q.c[i0*q.ldc:]
+	s.cfg.serial(&q)
 }
 
 // kSplit cuts k into parts K_i. Part i computes alpha*op(A)[:, K_i]*op(B)[K_i, :];

@@ -1,6 +1,9 @@
 package gemm
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // stash is a free list of reusable values (packing buffers, job records) shared by all
 // goroutines. Unlike a sync.Pool, whose caches are per processor and emptied by the
@@ -61,6 +64,10 @@ func getBuf[T scalar](s *stash[*[]T], n int) *[]T {
 		return p
 	}
 	s.mu.Unlock()
+	freshBufs.Add(1)
 	buf := make([]T, n)
 	return &buf
 }
+
+// freshBufs counts the buffers getBuf has made, for the tests.
+var freshBufs atomic.Int64

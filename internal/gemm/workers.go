@@ -3,6 +3,8 @@ package gemm
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/zerograd/zerograd/internal/parallel"
 )
 
 // A small pool of long-lived helper goroutines runs the tasks of parallel
@@ -19,6 +21,7 @@ type forJob struct {
 	n    int64
 	next atomic.Int64
 	wg   sync.WaitGroup // one count per helper asked to join
+	left atomic.Int32   // helpers asked to join that have not finished
 }
 
 func (j *forJob) work() {
@@ -38,11 +41,25 @@ var (
 	forJobs   stash[*forJob]
 )
 
-// helper runs jobs forever.
+// helper runs jobs forever, polling for the next one a while before it blocks
+// (parallel.SpinFor).
 func helper() {
-	for j := range helpCh {
+	for {
+		var j *forJob
+		parallel.SpinUntil(func() bool {
+			select {
+			case j = <-helpCh:
+				return true
+			default:
+				return false
+			}
+		})
+		if j == nil {
+			j = <-helpCh
+		}
 		j.work()
 		j.wg.Done()
+		j.left.Add(-1)
 	}
 }
 
@@ -76,14 +93,19 @@ func parallelFor(t tasks, n, workers int) {
 	j.t, j.n = t, int64(n)
 	j.next.Store(0)
 	j.wg.Add(h)
+	j.left.Store(int32(h))
 	for range h {
 		select {
 		case helpCh <- j:
 		default: // every helper is busy and the queue is full: do it ourselves
 			j.wg.Done()
+			j.left.Add(-1)
 		}
 	}
 	j.work()
+	// Helpers mark themselves done in the wait group before they count down left: once
+	// left is 0, Wait returns at once.
+	parallel.SpinUntil(func() bool { return j.left.Load() == 0 })
 	j.wg.Wait()
 	j.t = nil
 	forJobs.put(j)

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Task is a loop body over the items [lo, hi).
@@ -27,6 +28,32 @@ var workers struct {
 	// failed holds the first panic of a chunk run by a worker in the running loop, which
 	// For raises again on its caller.
 	failed atomic.Pointer[Panic]
+	// left counts the running loop's chunks handed to workers and not yet finished.
+	left atomic.Int32
+}
+
+// SpinFor is how long an idle goroutine of a parallel loop polls before it blocks: a worker
+// waiting for its next chunk, a caller waiting for its workers. Waking a blocked goroutine
+// on an idle core costs tens of microseconds on a virtual machine (the core sleeps too and
+// is woken by the host): on 2 cores, a 100 x 50 x 784 product split in two ran in 130 us
+// instead of 108 serial when its helper slept between products, and in 57 us when it
+// polled. A training step starts its next parallel loop well within this time. OpenMP's
+// threads, under PyTorch, wait the same way.
+const SpinFor = 200 * time.Microsecond
+
+// SpinUntil polls done, yielding the processor between polls (so a goroutine that has
+// work runs first), until done returns true or SpinFor has passed, and says which.
+func SpinUntil(done func() bool) bool {
+	start := time.Now()
+	for i := 0; ; i++ {
+		if done() {
+			return true
+		}
+		if i%16 == 15 && time.Since(start) > SpinFor {
+			return false
+		}
+		runtime.Gosched()
+	}
 }
 
 // Panic is the value For panics with on its caller when a chunk run by a worker goroutine
@@ -59,7 +86,19 @@ func start() {
 	workers.jobs = make(chan job, max(workers.n, 1))
 	for range workers.n {
 		go func() {
-			for j := range workers.jobs {
+			for {
+				var j job
+				got := SpinUntil(func() bool {
+					select {
+					case j = <-workers.jobs:
+						return true
+					default:
+						return false
+					}
+				})
+				if !got {
+					j = <-workers.jobs
+				}
 				j.run()
 			}
 		}()
@@ -69,6 +108,7 @@ func start() {
 // run runs the job on a worker: a panic is kept for For to raise on its caller, and the
 // job is marked done in any case, so that the pool goes on serving.
 func (j job) run() {
+	defer workers.left.Add(-1) // after Done: a caller that sees left at 0 waits no more
 	defer workers.wg.Done()
 	defer func() {
 		if r := recover(); r != nil {
@@ -101,6 +141,7 @@ func For(n, work int, t Task) {
 	// Deferred, so that it runs when the caller's chunk panics too: the workers finish
 	// their chunks before the pool is free for the next loop.
 	defer finish()
+	workers.left.Store(int32(p - 1))
 	for w := 1; w < p; w++ {
 		workers.wg.Add(1)
 		workers.jobs <- job{t, w * n / p, (w + 1) * n / p}
@@ -112,6 +153,7 @@ func For(n, work int, t Task) {
 // panic of the caller's chunk, else a worker's as a *Panic.
 func finish() {
 	r := recover()
+	SpinUntil(func() bool { return workers.left.Load() == 0 })
 	workers.wg.Wait()
 	failed := workers.failed.Swap(nil)
 	workers.mu.Unlock()
