@@ -34,7 +34,9 @@ func (g *Graph) FeedsByName(named map[string]*tensor.Dense) (Feeds, error) {
 
 // Program is a compiled plan that evaluates some outputs of a graph: only the nodes those
 // outputs need, in topological order, writing into buffers planned at compile time and
-// reused once a value's last reader has run. After its first run a Program allocates nothing.
+// reused once a value's last reader has run. A reshape (any Viewer) of an op's value
+// shares that value's buffer instead of copying it. After its first run a Program
+// allocates nothing.
 //
 // # Concurrency
 //
@@ -64,6 +66,7 @@ type step struct {
 	out    int
 	in     []int
 	args   []*tensor.Dense // reused argument slice
+	view   bool            // the node shares its input's buffer (Viewer): nothing to compute
 }
 
 // Compile plans the evaluation of outputs. All outputs must belong to the same graph.
@@ -106,6 +109,7 @@ type planner struct {
 	lastUse []int       // by slot: the last step that reads it; -1 unread, math.MaxInt an output
 	bufs    []bufferKey // by buffer id: what the buffer holds
 	bufOf   []int       // by slot: the buffer id of each op step's value
+	viewOf  []int       // by slot: the slot whose buffer a view node shares, or -1
 }
 
 // bufferKey is what a buffer holds; buffers with the same key are interchangeable.
@@ -160,6 +164,7 @@ func plan(fusing bool, outputs []*Node) *planner {
 // (p.reused) and, by step, the buffers released once it has run.
 func (pl *planner) allocate() {
 	p := pl.p
+	pl.findViews()
 	free := map[bufferKey][]int{} // free buffer ids by (dtype, size)
 	pl.bufOf = make([]int, len(p.nodes))
 	holders := map[int][]int{} // buffer id -> slots that used it so far
@@ -174,27 +179,12 @@ func (pl *planner) allocate() {
 			p.reused[i] = true
 			continue
 		}
-		key := bufferKey{n.typ.DType, n.typ.Shape.Size()}
-		var id int
-		if ids := free[key]; len(ids) > 0 {
-			id = ids[len(ids)-1]
-			free[key] = ids[:len(ids)-1]
-			for _, s := range holders[id] {
-				p.reused[s] = true
-			}
+		if src := pl.viewOf[i]; src >= 0 {
+			// Its source's buffer, whose release findViews moved past the view's last reader.
+			pl.bufOf[i] = pl.bufOf[src]
+			holders[pl.bufOf[i]] = append(holders[pl.bufOf[i]], i)
 		} else {
-			id = len(pl.bufs)
-			pl.bufs = append(pl.bufs, key)
-		}
-		pl.bufOf[i] = id
-		holders[id] = append(holders[id], i)
-		// An unread, non-output value is dead at once; otherwise it dies after its last reader.
-		end := pl.lastUse[i]
-		if end == -1 {
-			end = i
-		}
-		if end != math.MaxInt {
-			release[end] = append(release[end], id)
+			pl.newBuffer(i, free, holders, release)
 		}
 		// Values whose last reader is an input/param/const step never happen: readers are op steps.
 		for _, rid := range release[i] {
@@ -202,6 +192,60 @@ func (pl *planner) allocate() {
 			free[b] = append(free[b], rid)
 		}
 		delete(release, i)
+	}
+}
+
+// newBuffer gives op step i a buffer, a free one of its size and type if any (marking the
+// slots that held it as reused), and schedules the buffer's release after i's last reader.
+func (pl *planner) newBuffer(i int, free map[bufferKey][]int, holders, release map[int][]int) {
+	p := pl.p
+	n := p.nodes[i]
+	key := bufferKey{n.typ.DType, n.typ.Shape.Size()}
+	var id int
+	if ids := free[key]; len(ids) > 0 {
+		id = ids[len(ids)-1]
+		free[key] = ids[:len(ids)-1]
+		for _, s := range holders[id] {
+			p.reused[s] = true
+		}
+	} else {
+		id = len(pl.bufs)
+		pl.bufs = append(pl.bufs, key)
+	}
+	pl.bufOf[i] = id
+	holders[id] = append(holders[id], i)
+	// An unread, non-output value is dead at once; otherwise it dies after its last reader.
+	end := pl.lastUse[i]
+	if end == -1 {
+		end = i
+	}
+	if end != math.MaxInt {
+		release[end] = append(release[end], id)
+	}
+}
+
+// findViews marks the view nodes (see Viewer) that share their input's buffer: those whose
+// input is an op step's value (not fed, a parameter, a constant or fused away) and which
+// run as a step of their own. The source's liveness then extends to the view's last reader,
+// along chains of views too (latest first).
+func (pl *planner) findViews() {
+	p := pl.p
+	pl.viewOf = make([]int, len(p.nodes))
+	for i, n := range p.nodes {
+		pl.viewOf[i] = -1
+		v, ok := n.op.(Viewer)
+		if n.kind != KindOp || !ok || !v.View() || pl.f.gone[i] || pl.f.chain[i] != nil || len(n.inputs) != 1 {
+			continue
+		}
+		src := p.slot[n.inputs[0]]
+		if x := p.nodes[src]; x.kind == KindOp && !pl.f.gone[src] {
+			pl.viewOf[i] = src
+		}
+	}
+	for i := len(p.nodes) - 1; i >= 0; i-- {
+		if src := pl.viewOf[i]; src >= 0 {
+			pl.lastUse[src] = max(pl.lastUse[src], pl.lastUse[i])
+		}
 	}
 }
 
@@ -224,7 +268,7 @@ func (pl *planner) emit() *Program {
 				continue
 			}
 			in := pl.f.in[i]
-			st := step{node: n, kernel: pl.f.kernel[i], chain: pl.f.chain[i], out: i, in: make([]int, len(in)), args: make([]*tensor.Dense, len(in))}
+			st := step{node: n, kernel: pl.f.kernel[i], chain: pl.f.chain[i], out: i, in: make([]int, len(in)), args: make([]*tensor.Dense, len(in)), view: pl.viewOf[i] >= 0}
 			for j, x := range in {
 				st.in[j] = p.slot[x]
 			}
@@ -357,6 +401,12 @@ func (p *Program) run(feeds Feeds, visit func(*Node, *tensor.Dense)) ([]*tensor.
 		if visit != nil && st.chain != nil {
 			if err := p.traceChain(st, visit); err != nil {
 				return nil, err
+			}
+			continue
+		}
+		if st.view { // its value is its input's buffer under its own shape
+			if visit != nil {
+				visit(st.node, out)
 			}
 			continue
 		}

@@ -11,6 +11,16 @@ type Kernel interface {
 	Forward(out *tensor.Dense, in ...*tensor.Dense) error
 }
 
+// Viewer is implemented by ops whose value is their single input's elements, in the same
+// order, under another shape (reshape, flatten). Compile gives such a node no buffer and
+// no work of its own where its input is the value of an op step: the two share one
+// buffer, which lives until the last reader of either has run. Trace and Value see the
+// node's value as usual.
+type Viewer interface {
+	// View reports whether the op's value is its input's data as it lies in memory.
+	View() bool
+}
+
 // Fuser is implemented by ops (and fused kernels) whose kernel can also apply the op that
 // reads their output, so that the value in between is never written out: a convolution
 // that applies the ReLU and the max pooling after it to each group of images while the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -224,6 +225,64 @@ func TestBuffersReused(t *testing.T) {
 	if lost != 8 || p.Value(y) == nil {
 		t.Fatalf("%d values reported lost, want 8 (all but the last two)", lost)
 	}
+}
+
+// TestReshapeSharesBuffer: a reshape of an op's value is a view of its buffer, not a copy,
+// and that buffer is kept until the last reader of the view has run, although ops of the
+// same size run in between and their buffers are recycled: the values match a reference
+// computed by hand, in Run and in Trace, and a reshape of a fed input still copies.
+func TestReshapeSharesBuffer(t *testing.T) {
+	g := graph.New()
+	x := g.Input("x", graph.Float64, 2, 3)
+	a := ops.Exp(x)
+	v := ops.Reshape(a, 3, 2) // a view of a's buffer
+	c := x
+	for range 4 { // same-size values whose buffers churn while v is still to be read
+		c = ops.Neg(ops.Tanh(c))
+	}
+	out := ops.Add(v, ops.Reshape(c, 3, 2)) // v first: a and v come before the chain
+	fed := ops.Reshape(x, 6)                // input: copied, the feed is not the program's to share
+	p := graph.MustCompile(out, fed)
+	xs := []float64{0.1, -0.2, 0.3, 0.4, -0.5, 0.6}
+	feeds := graph.Feeds{x: graph.FromFloat64s(graph.Float64, []int{2, 3}, xs)}
+	want := make([]float64, 6)
+	for i, xv := range xs {
+		cv := xv
+		for range 4 {
+			cv = -math.Tanh(cv)
+		}
+		want[i] = cv + math.Exp(xv)
+	}
+	check := func(how string, got []float64) {
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-12 {
+				t.Fatalf("%s: out[%d] = %v, want %v", how, i, got[i], want[i])
+			}
+		}
+	}
+	res, err := p.Run(feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("Run", graph.Float64s(res[0]))
+	if va, vv := p.Value(a), p.Value(v); va == nil || vv == nil || &vv.Float64s()[0] != &va.Float64s()[0] {
+		t.Error("reshape(exp(x)) has a buffer of its own; want exp's")
+	}
+	if got := graph.Float64s(res[1]); &got[0] == &xs[0] || got[5] != xs[5] {
+		t.Error("a reshape of a fed input must copy it")
+	}
+	var traced []float64
+	if _, err := p.Trace(feeds, func(n *graph.Node, val *tensor.Dense) {
+		if n == v && !slices.Equal(val.Shape(), []int{3, 2}) {
+			t.Errorf("Trace shows the view with shape %v, want [3 2]", val.Shape())
+		}
+		if n == out {
+			traced = slices.Clone(graph.Float64s(val))
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check("Trace", traced)
 }
 
 // TestTrainingStepAllocatesNothing runs forward, backward and an in-place update: after the

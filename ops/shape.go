@@ -13,9 +13,16 @@ import (
 
 type reshapeOp struct{ to graph.Shape }
 
-var _ graph.Op = reshapeOp{}
+var (
+	_ graph.Op     = reshapeOp{}
+	_ graph.Viewer = reshapeOp{}
+)
 
 func (reshapeOp) Name() string { return "reshape" }
+
+// View: a reshape's value is its input's elements in the same order, so a compiled program
+// lets the two share a buffer instead of copying (graph.Viewer).
+func (reshapeOp) View() bool { return true }
 func (o reshapeOp) Shape(in ...graph.Type) (graph.Type, error) {
 	if in[0].Shape.Size() != o.to.Size() {
 		return graph.Type{}, graph.Errorf("cannot reshape %d elements to %v", in[0].Shape.Size(), o.to)
