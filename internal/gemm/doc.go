@@ -60,11 +60,13 @@
 // paths agree within rounding, not bit for bit.
 //
 // Problems of at least 200^3 multiply-adds are spread over GOMAXPROCS
-// goroutines (a few long-lived helpers and the caller): over blocks of rows
+// goroutines (internal/parallel's workers and the caller): over blocks of rows
 // of C, handed out one at a time, and over columns when C has few rows; and
 // over k, each worker summing a part of the inner dimension into its own
 // copy of C, when C is small and k long, as in the weight gradient of a
-// convolution. Problems of at most 256 multiply-adds take a plain loop.
+// convolution. From 2^20 multiply-adds, smaller products with at least two
+// register tiles of rows are cut into one band of rows per worker, each run
+// on the serial path. Problems of at most 256 multiply-adds take a plain loop.
 //
 // Built with the openblas tag and cgo, Sgemm and Dgemm call cblas_sgemm and
 // cblas_dgemm from OpenBLAS instead (link with -lopenblas). Go does not

@@ -32,24 +32,24 @@ var workers struct {
 	left atomic.Int32
 }
 
-// SpinFor is how long an idle goroutine of a parallel loop polls before it blocks: a worker
+// spinFor is how long an idle goroutine of a parallel loop polls before it blocks: a worker
 // waiting for its next chunk, a caller waiting for its workers. Waking a blocked goroutine
 // on an idle core costs tens of microseconds on a virtual machine (the core sleeps too and
 // is woken by the host): on 2 cores, a 100 x 50 x 784 product split in two ran in 130 us
 // instead of 108 serial when its helper slept between products, and in 57 us when it
 // polled. A training step starts its next parallel loop well within this time. OpenMP's
 // threads, under PyTorch, wait the same way.
-const SpinFor = 200 * time.Microsecond
+const spinFor = 200 * time.Microsecond
 
-// SpinUntil polls done, yielding the processor between polls (so a goroutine that has
-// work runs first), until done returns true or SpinFor has passed, and says which.
-func SpinUntil(done func() bool) bool {
+// spinUntil polls done, yielding the processor between polls (so a goroutine that has
+// work runs first), until done returns true or spinFor has passed, and says which.
+func spinUntil(done func() bool) bool {
 	start := time.Now()
 	for i := 0; ; i++ {
 		if done() {
 			return true
 		}
-		if i%16 == 15 && time.Since(start) > SpinFor {
+		if i%16 == 15 && time.Since(start) > spinFor {
 			return false
 		}
 		runtime.Gosched()
@@ -88,7 +88,7 @@ func start() {
 		go func() {
 			for {
 				var j job
-				got := SpinUntil(func() bool {
+				got := spinUntil(func() bool {
 					select {
 					case j = <-workers.jobs:
 						return true
@@ -153,7 +153,7 @@ func For(n, work int, t Task) {
 // panic of the caller's chunk, else a worker's as a *Panic.
 func finish() {
 	r := recover()
-	SpinUntil(func() bool { return workers.left.Load() == 0 })
+	spinUntil(func() bool { return workers.left.Load() == 0 })
 	workers.wg.Wait()
 	failed := workers.failed.Swap(nil)
 	workers.mu.Unlock()
