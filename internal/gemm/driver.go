@@ -10,13 +10,11 @@ const (
 	// Up to smallWork the packing and kernel calls cost more than they
 	// save: a plain triple loop is faster.
 	smallWork = 256
-	// From parallelWork on, the problem is split over goroutines. Below it,
-	// waking a helper and waiting for it costs more than the second core
-	// saves: measured on a 2-core Zen 4 virtual machine, median of 2 runs,
-	// serial against split, 100x50x784 (TwoLayerNet's first layer) 108 and
-	// 130 us, 784x50x100 94 and 105 us, 144x16x784 47 and 52 us; from
-	// 256^3 (16.7M) on the split wins: 323 against 285 us, 100x100x4320
-	// 1010 against 680 us.
+	// From parallelWork on, the problem is split over the workers in blocks of rows and
+	// columns, two hand-offs per block of k, or over k (parallel). Before the workers
+	// polled for work (internal/parallel), waking one cost more than the second core saved
+	// below this size (100x50x784: 108 us serial, 130 split, on a 2-core Zen 4 virtual
+	// machine); with polling, products from rowsWork up run in bands of rows instead.
 	parallelWork = 200 * 200 * 200
 	// From rowsWork to parallelWork, a product with at least two register tiles of rows
 	// is cut into bands of rows, one per worker and rowsWork, each run on the serial path
