@@ -234,7 +234,8 @@ func (pl *planner) findViews() {
 	for i, n := range p.nodes {
 		pl.viewOf[i] = -1
 		v, ok := n.op.(Viewer)
-		if n.kind != KindOp || !ok || !v.View() || pl.f.gone[i] || pl.f.chain[i] != nil || len(n.inputs) != 1 {
+		if n.kind != KindOp || !ok || !v.View() || len(n.inputs) != 1 ||
+			pl.f.gone[i] || pl.f.chain[i] != nil {
 			continue
 		}
 		src := p.slot[n.inputs[0]]
@@ -268,7 +269,8 @@ func (pl *planner) emit() *Program {
 				continue
 			}
 			in := pl.f.in[i]
-			st := step{node: n, kernel: pl.f.kernel[i], chain: pl.f.chain[i], out: i, in: make([]int, len(in)), args: make([]*tensor.Dense, len(in)), view: pl.viewOf[i] >= 0}
+			st := step{node: n, kernel: pl.f.kernel[i], chain: pl.f.chain[i], out: i,
+				in: make([]int, len(in)), args: make([]*tensor.Dense, len(in)), view: pl.viewOf[i] >= 0}
 			for j, x := range in {
 				st.in[j] = p.slot[x]
 			}

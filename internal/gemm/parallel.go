@@ -3,21 +3,20 @@ package gemm
 // parallelGemm is the state of one gemm call split over several workers. It
 // is pooled with its config, so that a parallel call allocates nothing.
 //
-// Three splits are used. A product of middling size (rows) is cut into bands of whole
-// row tiles of C, one per worker, each run on the serial path. When C is small and k long (the weight gradient of a
-// convolution: 25 x 30 with k = 57600), the workers each take a range of k
-// and sum into their own copy of C, which are added at the end. Otherwise
-// the loops over jc and pc stay on the caller, and each step runs in two
-// parallel phases: the workers pack the kc x nc block of op(B) together,
-// then take blocks of rows (and, if C has few rows, of columns) of C, each
-// packing its own block of op(A) and running the kernels over it.
+// Three splits are used. A product of middling size (rows) is cut into bands of
+// whole row tiles of C, one per worker, each run on the serial path. When C is
+// small and k long (the weight gradient of a convolution: 25 x 30 with
+// k = 57600), the workers each take a range of k and sum into their own copy of
+// C, which are added at the end. Otherwise the loops over jc and pc stay on the
+// caller, and each step runs in two parallel phases: the workers pack the
+// kc x nc block of op(B) together, then take blocks of rows (and, if C has few
+// rows, of columns) of C, each packing its own block of op(A) and running the
+// kernels over it.
 type parallelGemm[T scalar] struct {
 	cfg *config[T]
 	p   call[T]
 
 	phase int // which of the phase constants below run does
-
-	// row bands: mTiles and mParts below
 
 	// k split
 	kpart int // k per worker
@@ -73,9 +72,10 @@ func (s *parallelGemm[T]) run(i int) {
 	}
 }
 
-// rows cuts C into parts bands of whole register tiles of rows (fewer if it has fewer
-// tiles) and runs each band's product on the serial path: one wake-up and one wait in all. A band packs its own copy of B where the serial path would
-// pack it; the products this serves mostly read B in place.
+// rows cuts C into parts bands of whole register tiles of rows (fewer if it has
+// fewer tiles; mTiles and mParts below) and runs each band's product on the serial
+// path: one hand-off and one wait in all. A band packs its own copy of B where the
+// serial path would pack it; the products this serves mostly read B in place.
 func (cfg *config[T]) rows(p *call[T], parts int) {
 	s, ok := cfg.jobs.take()
 	if !ok {

@@ -156,6 +156,11 @@ func finish() {
 	r := recover()
 	spinUntil(func() bool { return workers.left.Load() == 0 })
 	workers.wg.Wait()
+	// A worker counts left down just after Done: where Wait returned first (the polling
+	// timed out), the count must reach 0 before the next loop sets it.
+	for workers.left.Load() != 0 {
+		runtime.Gosched()
+	}
 	failed := workers.failed.Swap(nil)
 	workers.mu.Unlock()
 	if r != nil {
