@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // count adds one to each item it runs and records the chunks.
@@ -141,6 +142,49 @@ func TestPanicReachesCallerAndFreesPool(t *testing.T) {
 		For(n, MinWork, c)
 		if got := c.chunks.Load(); got != int32(p) {
 			t.Errorf("at %d: the next loop ran in %d chunks, want %d", at, got, p)
+		}
+	}
+}
+
+// slow sleeps in every chunk but the caller's, so that the caller's polling for its
+// workers times out and it sleeps in Wait.
+type slow struct {
+	count
+	pause time.Duration
+}
+
+func (s *slow) Run(lo, hi int) {
+	if lo > 0 {
+		time.Sleep(s.pause)
+	}
+	s.count.Run(lo, hi)
+}
+
+// TestForAfterWorkersSleep: loops run whole whether the workers are polling (back to
+// back), asleep (after an idle pause longer than the polling) or slower than the caller
+// (whose polling then times out), one after another, in any order.
+func TestForAfterWorkersSleep(t *testing.T) {
+	if Cores() < 2 || runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs 2 cores for the workers")
+	}
+	if got := spinUntil(func() bool { return false }); got {
+		t.Fatal("spinUntil of a condition never true returned true")
+	}
+	const n = 64
+	for round, idle := range []time.Duration{0, 0, 2 * spinFor, 0, 5 * spinFor, 0} {
+		time.Sleep(idle)
+		s := &slow{count: count{hits: make([]atomic.Int32, n)}}
+		if round%2 == 1 {
+			s.pause = 2 * spinFor
+		}
+		For(n, MinWork, s)
+		for i := range s.hits {
+			if h := s.hits[i].Load(); h != 1 {
+				t.Fatalf("round %d (idle %v, pause %v): item %d ran %d times", round, idle, s.pause, i, h)
+			}
+		}
+		if l := workers.left.Load(); l != 0 {
+			t.Fatalf("round %d: %d chunks still counted after For returned", round, l)
 		}
 	}
 }
