@@ -1,5 +1,7 @@
 package gemm
 
+import "sync/atomic"
+
 // parallelGemm is the state of one gemm call split over several workers. It
 // is pooled with its config, so that a parallel call allocates nothing.
 //
@@ -16,7 +18,13 @@ type parallelGemm[T scalar] struct {
 	cfg *config[T]
 	p   call[T]
 
-	phase int // which of the phase constants below run does
+	phase int   // which of the phase constants below run does
+	tasks int64 // how many tasks the running phase has (workers.go)
+	// next is the next task to take, on a cache line of its own: every worker adds to it
+	// while they all read the fields around it.
+	_    [64]byte
+	next atomic.Int64
+	_    [56]byte
 
 	// k split
 	kpart int // k per worker
@@ -43,20 +51,32 @@ const (
 	phaseCompute
 )
 
-func (cfg *config[T]) parallel(p *call[T], workers int) {
+// newJob returns the state of a parallel call of p, reused from cfg's stash (its k-split
+// buffer kept); give it back with done.
+func (cfg *config[T]) newJob(p *call[T]) *parallelGemm[T] {
 	s, ok := cfg.jobs.take()
 	if !ok {
 		s = new(parallelGemm[T])
 	}
 	*s = parallelGemm[T]{cfg: cfg, p: *p, tmp: s.tmp}
+	return s
+}
+
+// done drops the caller's slices from s and gives it back to the stash.
+func (s *parallelGemm[T]) done() {
+	s.p = call[T]{}
+	s.bp = nil
+	s.cfg.jobs.put(s)
+}
+
+func (cfg *config[T]) parallel(p *call[T], workers int) {
+	s := cfg.newJob(p)
 	if p.k >= 4*max(p.m, p.n) && p.k >= workers*cfg.kc/2 && p.m*p.n <= 1<<20 {
 		s.kSplit(workers)
 	} else {
 		s.grid(workers)
 	}
-	s.p = call[T]{} // drop the caller's slices
-	s.bp = nil
-	cfg.jobs.put(s)
+	s.done()
 }
 
 func (s *parallelGemm[T]) run(i int) {
@@ -77,17 +97,12 @@ func (s *parallelGemm[T]) run(i int) {
 // path: one hand-off and one wait in all. A band packs its own copy of B where the
 // serial path would pack it; the products this serves mostly read B in place.
 func (cfg *config[T]) rows(p *call[T], parts int) {
-	s, ok := cfg.jobs.take()
-	if !ok {
-		s = new(parallelGemm[T])
-	}
-	*s = parallelGemm[T]{cfg: cfg, p: *p, tmp: s.tmp}
+	s := cfg.newJob(p)
 	s.mTiles = (p.m + cfg.mr - 1) / cfg.mr
 	s.mParts = max(1, min(parts, s.mTiles))
 	s.phase = phaseRows
-	parallelFor(s, s.mParts, s.mParts)
-	s.p = call[T]{}
-	cfg.jobs.put(s)
+	s.parallelFor(s.mParts, s.mParts)
+	s.done()
 }
 
 // runRows runs band t of the row split.
@@ -130,7 +145,7 @@ func (s *parallelGemm[T]) kSplit(workers int) {
 	}
 	s.tmp = s.tmp[:need]
 	s.phase = phaseKSplit
-	parallelFor(s, parts, workers)
+	s.parallelFor(parts, workers)
 	for i := range p.m {
 		row := p.c[i*p.ldc : i*p.ldc+p.n]
 		for w := 1; w < parts; w++ {
@@ -207,10 +222,10 @@ func (s *parallelGemm[T]) grid(workers int) {
 				}
 				s.packPerTask = (s.nPanels + s.bTasks - 1) / s.bTasks
 				s.phase = phasePackB
-				parallelFor(s, s.bTasks, workers)
+				s.parallelFor(s.bTasks, workers)
 			}
 			s.phase = phaseCompute
-			parallelFor(s, s.mParts*s.nParts, workers)
+			s.parallelFor(s.mParts*s.nParts, workers)
 		}
 	}
 	if bbuf != nil {
